@@ -1,0 +1,373 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { checkDelay, type FailSpec, FaultScript, writeNetworkFault } from "./faults.js";
+import { type KeyStoreControl, KeyStoreModel, type ProxyFaultControl } from "./key-stores.js";
+import { KeyModel } from "./keys.js";
+import { operations } from "./operations.js";
+import {
+  KmsError,
+  newRequestId,
+  operationOf,
+  parseBody,
+  readBody,
+  writeError,
+  writeOutput,
+} from "./protocol.js";
+
+/**
+ * Options of {@link startKmsEmulator}.
+ * @example
+ * ```ts
+ * const emu = await startKmsEmulator({ region: "eu-west-1", connectDelayMs: 5 });
+ * ```
+ * @public
+ */
+export interface KmsEmulatorOptions {
+  /** The TCP port on 127.0.0.1; 0 picks a free one. @defaultValue 0 */
+  port?: number | undefined;
+  /** The Region in ARNs and in {@link KmsEmulator.clientConfig}. @defaultValue "us-east-1" */
+  region?: string | undefined;
+  /** The 12-digit account id in ARNs. @defaultValue "111122223333" */
+  accountId?: string | undefined;
+  /** Milliseconds a custom key store stays `CONNECTING` after `ConnectCustomKeyStore`. @defaultValue 50 */
+  connectDelayMs?: number | undefined;
+}
+
+/**
+ * A request the emulator received, as `requests()` lists it.
+ * @example
+ * ```ts
+ * expect(emu.requests("Encrypt")).toHaveLength(3); // the SDK retried twice
+ * ```
+ * @public
+ */
+export interface RecordedRequest {
+  /** The operation from `X-Amz-Target` (`""` when the header is missing or malformed). */
+  readonly operation: string;
+  /** The `x-amzn-requestid` of the response. */
+  readonly requestId: string;
+  /** When the request arrived. */
+  readonly receivedAt: Date;
+  /**
+   * The JSON input with `KeyStorePassword`, `RawSecretAccessKey` and `Plaintext` replaced by
+   * `"[REDACTED]"`; undefined when the body was not a JSON object.
+   */
+  readonly input: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * The client configuration that points a `KMSClient` at the emulator (dummy credentials: the
+ * emulator does not check signatures).
+ * @example
+ * ```ts
+ * const kms = new KMSClient({ ...emu.clientConfig, maxAttempts: 1 });
+ * ```
+ * @public
+ */
+export interface KmsEmulatorClientConfig {
+  /** The emulator's endpoint, `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  /** The emulator's Region. */
+  readonly region: string;
+  /** Static dummy credentials. */
+  readonly credentials: {
+    /** `"AKID"`. */
+    readonly accessKeyId: string;
+    /** `"secret"` (not a real secret: the emulator does not check signatures). */
+    readonly secretAccessKey: string;
+  };
+}
+
+/**
+ * A running KMS emulator: a real HTTP server speaking KMS's JSON 1.1 protocol, with a stateful
+ * custom key store model and scriptable faults.
+ * @example
+ * ```ts
+ * const emu = await startKmsEmulator();
+ * const kms = new KMSClient({ ...emu.clientConfig });
+ * emu.failNext("Encrypt", { exception: "KMSInternalException", times: 5 });
+ * // … send, then: emu.requests("Encrypt").length === 3 (the SDK's attempts)
+ * await emu.close();
+ * ```
+ * @public
+ */
+export interface KmsEmulator {
+  /** `http://127.0.0.1:<port>`: pass it as the client's `endpoint`. */
+  readonly endpoint: string;
+  /** The port the server listens on. */
+  readonly port: number;
+  /** The Region in ARNs. */
+  readonly region: string;
+  /** The account id in ARNs. */
+  readonly accountId: string;
+  /** `{ endpoint, region, credentials }` for `new KMSClient({ ...emu.clientConfig })`. */
+  readonly clientConfig: KmsEmulatorClientConfig;
+  /**
+   * Scripts the next request(s) of an operation to fail: a KMS error or a network fault. Scripts of
+   * one operation run in order; an operation's own script runs before the `"*"` script.
+   *
+   * @param operation - The operation name (e.g. `"Encrypt"`), or `"*"` for every operation.
+   * @param spec - The failure: `{ exception, message?, status?, times?, delayMs? }` or
+   * `{ network, status?, times?, delayMs? }`.
+   *
+   * @example
+   * ```ts
+   * emu.failNext("Encrypt", { exception: "KMSInternalException", times: 2 });
+   * emu.failNext("*", { network: "html" }); // a load balancer's 502 page
+   * ```
+   */
+  failNext(operation: string, spec: FailSpec): void;
+  /**
+   * Delays every response of an operation until `reset()` (0 removes the delay).
+   *
+   * @param operation - The operation name, or `"*"` for every operation.
+   * @param ms - Milliseconds.
+   *
+   * @example
+   * ```ts
+   * emu.delay("*", 300); // every operation answers after 300 ms
+   * ```
+   */
+  delay(operation: string, ms: number): void;
+  /**
+   * The requests received, oldest first (retries included: the SDK's retries are separate requests).
+   *
+   * @param operation - Only this operation's requests.
+   * @returns The requests.
+   *
+   * @example
+   * ```ts
+   * emu.failNext("ListKeys", { exception: "KMSInternalException", times: 5 });
+   * await kms.send(new ListKeysCommand({})).catch(() => undefined); // maxAttempts 3
+   * emu.requests("ListKeys").length; // 3
+   * ```
+   */
+  requests(operation?: string): readonly RecordedRequest[];
+  /**
+   * The scripting handle of a custom key store (connect failures, proxy faults, forced states).
+   *
+   * @param customKeyStoreId - The `cks-…` id.
+   * @returns The handle.
+   * @throws Error when the emulator has no such store.
+   *
+   * @example
+   * ```ts
+   * emu.keyStore(id).failConnect("XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
+   * ```
+   */
+  keyStore(customKeyStoreId: string): KeyStoreControl;
+  /**
+   * The scripting handle of the XKS proxy at an endpoint, for faults that must exist before a store
+   * does (`CreateCustomKeyStore` checks a public proxy's health).
+   *
+   * @param uriEndpoint - The `XksProxyUriEndpoint`, e.g. `"https://xks.example.com"`.
+   * @returns The handle.
+   *
+   * @example
+   * ```ts
+   * emu.xksProxy("https://xks.example.com").proxyFault("unreachable");
+   * // CreateCustomKeyStore (public endpoint) -> XksProxyUriUnreachableException
+   * ```
+   */
+  xksProxy(uriEndpoint: string): ProxyFaultControl;
+  /**
+   * Removes every scripted failure, delay, connect failure and proxy fault, and clears the request
+   * log. Key stores and keys stay.
+   */
+  reset(): void;
+  /**
+   * Stops the server: destroys open sockets, cancels pending delays and connect attempts.
+   *
+   * @returns A promise that settles when the server is closed.
+   */
+  close(): Promise<void>;
+}
+
+const SECRET_FIELDS = new Set(["KeyStorePassword", "RawSecretAccessKey", "Plaintext"]);
+
+const redact = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? "[REDACTED]" : redact(v)]),
+  );
+};
+
+const tryParse = (body: Buffer): Readonly<Record<string, unknown>> | undefined => {
+  try {
+    return parseBody(body);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Starts an embedded KMS emulator on 127.0.0.1: a real HTTP server speaking KMS's JSON 1.1 protocol,
+ * so the unmodified `KMSClient` (middleware, retries, deserializers) runs against it. It models
+ * custom key stores (CloudHSM and external), keys with real AES-256-GCM round trips, and lets tests
+ * script KMS errors, network faults, connect failures and XKS proxy faults.
+ *
+ * @param options - Port, Region, account id and connect delay.
+ * @returns The running emulator; `close()` it when done.
+ *
+ * @example
+ * ```ts
+ * import { KMSClient, EncryptCommand } from "@aws-sdk/client-kms";
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * const kms = new KMSClient({ ...emu.clientConfig, maxAttempts: 1 });
+ * emu.failNext("Encrypt", { exception: "KMSInvalidStateException", message: "The external key store proxy did not respond in time." });
+ * try {
+ *   await kms.send(new EncryptCommand({ KeyId: "1234abcd-12ab-34cd-56ef-1234567890ab", Plaintext: new Uint8Array([1]) }));
+ * } catch (error) {
+ *   console.log((error as Error).name); // "KMSInvalidStateException"
+ * } finally {
+ *   await emu.close();
+ * }
+ * ```
+ * @public
+ */
+export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promise<KmsEmulator> => {
+  const region = options.region ?? "us-east-1";
+  const accountId = options.accountId ?? "111122223333";
+  const port = options.port ?? 0;
+  const connectDelayMs = checkDelay(options.connectDelayMs ?? 50, "connectDelayMs");
+  if (!/^[a-z0-9-]{1,32}$/.test(region))
+    throw new TypeError(`Expected \`region\` to be a Region name, got ${region}.`);
+  if (!/^\d{12}$/.test(accountId))
+    throw new TypeError(`Expected \`accountId\` to be 12 digits, got ${accountId}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(`Expected \`port\` to be an integer from 0 to 65535, got ${String(port)}.`);
+  }
+
+  const keys = new KeyModel(region, accountId);
+  const stores = new KeyStoreModel(
+    connectDelayMs,
+    (id) => keys.liveKeysIn(id),
+    (id) => keys.removeKeysIn(id),
+  );
+  keys.attach(stores);
+  const dispatch = operations(stores, keys);
+  const script = new FaultScript();
+  const log: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const sleepers = new Map<NodeJS.Timeout, () => void>();
+  let closed = false;
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        sleepers.delete(timer);
+        resolve();
+      }, ms);
+      sleepers.set(timer, resolve);
+    });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = newRequestId();
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof KmsError) writeError(res, error, requestId);
+      else req.socket.destroy();
+      return;
+    }
+    const operation = operationOf(req);
+    const name = operation ?? "";
+    const parsed = tryParse(body);
+    log.push({
+      operation: name,
+      requestId,
+      receivedAt: new Date(),
+      input: parsed === undefined ? undefined : (redact(parsed) as Readonly<Record<string, unknown>>),
+    });
+    const spec = script.take(name);
+    const wait = script.delayOf(name) + (spec?.delayMs ?? 0);
+    if (wait > 0) await sleep(wait);
+    if (closed || res.destroyed) return;
+    if (spec !== undefined && "network" in spec) {
+      writeNetworkFault(req, res, spec, requestId);
+      return;
+    }
+    if (spec !== undefined) {
+      const message = spec.message ?? `${spec.exception} (scripted by the KMS emulator).`;
+      writeError(res, new KmsError(spec.exception, message, spec.status), requestId);
+      return;
+    }
+    try {
+      if (req.method !== "POST" || operation === undefined) {
+        throw new KmsError(
+          "UnknownOperationException",
+          "The request has no valid X-Amz-Target header (POST / with X-Amz-Target: TrentService.<Operation>).",
+        );
+      }
+      const run = dispatch.get(operation);
+      if (run === undefined) {
+        throw new KmsError("UnknownOperationException", `The KMS emulator does not implement ${operation}.`);
+      }
+      writeOutput(res, run(parseBody(body)), requestId);
+    } catch (error) {
+      writeError(
+        res,
+        error instanceof KmsError
+          ? error
+          : new KmsError("KMSInternalException", "The KMS emulator failed to process the request."),
+        requestId,
+      );
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => req.socket.destroy());
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const endpoint = `http://127.0.0.1:${actualPort}`;
+  let closing: Promise<void> | undefined;
+
+  return {
+    endpoint,
+    port: actualPort,
+    region,
+    accountId,
+    clientConfig: { endpoint, region, credentials: { accessKeyId: "AKID", secretAccessKey: "secret" } },
+    failNext: (operation, spec) => script.add(operation, spec),
+    delay: (operation, ms) => script.setDelay(operation, ms),
+    requests: (operation) =>
+      operation === undefined ? [...log] : log.filter((r) => r.operation === operation),
+    keyStore: (id) => stores.control(id),
+    xksProxy: (uriEndpoint) => stores.endpointControl(uriEndpoint),
+    reset: () => {
+      script.reset();
+      stores.resetFaults();
+      log.length = 0;
+    },
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        closed = true;
+        stores.dispose();
+        for (const [timer, wake] of sleepers) {
+          clearTimeout(timer);
+          wake();
+        }
+        sleepers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+};
