@@ -1,0 +1,314 @@
+import {
+  type Cause,
+  entriesForKind,
+  entryForCause,
+  entryForCode,
+  type KnownCatalogEntry,
+  kindOf,
+  isServiceKind,
+  matchMessageRule,
+  normalizeMessage,
+} from "./catalog/index.js";
+import type { Kind } from "./catalog/kinds.js";
+import type { KeyStoreType, Remediation } from "./catalog/schema.js";
+import { FAILURE_KEY, type FailureContext, type KmsFailure } from "./failure.js";
+import { collectSecrets, redact } from "./log.js";
+
+/** How deep `classify` and `failureOf` follow `error.cause` (as the SDK's own classifiers do). */
+const MAX_CAUSE_DEPTH = 10;
+
+/** Reads a property without ever throwing (getters and Proxy traps may throw). */
+const read = (value: unknown, key: PropertyKey): unknown => {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  try {
+    return (value as Record<PropertyKey, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+};
+
+const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+const int = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+
+const isKeyStoreType = (value: unknown): value is KeyStoreType =>
+  value === "AWS_CLOUDHSM" || value === "EXTERNAL_KEY_STORE";
+
+/** Follows `error.cause` (depth ≤ 10), yielding the error itself first. */
+function* causeChain(error: unknown): Generator<unknown> {
+  let current = error;
+  const seen = new Set<unknown>();
+  for (let depth = 0; depth <= MAX_CAUSE_DEPTH && current !== undefined && current !== null; depth++) {
+    if (seen.has(current)) return;
+    seen.add(current);
+    yield current;
+    current = read(current, "cause");
+  }
+}
+
+/** A value attached under the failure key that really is a failure this major version produced. */
+function asFailure(value: unknown): KmsFailure | undefined {
+  if (value === null || typeof value !== "object" || !Object.isFrozen(value)) return undefined;
+  const kind = str(read(value, "kind"));
+  const cause = str(read(value, "cause"));
+  const entry = cause === undefined ? undefined : entryForCause(cause);
+  if (kind === undefined || entry === undefined || !(entry.kinds as readonly string[]).includes(kind)) return undefined;
+  return value as KmsFailure;
+}
+
+/**
+ * The failure the plugin attached to a thrown error, looking through `error.cause` (depth ≤ 10).
+ *
+ * @param error - Anything caught.
+ * @returns The attached failure, or undefined when there is none.
+ * @example
+ * ```ts
+ * import { failureOf } from "kms-keystore-errors";
+ * declare const error: unknown;
+ * const failure = failureOf(error);
+ * if (failure?.retryable) console.log("worth retrying");
+ * ```
+ * @public
+ */
+export function failureOf(error: unknown): KmsFailure | undefined {
+  try {
+    for (const link of causeChain(error)) {
+      const failure = asFailure(read(link, FAILURE_KEY));
+      if (failure !== undefined) return failure;
+    }
+  } catch {
+    // A hostile error: no failure is attached.
+  }
+  return undefined;
+}
+
+interface Classified {
+  readonly kind: Kind;
+  readonly entry: KnownCatalogEntry;
+  readonly code: string;
+  readonly keyStoreType?: KeyStoreType | undefined;
+}
+
+/** The entry for a kind with no more specific cause: the one whose codes name it, else its first. */
+const fallbackEntry = (kind: Kind, code?: string): KnownCatalogEntry => {
+  const byCode = code === undefined ? undefined : entryForCode(code);
+  if (byCode !== undefined && (byCode.kinds as readonly string[]).includes(kind)) return byCode;
+  return entryForCode(kind) ?? (entriesForKind(kind)[0] as KnownCatalogEntry);
+};
+
+/** A KMS service error: its name is a known KMS kind, or it carries `$fault`/`$metadata`. */
+function classifyServiceError(name: string, message: string, status: number | undefined): Classified {
+  if (isServiceKind(name)) {
+    const info = kindOf(name);
+    const rule = info?.messageRules ? matchMessageRule(name, normalizeMessage(message)) : undefined;
+    const entry = rule === undefined ? fallbackEntry(name) : (entryForCause(rule.cause) as KnownCatalogEntry);
+    return { kind: name, entry, code: name, keyStoreType: rule?.keyStoreType ?? info?.keyStoreType };
+  }
+  const known = entryForCode(name);
+  if (known !== undefined && (known.kinds as readonly string[]).includes("UnknownServiceError")) {
+    return { kind: "UnknownServiceError", entry: known, code: name };
+  }
+  const cause: Cause =
+    status === 429 ? "UNKNOWN_THROTTLING_ERROR" : status !== undefined && status >= 500 ? "UNKNOWN_SERVER_ERROR" : "UNKNOWN_SERVICE_ERROR";
+  return { kind: "UnknownServiceError", entry: entryForCause(cause) as KnownCatalogEntry, code: name };
+}
+
+/** The transport cause named by a socket/HTTP code anywhere in the cause chain, if any. */
+function transportEntry(error: unknown): { entry: KnownCatalogEntry; code: string } | undefined {
+  for (const link of causeChain(error)) {
+    for (const candidate of [str(read(link, "code")), str(read(link, "name"))]) {
+      if (candidate === undefined) continue;
+      const entry = entryForCode(candidate);
+      if (entry !== undefined && (entry.kinds as readonly string[]).includes("TransportError")) {
+        return { entry, code: candidate };
+      }
+    }
+  }
+  return undefined;
+}
+
+const FETCH_FAILURE = /fetch failed|failed to fetch|networkerror|network request failed|load failed|network error/i;
+
+function classifyError(error: unknown): Classified {
+  const name = str(read(error, "name")) ?? "";
+  const code = str(read(error, "code"));
+  const message = str(read(error, "message")) ?? "";
+  const fault = read(error, "$fault");
+  const metadata = read(error, "$metadata");
+  const status = int(read(metadata, "httpStatusCode"));
+
+  if (name === "AbortError" || code === "ABORT_ERR") {
+    return { kind: "Aborted", entry: fallbackEntry("Aborted", "AbortError"), code: name || (code as string) };
+  }
+  if (name === "CredentialsProviderError" || name === "TokenProviderError") {
+    return { kind: name, entry: fallbackEntry(name), code: name };
+  }
+  const transport = transportEntry(error);
+  if (transport !== undefined) {
+    return { kind: "TransportError", entry: transport.entry, code: code ?? (name || transport.code) };
+  }
+  if (isServiceKind(name) || ((fault === "client" || fault === "server") && name !== "" && name !== "SyntaxError")) {
+    return classifyServiceError(name, message, status);
+  }
+  if (name === "SyntaxError" && metadata !== undefined) {
+    // The SDK could not parse the body: something other than KMS answered (a proxy's HTML page).
+    const cause: Cause =
+      status === undefined || status === 429 || status >= 500 ? "NON_KMS_RESPONSE" : "NON_KMS_CLIENT_ERROR_RESPONSE";
+    return { kind: "TransportError", entry: entryForCause(cause) as KnownCatalogEntry, code: name };
+  }
+  if (name === "TypeError" && FETCH_FAILURE.test(message)) {
+    return { kind: "TransportError", entry: entryForCause("NETWORK_ERROR") as KnownCatalogEntry, code: name };
+  }
+  return {
+    kind: "Unrecognized",
+    entry: entryForCause("UNRECOGNIZED") as KnownCatalogEntry,
+    code: code ?? (name || typeName(error)),
+  };
+}
+
+const typeName = (value: unknown): string => {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const ctor = read(value, "constructor");
+  return str(read(ctor, "name")) ?? "object";
+};
+
+/** Key store type from the command input (`CustomKeyStoreType` or `Origin`). */
+const keyStoreTypeOfInput = (input: unknown): KeyStoreType | undefined => {
+  const type = read(input, "CustomKeyStoreType");
+  if (isKeyStoreType(type)) return type;
+  const origin = read(input, "Origin");
+  return isKeyStoreType(origin) ? origin : undefined;
+};
+
+/**
+ * Builds a frozen failure from fields (undefined ones omitted), the original error non-enumerable.
+ * @internal
+ */
+export function build(fields: Record<string, unknown>, error: unknown): KmsFailure {
+  const failure: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) failure[key] = value;
+  Object.defineProperty(failure, "error", { value: error, enumerable: false });
+  return Object.freeze(failure) as unknown as KmsFailure;
+}
+
+/**
+ * The remediation for an entry, specialised to the key store type when the entry has variants.
+ * @internal
+ */
+export const remediationFor = (entry: KnownCatalogEntry, keyStoreType: KeyStoreType | undefined): Remediation =>
+  (keyStoreType === undefined ? undefined : entry.byKeyStoreType?.[keyStoreType]) ?? entry.remediation;
+
+/** Fills the context fields a failure lacks; returns the same failure when it lacks none. */
+function withContext(failure: KmsFailure, context: FailureContext | undefined): KmsFailure {
+  if (context === undefined) return failure;
+  const input = context.input;
+  const extra: Record<string, unknown> = {
+    operation: str(context.operation),
+    customKeyStoreId: str(context.customKeyStoreId) ?? str(read(input, "CustomKeyStoreId")),
+    keyId: str(context.keyId) ?? str(read(input, "KeyId")),
+  };
+  const missing = Object.entries(extra).filter(([key, value]) => value !== undefined && !(key in failure));
+  if (missing.length === 0) return failure;
+  return build({ ...failure, ...Object.fromEntries(missing) }, failure.error);
+}
+
+/**
+ * Classifies anything thrown by (or near) a KMS call. Total: never throws, whatever the input
+ * (null, strings, cyclic objects, frozen errors, Proxies whose traps throw, errors from another copy
+ * of the SDK). Recognises SDK errors by `name`, `$fault` and `$metadata`, never by `instanceof`.
+ * A failure already attached by the middleware (also through `error.cause`) is reused; `context`
+ * then only fills the fields it lacks.
+ *
+ * @param error - The thrown value.
+ * @param context - What the caller knows about the request (operation, command input, ids).
+ * @returns A frozen {@link KmsFailure}; the original error is its non-enumerable `error` property.
+ * @example
+ * ```ts
+ * import { KMSClient, EncryptCommand } from "@aws-sdk/client-kms";
+ * import { classify } from "kms-keystore-errors";
+ *
+ * const kms = new KMSClient({});
+ * const input = { KeyId: "alias/app", Plaintext: new TextEncoder().encode("hello") };
+ * try {
+ *   await kms.send(new EncryptCommand(input));
+ * } catch (error) {
+ *   const failure = classify(error, { operation: "Encrypt", input });
+ *   console.log(failure.kind, failure.cause, failure.retryable, failure.remediation.steps);
+ * }
+ * ```
+ * @public
+ */
+export function classify(error: unknown, context?: FailureContext): KmsFailure {
+  try {
+    const attached = failureOf(error);
+    if (attached !== undefined) return withContext(attached, context);
+    return classifyFresh(error, context);
+  } catch {
+    return build(
+      {
+        kind: "Unrecognized",
+        code: "Unrecognized",
+        cause: "UNRECOGNIZED",
+        ...pick(entryForCause("UNRECOGNIZED") as KnownCatalogEntry, undefined),
+      },
+      error,
+    );
+  }
+}
+
+/**
+ * The catalog-derived fields of a failure: category, retryable, key store type and remediation.
+ * @internal
+ */
+export const pick = (entry: KnownCatalogEntry, keyStoreType: KeyStoreType | undefined) => ({
+  category: entry.category,
+  retryable: entry.retryable,
+  keyStoreType: keyStoreType ?? entry.keyStoreType,
+  remediation: remediationFor(entry, keyStoreType ?? entry.keyStoreType),
+});
+
+function classifyFresh(error: unknown, context: FailureContext | undefined): KmsFailure {
+  const input = context?.input;
+  const secrets = collectSecrets(input);
+  const { kind, entry, code, keyStoreType } = classifyError(error);
+  const metadata = read(error, "$metadata");
+  const rawMessage = str(read(error, "message"));
+  return build(
+    {
+      kind,
+      code: redact(code, secrets),
+      cause: entry.cause,
+      ...pick(entry, keyStoreType ?? keyStoreTypeOfInput(input)),
+      message: rawMessage === undefined || rawMessage === "" ? undefined : redact(rawMessage, secrets),
+      operation: str(context?.operation),
+      customKeyStoreId: str(context?.customKeyStoreId) ?? str(read(input, "CustomKeyStoreId")),
+      keyId: str(context?.keyId) ?? str(read(input, "KeyId")),
+      requestId: mapStr(str(read(metadata, "requestId")), (id) => redact(id, secrets)),
+      httpStatusCode: int(read(metadata, "httpStatusCode")),
+      attempts: int(read(metadata, "attempts")),
+    },
+    error,
+  );
+}
+
+const mapStr = (value: string | undefined, f: (s: string) => string): string | undefined =>
+  value === undefined ? undefined : f(value);
+
+/**
+ * True for failures specific to custom key stores, and for general ones whose cause is a key store
+ * cause (an XKS proxy timeout behind `KMSInvalidStateException`, say). Reads the catalog's
+ * `customKeyStore` flag.
+ *
+ * @param failure - A classified failure.
+ * @returns Whether a custom key store is involved.
+ * @example
+ * ```ts
+ * import { classify, isCustomKeyStoreFailure } from "kms-keystore-errors";
+ * declare const error: unknown;
+ * if (isCustomKeyStoreFailure(classify(error))) console.log("page the key store owners");
+ * ```
+ * @public
+ */
+export const isCustomKeyStoreFailure = (failure: KmsFailure): boolean =>
+  entryForCause(read(failure, "cause") as string)?.customKeyStore === true;

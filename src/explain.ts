@@ -1,0 +1,157 @@
+import {
+  catalog,
+  entriesForKind,
+  entryForCause,
+  entryForCode,
+  type KnownCatalogEntry,
+  KINDS,
+  kindOf,
+  matchAnyMessageRule,
+  matchMessageRule,
+  normalizeMessage,
+} from "./catalog/index.js";
+
+type Target = { readonly kind: string } | { readonly entry: KnownCatalogEntry };
+
+/**
+ * Every name a query may use, each to what it means: exception names (and their wire short forms
+ * without `Exception`, e.g. `KMSInternal`), every code the catalog lists, and every cause.
+ */
+const NAMES = new Map<string, Target>();
+for (const e of catalog) NAMES.set(e.cause, { entry: e });
+for (const e of catalog) for (const code of e.codes) NAMES.set(code, { entry: e });
+for (const { kind } of KINDS) {
+  NAMES.set(kind, { kind });
+  if (kind.endsWith("Exception") && !NAMES.has(kind.slice(0, -"Exception".length))) {
+    NAMES.set(kind.slice(0, -"Exception".length), { kind });
+  }
+}
+const LOWER_NAMES = new Map<string, string>([...NAMES.keys()].map((n) => [n.toLowerCase(), n]));
+
+const tokens = (text: string): string[] => text.split(/[^A-Za-z0-9_]+/).filter((t) => t !== "");
+
+/** The fallback entry of a kind: the one whose codes name it, else the kind's first entry. */
+const fallbackOf = (kind: string): KnownCatalogEntry | undefined =>
+  entryForCode(kind) ?? entriesForKind(kind)[0];
+
+/** Known names in the query, longest first. A query of one token may use any letter case. */
+function namesIn(query: string): string[] {
+  const all = tokens(query);
+  const only = all.length === 1 ? all[0] : undefined;
+  const found = all.filter((t) => NAMES.has(t));
+  if (found.length === 0 && only !== undefined) {
+    const name = LOWER_NAMES.get(only.toLowerCase());
+    if (name !== undefined) found.push(name);
+  }
+  return [...new Set(found)].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Every catalog entry matching a query, most specific first. An exception name alone yields all of
+ * its causes, the fallback last; a log line yields the cause its message implies, then the fallback.
+ *
+ * @param query - An exception name, wire code, `ConnectionErrorCode`, cause, qualified name
+ *   (`com.amazonaws.services.kms.model.X`, `KMS.Client.exceptions.X`) or a pasted log line.
+ * @returns The matching entries; empty when nothing matches.
+ * @example
+ * ```ts
+ * import { lookup } from "kms-keystore-errors";
+ * for (const entry of lookup("KMSInvalidStateException")) console.log(entry.cause);
+ * ```
+ * @public
+ */
+export function lookup(query: string): readonly KnownCatalogEntry[] {
+  if (typeof query !== "string") return [];
+  const names = namesIn(query);
+  const out: KnownCatalogEntry[] = [];
+  const add = (e: KnownCatalogEntry | undefined) => {
+    if (e !== undefined && !out.includes(e)) out.push(e);
+  };
+  const normalized = normalizeMessage(query);
+  const primary = names[0];
+  if (primary === undefined) {
+    const rule = matchAnyMessageRule(normalized);
+    if (rule !== undefined) add(entryForCause(rule.cause));
+    return out;
+  }
+  for (const name of names) {
+    const target = NAMES.get(name) as Target;
+    if ("entry" in target) {
+      add(target.entry);
+      continue;
+    }
+    const kind = target.kind;
+    const rule = kindOf(kind)?.messageRules ? matchMessageRule(kind, normalized) : undefined;
+    if (rule !== undefined) add(entryForCause(rule.cause));
+    if (tokens(query).length === 1) {
+      const fallback = fallbackOf(kind);
+      for (const e of entriesForKind(kind)) if (e !== fallback) add(e);
+    }
+    add(fallbackOf(kind));
+  }
+  return out;
+}
+
+/**
+ * The single best catalog entry for a query: the most specific cause, or undefined when nothing
+ * matches. In a log line the message rules run on the text, so a proxy timeout behind
+ * `KMSInvalidStateException` explains as `XKS_PROXY_TIMED_OUT`, not as the generic invalid state.
+ *
+ * @param query - An exception name, wire code, `ConnectionErrorCode`, cause, qualified name or log line.
+ * @returns The best entry, or undefined.
+ * @example
+ * ```ts
+ * import { explain } from "kms-keystore-errors";
+ * const entry = explain("An error occurred (KMSInvalidStateException) when calling the Encrypt operation: " +
+ *   "The external key store proxy did not respond in time.");
+ * console.log(entry?.cause); // "XKS_PROXY_TIMED_OUT"
+ * ```
+ * @public
+ */
+export function explain(query: string): KnownCatalogEntry | undefined {
+  if (typeof query !== "string") return undefined;
+  const names = namesIn(query);
+  const primary = names[0];
+  if (primary === undefined) return lookup(query)[0];
+  const target = NAMES.get(primary) as Target;
+  if ("entry" in target) return target.entry;
+  const rule = kindOf(target.kind)?.messageRules ? matchMessageRule(target.kind, normalizeMessage(query)) : undefined;
+  return rule === undefined ? fallbackOf(target.kind) : entryForCause(rule.cause);
+}
+
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0] as number;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j] as number;
+      prev[j] = Math.min(above + 1, (prev[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return prev[b.length] as number;
+}
+
+/**
+ * Names close to an unknown query, for a "did you mean" hint.
+ *
+ * @param query - What the user typed.
+ * @param limit - How many suggestions at most.
+ * @returns Known names, closest first.
+ * @internal
+ */
+export function suggest(query: string, limit = 3): readonly string[] {
+  const q = query.trim().toLowerCase();
+  if (q === "") return [];
+  return [...NAMES.keys()]
+    .map((name) => {
+      const lower = name.toLowerCase();
+      const d = lower.includes(q) || q.includes(lower) ? 0 : distance(q, lower);
+      return { name, d };
+    })
+    .filter(({ d, name }) => d <= Math.max(3, Math.floor(name.length / 3)))
+    .sort((a, b) => a.d - b.d || a.name.length - b.name.length)
+    .slice(0, limit)
+    .map(({ name }) => name);
+}

@@ -1,0 +1,32 @@
+/**
+ * Typed, actionable errors for AWS KMS custom key stores (AWS CloudHSM key stores and external key
+ * stores): SDK middleware, KMS-correct retries, connection diagnostics and log-ready guidance.
+ *
+ * @packageDocumentation
+ */
+export type { Cause, CauseOf, KnownCatalogEntry } from "./catalog/index.js";
+export { catalog } from "./catalog/index.js";
+export type { Kind } from "./catalog/kinds.js";
+export type { CatalogEntry, Category, KeyStoreType, Remediation } from "./catalog/schema.js";
+export { classify, failureOf, isCustomKeyStoreFailure } from "./classify.js";
+export { explain, lookup } from "./explain.js";
+export type {
+  FailureBase,
+  FailureContext,
+  FailureOfKind,
+  FailureWithCause,
+  KmsFailure,
+} from "./failure.js";
+export { assertNever, hasCause } from "./failure.js";
+export type {
+  CheckKeyStoresOptions,
+  KeyStoreReport,
+  WaitForConnectionOptions,
+} from "./lifecycle.js";
+export { checkKeyStores, connectionFailure, waitForConnection } from "./lifecycle.js";
+export type { KmsLogEntry } from "./log.js";
+export { formatFailure, toLogEntry } from "./log.js";
+export type { KeyStoreErrorsOptions, KmsPluggable } from "./middleware.js";
+export { keyStoreErrors, withKeyStoreErrors } from "./middleware.js";
+export type { FailedAttempt, KmsCommand, RetryKmsOptions } from "./result.js";
+export { retryKms, sendResult } from "./result.js";

@@ -1,0 +1,323 @@
+import {
+  type CustomKeyStoresListEntry,
+  DescribeCustomKeyStoresCommand,
+  type DescribeCustomKeyStoresCommandOutput,
+  type KMSClient,
+} from "@aws-sdk/client-kms";
+import { err, ok, type Result, ResultAsync } from "neverthrow";
+import { entryForCause, entryForCode, type KnownCatalogEntry } from "./catalog/index.js";
+import type { KeyStoreType } from "./catalog/schema.js";
+import { build, classify, pick } from "./classify.js";
+import type { KmsFailure } from "./failure.js";
+
+/** A client that can describe custom key stores (any copy of the SDK). */
+type DescribeClient = Pick<KMSClient, "send">;
+
+const isKeyStoreType = (value: unknown): value is KeyStoreType =>
+  value === "AWS_CLOUDHSM" || value === "EXTERNAL_KEY_STORE";
+
+/** A `ConnectionFailed` failure for a cause, with the store's identity. */
+function connectionFailed(
+  entry: KnownCatalogEntry,
+  code: string,
+  store: { CustomKeyStoreId?: string | undefined; CustomKeyStoreType?: string | undefined },
+  error?: unknown,
+): KmsFailure {
+  const keyStoreType = isKeyStoreType(store.CustomKeyStoreType) ? store.CustomKeyStoreType : undefined;
+  return build(
+    {
+      kind: "ConnectionFailed",
+      code,
+      cause: entry.cause,
+      ...pick(entry, keyStoreType),
+      customKeyStoreId: typeof store.CustomKeyStoreId === "string" ? store.CustomKeyStoreId : undefined,
+    },
+    error,
+  );
+}
+
+const byCause = (cause: "KEY_STORE_NOT_CONNECTED" | "UNKNOWN_CONNECTION_ERROR" | "CONNECT_WAIT_TIMED_OUT") =>
+  entryForCause(cause) as KnownCatalogEntry;
+
+/**
+ * The failure a `DescribeCustomKeyStores` entry describes, if any. `FAILED` gives kind
+ * `ConnectionFailed` with the `ConnectionErrorCode` as `code` (and as `cause` when catalogued, else
+ * `UNKNOWN_CONNECTION_ERROR`), with remediation for the store's type: `INVALID_CREDENTIALS` means the
+ * `kmsuser` password for CloudHSM and the proxy credential for an external key store. `DISCONNECTED`
+ * gives `KEY_STORE_NOT_CONNECTED` (not retryable: connect it). `CONNECTED`, `CONNECTING` and
+ * `DISCONNECTING` give undefined.
+ *
+ * @param entry - One element of `DescribeCustomKeyStores`' `CustomKeyStores`.
+ * @returns The failure, or undefined when the store is not failed or disconnected.
+ * @example
+ * ```ts
+ * import { KMSClient, DescribeCustomKeyStoresCommand } from "@aws-sdk/client-kms";
+ * import { connectionFailure } from "kms-keystore-errors";
+ *
+ * const { CustomKeyStores = [] } = await new KMSClient({}).send(new DescribeCustomKeyStoresCommand({}));
+ * for (const store of CustomKeyStores) {
+ *   const failure = connectionFailure(store);
+ *   if (failure) console.log(store.CustomKeyStoreId, failure.cause, failure.remediation.steps);
+ * }
+ * ```
+ * @public
+ */
+export function connectionFailure(entry: CustomKeyStoresListEntry): KmsFailure | undefined {
+  if (entry === null || typeof entry !== "object") return undefined;
+  switch (entry.ConnectionState) {
+    case "FAILED": {
+      const code = typeof entry.ConnectionErrorCode === "string" ? entry.ConnectionErrorCode : "FAILED";
+      const known = entryForCode(code);
+      const catalogued = known !== undefined && (known.kinds as readonly string[]).includes("ConnectionFailed");
+      return connectionFailed(catalogued ? known : byCause("UNKNOWN_CONNECTION_ERROR"), code, entry);
+    }
+    case "DISCONNECTED":
+      return connectionFailed(byCause("KEY_STORE_NOT_CONNECTED"), "DISCONNECTED", entry);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Options of {@link waitForConnection}.
+ * @public
+ */
+export interface WaitForConnectionOptions {
+  /**
+   * Time between `DescribeCustomKeyStores` calls, in milliseconds. The custom key store management
+   * APIs allow about 5 requests per second per account and Region: keep polling slow.
+   * @defaultValue 5000
+   */
+  readonly intervalMs?: number | undefined;
+  /**
+   * How long to wait for `CONNECTED`, in milliseconds. Connecting a CloudHSM key store can take
+   * 20 minutes; an external key store about 5.
+   * @defaultValue 1200000
+   */
+  readonly timeoutMs?: number | undefined;
+  /** Stops waiting: the result is an `Aborted` failure. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+const positive = (name: string, value: unknown, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`waitForConnection: \`${name}\` must be a non-negative number of milliseconds`);
+  }
+  return value;
+};
+
+/** An `Aborted` failure for a signal's reason, whatever the reason is. */
+const aborted = (reason: unknown): KmsFailure => {
+  const failure = classify(reason);
+  if (failure.kind === "Aborted") return failure;
+  return build({ kind: "Aborted", code: "AbortError", cause: "ABORTED", ...pick(entryForCause("ABORTED") as KnownCatalogEntry, undefined) }, reason);
+};
+
+const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+/**
+ * Waits for a custom key store to reach `CONNECTED`. It only polls `DescribeCustomKeyStores`: call
+ * `ConnectCustomKeyStore` first (it returns at once; connecting happens in the background).
+ * `FAILED` ends the wait with the connection failure (disconnect the store before connecting
+ * again); `DISCONNECTED` or `DISCONNECTING` after the first poll ends it with
+ * `KEY_STORE_NOT_CONNECTED`; a throttled or transient describe failure is retried until the
+ * deadline; any other describe failure ends it with its classification. Never rejects.
+ *
+ * @param client - A `KMSClient` (only `send` is used).
+ * @param customKeyStoreId - The store, `cks-…`.
+ * @param options - `intervalMs` (default 5000), `timeoutMs` (default 1,200,000), `signal`.
+ * @throws TypeError - synchronously, for an empty id or a negative interval or timeout.
+ * @returns `Ok(entry)` once connected, else `Err(failure)`; on timeout `ConnectionFailed` /
+ *   `CONNECT_WAIT_TIMED_OUT` (retryable: it may still connect).
+ * @example
+ * ```ts
+ * import { KMSClient, ConnectCustomKeyStoreCommand } from "@aws-sdk/client-kms";
+ * import { waitForConnection, formatFailure } from "kms-keystore-errors";
+ *
+ * const kms = new KMSClient({});
+ * await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: "cks-1234567890abcdef0" }));
+ * const result = await waitForConnection(kms, "cks-1234567890abcdef0", { timeoutMs: 10 * 60_000 });
+ * if (result.isErr()) console.error(formatFailure(result.error));
+ * ```
+ * @public
+ */
+export function waitForConnection(
+  client: DescribeClient,
+  customKeyStoreId: string,
+  options: WaitForConnectionOptions = {},
+): ResultAsync<CustomKeyStoresListEntry, KmsFailure> {
+  // Invalid arguments are programming errors: thrown here, synchronously, never as a rejection.
+  if (typeof customKeyStoreId !== "string" || customKeyStoreId === "") {
+    throw new TypeError("waitForConnection: `customKeyStoreId` must be a non-empty string (cks-…)");
+  }
+  const intervalMs = positive("intervalMs", options?.intervalMs, 5000);
+  const timeoutMs = positive("timeoutMs", options?.timeoutMs, 1_200_000);
+  const signal = options?.signal;
+  return new ResultAsync(
+    (async (): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> => {
+      const deadline = Date.now() + timeoutMs;
+      const context = { operation: "DescribeCustomKeyStores", customKeyStoreId };
+      let last: CustomKeyStoresListEntry = { CustomKeyStoreId: customKeyStoreId };
+      for (let poll = 1; ; poll++) {
+        if (signal?.aborted) return err(aborted(signal.reason));
+        let failure: KmsFailure | undefined;
+        try {
+          const out: DescribeCustomKeyStoresCommandOutput = await client.send(
+            new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: customKeyStoreId }),
+            signal === undefined ? {} : { abortSignal: signal },
+          );
+          last = out.CustomKeyStores?.[0] ?? last;
+        } catch (error) {
+          if (signal?.aborted) return err(aborted(signal.reason));
+          failure = classify(error, { ...context, input: { CustomKeyStoreId: customKeyStoreId } });
+          if (!failure.retryable) return err(failure);
+        }
+        if (failure === undefined) {
+          const state = last.ConnectionState;
+          if (state === "CONNECTED") return ok(last);
+          if (state === "FAILED") return err(connectionFailure(last) as KmsFailure);
+          if ((state === "DISCONNECTED" || state === "DISCONNECTING") && poll > 1) {
+            return err(connectionFailed(byCause("KEY_STORE_NOT_CONNECTED"), state, last));
+          }
+        }
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          return err(failure ?? connectionFailed(byCause("CONNECT_WAIT_TIMED_OUT"), last.ConnectionState ?? "CONNECTING", last));
+        }
+        await sleep(Math.min(intervalMs, remaining), signal);
+      }
+    })().catch((error: unknown) => err(classify(error))),
+  );
+}
+
+/**
+ * One custom key store as {@link checkKeyStores} reports it. Never the raw describe entry: that one
+ * carries the external key store credential's access key id.
+ * @public
+ */
+export interface KeyStoreReport {
+  /** `cks-…`. */
+  readonly customKeyStoreId: string;
+  /** The store's friendly name. */
+  readonly customKeyStoreName?: string;
+  /** `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE`. */
+  readonly customKeyStoreType?: string;
+  /** `CONNECTED`, `CONNECTING`, `DISCONNECTED`, `DISCONNECTING` or `FAILED`. */
+  readonly connectionState?: string;
+  /** For `FAILED` and `DISCONNECTED` stores: what is wrong and what to do. */
+  readonly failure?: KmsFailure;
+  /** For external key stores: where KMS reaches the proxy (no credential). */
+  readonly xksProxy?: {
+    readonly connectivity?: string;
+    readonly uriEndpoint?: string;
+    readonly uriPath?: string;
+    readonly vpcEndpointServiceName?: string;
+  };
+  /** For CloudHSM key stores: the backing cluster. */
+  readonly cloudHsmClusterId?: string;
+}
+
+const defined = <T extends object>(fields: T): T =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as T;
+
+/** The report for one describe entry: identity, state, failure; no credential. */
+function report(entry: CustomKeyStoresListEntry): KeyStoreReport {
+  const xks = entry.XksProxyConfiguration;
+  const failure = connectionFailure(entry);
+  return Object.freeze(
+    defined({
+      customKeyStoreId: entry.CustomKeyStoreId ?? "",
+      customKeyStoreName: entry.CustomKeyStoreName,
+      customKeyStoreType: entry.CustomKeyStoreType,
+      connectionState: entry.ConnectionState,
+      failure,
+      xksProxy:
+        xks === undefined
+          ? undefined
+          : Object.freeze(
+              defined({
+                connectivity: xks.Connectivity,
+                uriEndpoint: xks.UriEndpoint,
+                uriPath: xks.UriPath,
+                vpcEndpointServiceName: xks.VpcEndpointServiceName,
+              }),
+            ),
+      cloudHsmClusterId: entry.CloudHsmClusterId,
+    }),
+  ) as KeyStoreReport;
+}
+
+/**
+ * Options of {@link checkKeyStores}.
+ * @public
+ */
+export interface CheckKeyStoresOptions {
+  /** Stops describing: the result is an `Aborted` failure. */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Page size for `DescribeCustomKeyStores` (1–1000).
+   * @defaultValue 100
+   */
+  readonly pageSize?: number | undefined;
+}
+
+/**
+ * Describes every custom key store in the account and Region (all pages) and reports each one's
+ * state with the failure, if any, that its state implies. `doctor` in the CLI prints this.
+ *
+ * @param client - A `KMSClient` (only `send` is used).
+ * @param options - `signal`, `pageSize`.
+ * @returns The reports, in the order KMS lists the stores, or the failure of the describe call.
+ * @example
+ * ```ts
+ * import { KMSClient } from "@aws-sdk/client-kms";
+ * import { checkKeyStores } from "kms-keystore-errors";
+ *
+ * const result = await checkKeyStores(new KMSClient({}));
+ * if (result.isOk()) for (const r of result.value) console.log(r.customKeyStoreId, r.connectionState, r.failure?.cause);
+ * ```
+ * @public
+ */
+export function checkKeyStores(
+  client: DescribeClient,
+  options: CheckKeyStoresOptions = {},
+): ResultAsync<KeyStoreReport[], KmsFailure> {
+  const pageSize = options?.pageSize ?? 100;
+  if (typeof pageSize !== "number" || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+    throw new TypeError("checkKeyStores: `pageSize` must be an integer from 1 to 1000");
+  }
+  const signal = options?.signal;
+  return new ResultAsync(
+    (async (): Promise<Result<KeyStoreReport[], KmsFailure>> => {
+      const reports: KeyStoreReport[] = [];
+      let marker: string | undefined;
+      do {
+        if (signal?.aborted) return err(aborted(signal.reason));
+        const input = { Limit: pageSize, ...(marker === undefined ? {} : { Marker: marker }) };
+        let out: DescribeCustomKeyStoresCommandOutput;
+        try {
+          out = await client.send(
+            new DescribeCustomKeyStoresCommand(input),
+            signal === undefined ? {} : { abortSignal: signal },
+          );
+        } catch (error) {
+          if (signal?.aborted) return err(aborted(signal.reason));
+          return err(classify(error, { operation: "DescribeCustomKeyStores", input }));
+        }
+        for (const entry of out.CustomKeyStores ?? []) reports.push(report(entry));
+        marker = out.Truncated === true && typeof out.NextMarker === "string" ? out.NextMarker : undefined;
+      } while (marker !== undefined);
+      return ok(reports);
+    })().catch((error: unknown) => err(classify(error))),
+  );
+}
