@@ -3,7 +3,7 @@ import { CLOUDHSM_ENTRIES } from "./entries/cloudhsm.js";
 import { XKS_ENTRIES } from "./entries/external.js";
 import { GENERAL_ENTRIES } from "./entries/general.js";
 import { SHARED_ENTRIES } from "./entries/shared.js";
-import { type Kind, KINDS, type KindInfo } from "./kinds.js";
+import { KINDS, type Kind, type KindInfo } from "./kinds.js";
 import { MESSAGE_RULES } from "./messages.js";
 import type { CatalogEntry, MessageRule } from "./schema.js";
 
@@ -64,7 +64,9 @@ function deepFreeze<T>(value: T): T {
 export const catalog: readonly KnownCatalogEntry[] = deepFreeze([...ENTRIES] as KnownCatalogEntry[]);
 
 const byCause = new Map<string, KnownCatalogEntry>(catalog.map((e) => [e.cause, e]));
-const byCode = new Map<string, KnownCatalogEntry>(catalog.flatMap((e) => e.codes.map((c) => [c, e] as const)));
+const byCode = new Map<string, KnownCatalogEntry>(
+  catalog.flatMap((e) => e.codes.map((c) => [c, e] as const)),
+);
 const kindInfo = new Map<string, KindInfo>(KINDS.map((k) => [k.kind, k]));
 
 /** Rules that apply to each kind, in catalog order: a rule applies when its cause lists the kind. */
@@ -115,7 +117,8 @@ export const kindOf = (name: string): KindInfo | undefined => kindInfo.get(name)
  * True when `name` is a kind that arrives as an error name on the wire (not one of the library's own).
  * @internal
  */
-export const isServiceKind = (name: string): name is Kind => kindInfo.get(name)?.synthetic !== true && kindInfo.has(name);
+export const isServiceKind = (name: string): name is Kind =>
+  kindInfo.get(name)?.synthetic !== true && kindInfo.has(name);
 
 /**
  * Lowercase, every run of non-alphanumerics as one space: the form message rules are written in.
@@ -130,7 +133,9 @@ export const normalizeMessage = (text: string): string =>
 const contains = (normalized: string, fragment: string): boolean => normalized.includes(` ${fragment} `);
 
 const ruleMatches = (normalized: string, rule: MessageRule): boolean =>
-  rule.match.some((m) => (typeof m === "string" ? contains(normalized, m) : m.every((f) => contains(normalized, f))));
+  rule.match.some((m) =>
+    typeof m === "string" ? contains(normalized, m) : m.every((f) => contains(normalized, f)),
+  );
 
 /**
  * The first message rule for `kind` that matches the normalised message, or undefined.

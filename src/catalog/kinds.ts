@@ -7,7 +7,12 @@
 export const KINDS = [
   // Custom key store exceptions, CloudHSM key stores.
   { kind: "CloudHsmClusterInUseException", fault: "client", status: 400, keyStoreType: "AWS_CLOUDHSM" },
-  { kind: "CloudHsmClusterInvalidConfigurationException", fault: "client", status: 400, keyStoreType: "AWS_CLOUDHSM" },
+  {
+    kind: "CloudHsmClusterInvalidConfigurationException",
+    fault: "client",
+    status: 400,
+    keyStoreType: "AWS_CLOUDHSM",
+  },
   { kind: "CloudHsmClusterNotActiveException", fault: "client", status: 400, keyStoreType: "AWS_CLOUDHSM" },
   { kind: "CloudHsmClusterNotFoundException", fault: "client", status: 400, keyStoreType: "AWS_CLOUDHSM" },
   { kind: "CloudHsmClusterNotRelatedException", fault: "client", status: 400, keyStoreType: "AWS_CLOUDHSM" },
@@ -19,7 +24,12 @@ export const KINDS = [
   { kind: "CustomKeyStoreNotFoundException", fault: "client", status: 400 },
   // Custom key store exceptions, external key stores.
   { kind: "XksKeyAlreadyInUseException", fault: "client", status: 400, keyStoreType: "EXTERNAL_KEY_STORE" },
-  { kind: "XksKeyInvalidConfigurationException", fault: "client", status: 400, keyStoreType: "EXTERNAL_KEY_STORE" },
+  {
+    kind: "XksKeyInvalidConfigurationException",
+    fault: "client",
+    status: 400,
+    keyStoreType: "EXTERNAL_KEY_STORE",
+  },
   { kind: "XksKeyNotFoundException", fault: "client", status: 400, keyStoreType: "EXTERNAL_KEY_STORE" },
   {
     kind: "XksProxyIncorrectAuthenticationCredentialException",
@@ -27,7 +37,12 @@ export const KINDS = [
     status: 400,
     keyStoreType: "EXTERNAL_KEY_STORE",
   },
-  { kind: "XksProxyInvalidConfigurationException", fault: "client", status: 400, keyStoreType: "EXTERNAL_KEY_STORE" },
+  {
+    kind: "XksProxyInvalidConfigurationException",
+    fault: "client",
+    status: 400,
+    keyStoreType: "EXTERNAL_KEY_STORE",
+  },
   {
     kind: "XksProxyInvalidResponseException",
     fault: "client",
@@ -35,7 +50,12 @@ export const KINDS = [
     keyStoreType: "EXTERNAL_KEY_STORE",
     messageRules: true,
   },
-  { kind: "XksProxyUriEndpointInUseException", fault: "client", status: 400, keyStoreType: "EXTERNAL_KEY_STORE" },
+  {
+    kind: "XksProxyUriEndpointInUseException",
+    fault: "client",
+    status: 400,
+    keyStoreType: "EXTERNAL_KEY_STORE",
+  },
   { kind: "XksProxyUriInUseException", fault: "client", status: 400, keyStoreType: "EXTERNAL_KEY_STORE" },
   {
     kind: "XksProxyUriUnreachableException",
@@ -44,7 +64,12 @@ export const KINDS = [
     keyStoreType: "EXTERNAL_KEY_STORE",
     messageRules: true,
   },
-  { kind: "XksProxyVpcEndpointServiceInUseException", fault: "client", status: 400, keyStoreType: "EXTERNAL_KEY_STORE" },
+  {
+    kind: "XksProxyVpcEndpointServiceInUseException",
+    fault: "client",
+    status: 400,
+    keyStoreType: "EXTERNAL_KEY_STORE",
+  },
   {
     kind: "XksProxyVpcEndpointServiceInvalidConfigurationException",
     fault: "client",
@@ -80,7 +105,7 @@ export const KINDS = [
   { kind: "LimitExceededException", fault: "client", status: 400 },
   { kind: "MalformedPolicyDocumentException", fault: "client", status: 400 },
   { kind: "TagException", fault: "client", status: 400 },
-  { kind: "UnsupportedOperationException", fault: "client", status: 400 },
+  { kind: "UnsupportedOperationException", fault: "client", status: 400, messageRules: true },
   { kind: "DependencyTimeoutException", fault: "server", status: 503 },
   { kind: "KeyUnavailableException", fault: "server", status: 500 },
   { kind: "KMSInternalException", fault: "server", status: 500, messageRules: true },

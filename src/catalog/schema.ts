@@ -92,8 +92,9 @@ export interface CatalogEntry<C extends string = string, K extends string = stri
  * derived from the data) while the text stays typed as plain `Remediation`.
  * @internal
  */
-export const entry = <const C extends string, const K extends string>(e: CatalogEntry<C, K>): CatalogEntry<C, K> =>
-  e;
+export const entry = <const C extends string, const K extends string>(
+  e: CatalogEntry<C, K>,
+): CatalogEntry<C, K> => e;
 
 /**
  * A message rule: when a catch-all exception's message contains any of `match` (after normalising

@@ -1,0 +1,363 @@
+/**
+ * Causes that exist for both types of custom key store: the exceptions shared by CloudHSM and external
+ * key stores, the connection error codes both can report (with a remediation per store type), and the
+ * lifecycle causes found while connecting.
+ */
+import { DOCS } from "../docs.js";
+import type { Kind } from "../kinds.js";
+import { type CatalogEntry, entry } from "../schema.js";
+
+const FK = DOCS.fixKeyStore;
+const XT = DOCS.xksTroubleshooting;
+
+const DESCRIBE =
+  "Read the key store's state: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` (`CustomKeyStoreType`, `ConnectionState`, `ConnectionErrorCode`).";
+const DISCONNECT =
+  "Disconnect the key store: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>` (a `FAILED` store cannot connect again before that).";
+const CONNECT_AND_POLL =
+  "Connect it with `aws kms connect-custom-key-store --custom-key-store-id <cks-id>`: the call returns at once and the connection is made in the background, so poll `DescribeCustomKeyStores` (slowly: the API allows about 5 requests per second) until `ConnectionState` is `CONNECTED` or `FAILED`.";
+const CONNECT_CLOUDHSM =
+  "Connect it with `aws kms connect-custom-key-store --custom-key-store-id <cks-id>` and poll `DescribeCustomKeyStores` until `ConnectionState` is `CONNECTED` or `FAILED`; a CloudHSM key store can take up to 20 minutes.";
+const CONNECT_XKS =
+  "Connect it with `aws kms connect-custom-key-store --custom-key-store-id <cks-id>` and poll `DescribeCustomKeyStores` until `ConnectionState` is `CONNECTED` or `FAILED`; an external key store takes about 5 minutes.";
+
+/** @internal */
+export const SHARED_ENTRIES = [
+  entry({
+    cause: "INTERNAL_ERROR",
+    kinds: ["ConnectionFailed"],
+    codes: ["INTERNAL_ERROR"],
+    category: "transient",
+    retryable: true,
+    customKeyStore: true,
+    remediation: {
+      summary: "AWS KMS could not connect the custom key store because of an internal error in KMS.",
+      steps: [
+        DISCONNECT,
+        CONNECT_AND_POLL,
+        "If it fails again with `INTERNAL_ERROR`, wait a few minutes and repeat; if it keeps failing, contact AWS Support with the key store ID and the times of the attempts.",
+      ],
+      docs: [`${FK}#fix-keystore-failed`, `${XT}#xks-connection-error-codes`],
+    },
+    byKeyStoreType: {
+      AWS_CLOUDHSM: {
+        summary:
+          "AWS KMS could not connect the CloudHSM key store to its cluster because of an internal error in KMS.",
+        steps: [
+          DISCONNECT,
+          CONNECT_CLOUDHSM,
+          "If it fails again with `INTERNAL_ERROR`, wait a few minutes and repeat; if it keeps failing, contact AWS Support with the key store ID and the times of the attempts.",
+        ],
+        docs: [`${FK}#fix-keystore-failed`],
+      },
+      EXTERNAL_KEY_STORE: {
+        summary:
+          "AWS KMS could not connect the external key store to its proxy because of an internal error in KMS.",
+        steps: [
+          DISCONNECT,
+          CONNECT_XKS,
+          "If it fails again with `INTERNAL_ERROR`, wait a few minutes and repeat; if it keeps failing, contact AWS Support with the key store ID and the times of the attempts.",
+        ],
+        docs: [`${XT}#xks-connection-error-codes`],
+      },
+    },
+  }),
+  entry({
+    cause: "NETWORK_ERRORS",
+    kinds: ["ConnectionFailed"],
+    codes: ["NETWORK_ERRORS"],
+    category: "connectivity",
+    retryable: true,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "Network errors kept AWS KMS from connecting the custom key store to its backing store (the CloudHSM cluster, or the external key store proxy). Often transient.",
+      steps: [
+        `${DISCONNECT} Wait a few minutes.`,
+        CONNECT_AND_POLL,
+        "CloudHSM key store, if it fails again: check the cluster security group `cloudhsm-cluster-<cluster-id>-sg` (TCP 2223-2225 in and out, itself as source and destination), network ACLs and route tables of the cluster's subnets.",
+        "External key store, if it fails again: check that the proxy answers HTTPS on port 443 at `XksProxyUriEndpoint` (DNS, firewalls, security groups, network ACLs) and, for VPC endpoint service connectivity, that the Network Load Balancer's targets are healthy.",
+      ],
+      docs: [`${FK}#fix-keystore-failed`, `${XT}#xks-connection-error-codes`],
+    },
+    byKeyStoreType: {
+      AWS_CLOUDHSM: {
+        summary:
+          "Network errors kept AWS KMS from connecting the CloudHSM key store to its cluster. Usually transient; otherwise a security group, network ACL or route blocks the traffic.",
+        steps: [
+          `${DISCONNECT} Wait a few minutes.`,
+          CONNECT_CLOUDHSM,
+          "If it fails again, check the cluster security group `cloudhsm-cluster-<cluster-id>-sg`: inbound and outbound TCP 2223-2225 with the group itself as source and destination (`aws ec2 describe-security-groups --group-ids <sg-id>`).",
+          "Check the network ACLs and route tables of the cluster's subnets, and that the cluster has at least one `ACTIVE` HSM (`aws cloudhsmv2 describe-clusters --filters clusterIds=<cluster-id>`).",
+        ],
+        docs: [`${FK}#fix-keystore-failed`, `${FK}#fix-keystore-communication`],
+      },
+      EXTERNAL_KEY_STORE: {
+        summary:
+          "Network errors kept AWS KMS from connecting the external key store to its proxy. Often transient; otherwise the proxy is not reachable on port 443.",
+        steps: [
+          `${DISCONNECT} Wait a few minutes.`,
+          CONNECT_XKS,
+          "If it fails again, check that the proxy answers HTTPS on port 443 at `XksProxyUriEndpoint`: public DNS, firewalls, security groups and network ACLs on the way.",
+          "For VPC endpoint service connectivity, check the Network Load Balancer's targets (`aws elbv2 describe-target-health --target-group-arn <arn>`) and that the VPC's CIDR does not overlap the external key manager's network; KMS connects over IPv4 only.",
+          "Look in the proxy's logs for KMS's `GetHealthStatus` requests (`kmsOperation` `ConnectCustomKeyStore`) to see whether they arrive.",
+        ],
+        docs: [`${XT}#xks-connection-error-codes`, `${XT}#fix-xks-latency`, DOCS.ipv6Limitations],
+      },
+    },
+  }),
+  entry({
+    cause: "INVALID_CREDENTIALS",
+    kinds: [
+      "ConnectionFailed",
+      "XksProxyIncorrectAuthenticationCredentialException",
+      "KMSInvalidStateException",
+      "CustomKeyStoreInvalidStateException",
+    ],
+    codes: ["INVALID_CREDENTIALS", "XksProxyIncorrectAuthenticationCredentialException"],
+    category: "authorization",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "The backing store rejected the credential that AWS KMS used. For a CloudHSM key store, `KeyStorePassword` does not match the `kmsuser` password in the cluster; for an external key store, the proxy rejected the SigV4 signature made with `XksProxyAuthenticationCredential` (HTTP 401).",
+      steps: [
+        DESCRIBE,
+        "CloudHSM key store: disconnect it, find or reset the `kmsuser` password with the CloudHSM CLI, and set the same value with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --key-store-password …` (this does not change the password in the cluster).",
+        "External key store: set `XksProxyAuthenticationCredential` to the access key ID and secret access key that the proxy accepts, both together, with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential …`; this works while the store is connected.",
+        "After a failed connection, disconnect the key store, connect it again and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+      ],
+      docs: [`${FK}#fix-keystore-password`, `${XT}#fix-xks-credentials`],
+    },
+    byKeyStoreType: {
+      AWS_CLOUDHSM: {
+        summary:
+          "AWS KMS cannot log in to the cluster as `kmsuser`: the key store's `KeyStorePassword` does not match the `kmsuser` password in the cluster (for example, it was changed while the key store was disconnected).",
+        steps: [
+          DISCONNECT,
+          "Find the current `kmsuser` password, or set a known one as the cluster admin with the CloudHSM CLI.",
+          "Tell KMS the password: `aws kms update-custom-key-store --custom-key-store-id <cks-id> --key-store-password …`; this changes only the value KMS uses, not the password in the cluster.",
+          CONNECT_CLOUDHSM,
+          "Fix it before retrying often: after five failed logins the cluster locks `kmsuser` out (`USER_LOCKED_OUT`).",
+        ],
+        docs: [`${FK}#fix-keystore-password`, DOCS.updateKeyStore],
+      },
+      EXTERNAL_KEY_STORE: {
+        summary:
+          "The external key store proxy rejected AWS KMS's SigV4 signature (`AuthenticationFailedException`, HTTP 401): `XksProxyAuthenticationCredential` does not match a credential configured on the proxy, or something between KMS and the proxy changed the signed request.",
+        steps: [
+          "Get the access key ID and secret access key configured on the proxy (from its proxy configuration file or its administrator).",
+          "Set the key store's `XksProxyAuthenticationCredential` to that pair: `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential AccessKeyId=…,RawSecretAccessKey=…`. Both parts are required, and the change works while the store is connected.",
+          "Check that no reverse proxy or load balancer in front of the proxy rewrites the `Host`, `X-Amz-Date` or `Authorization` headers, and that the proxy's clock is right (it may reject signatures more than 5 minutes off).",
+          "When rotating the credential, add the new pair on the proxy first, update the key store, then remove the old pair from the proxy.",
+          "After a failed connection, disconnect the key store, connect it again and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+        ],
+        docs: [
+          `${XT}#fix-xks-credentials`,
+          `${DOCS.createXksKeyStore}#require-credential`,
+          DOCS.updateXksKeyStore,
+        ],
+      },
+    },
+  }),
+  entry({
+    cause: "KEY_STORE_NOT_CONNECTED",
+    kinds: ["ConnectionFailed", "KMSInvalidStateException", "CustomKeyStoreInvalidStateException"],
+    codes: ["DISCONNECTED"],
+    category: "conflict",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "The custom key store is not connected to its backing store (never connected, or disconnected on purpose), so its KMS keys are `Unavailable` and CreateKey, cryptographic operations and (CloudHSM) GenerateRandom fail.",
+      steps: [
+        DESCRIBE,
+        "If `ConnectionState` is `FAILED`, disconnect the key store first: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`.",
+        CONNECT_AND_POLL,
+        "Allow for the time it takes: up to 20 minutes for a CloudHSM key store, about 5 minutes for an external key store. If it ends `FAILED`, the `ConnectionErrorCode` says what to fix.",
+        "Retry the original request once the key store is `CONNECTED`; its keys return to their previous key state automatically.",
+      ],
+      docs: [
+        DOCS.xksConnectionState,
+        DOCS.connectKeyStore,
+        `${FK}#fix-unavailable-cmks`,
+        `${XT}#fix-unavailable-xks-keys`,
+      ],
+    },
+    byKeyStoreType: {
+      AWS_CLOUDHSM: {
+        summary:
+          "The CloudHSM key store is not connected to its cluster, so its KMS keys are `Unavailable` and CreateKey, GenerateRandom and cryptographic operations fail.",
+        steps: [
+          DESCRIBE,
+          "If `ConnectionState` is `FAILED`, disconnect the key store first: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`.",
+          "Make sure the cluster has at least one `ACTIVE` HSM (two in different Availability Zones for CreateKey): `aws cloudhsmv2 describe-clusters --filters clusterIds=<cluster-id>`.",
+          CONNECT_CLOUDHSM,
+          "Retry the original request once the key store is `CONNECTED`.",
+        ],
+        docs: [DOCS.connectKeyStore, `${FK}#fix-unavailable-cmks`],
+      },
+      EXTERNAL_KEY_STORE: {
+        summary:
+          "The external key store is not connected to its proxy, so its KMS keys are `Unavailable` and CreateKey and cryptographic operations fail.",
+        steps: [
+          DESCRIBE,
+          "If `ConnectionState` is `FAILED`, disconnect the key store first: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`.",
+          CONNECT_XKS,
+          "Retry the original request once the key store is `CONNECTED`.",
+        ],
+        docs: [DOCS.xksConnectionState, `${XT}#fix-unavailable-xks-keys`],
+      },
+    },
+  }),
+  entry({
+    cause: "CONNECT_WAIT_TIMED_OUT",
+    kinds: ["ConnectionFailed"],
+    codes: [],
+    category: "transient",
+    retryable: true,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "The key store was still `CONNECTING` when the wait ended. Connecting is asynchronous and slow: a CloudHSM key store can take up to 20 minutes, an external key store about 5.",
+      steps: [
+        "Keep polling `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` every few seconds (the API allows about 5 requests per second) until `ConnectionState` is `CONNECTED` or `FAILED`.",
+        "Allow at least 20 minutes for a CloudHSM key store before treating it as stuck.",
+        "Do not call `ConnectCustomKeyStore` again while the store is `CONNECTING`.",
+        "If it ends `FAILED`, fix what its `ConnectionErrorCode` names, disconnect it, then connect it again.",
+      ],
+      docs: [DOCS.connectKeyStore, DOCS.xksConnectionState, DOCS.requestsPerSecondKeyStores],
+    },
+  }),
+  entry({
+    cause: "UNKNOWN_CONNECTION_ERROR",
+    kinds: ["ConnectionFailed"],
+    codes: ["FAILED", "ConnectionFailed"],
+    category: "unknown",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "The key store is `FAILED` without a `ConnectionErrorCode`, or with a code this version of the library does not know.",
+      steps: [
+        `${DESCRIBE} Look the \`ConnectionErrorCode\` up in the AWS KMS troubleshooting pages, or with \`npx kms-keystore-errors explain <code>\`.`,
+        DISCONNECT,
+        `Fix the cause, then: ${CONNECT_AND_POLL}`,
+        "If it keeps failing without a known code, contact AWS Support with the key store ID.",
+      ],
+      docs: [`${FK}#fix-keystore-failed`, `${XT}#xks-connection-error-codes`, DOCS.xksConnectionState],
+    },
+  }),
+  entry({
+    cause: "CUSTOM_KEY_STORE_HAS_KEYS",
+    kinds: ["CustomKeyStoreHasCMKsException"],
+    codes: ["CustomKeyStoreHasCMKsException"],
+    category: "conflict",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "The custom key store cannot be deleted because it still contains KMS keys, including keys that are pending deletion.",
+      steps: [
+        "Find the KMS keys in the key store: `aws kms describe-key --key-id <key-id>` shows each key's `CustomKeyStoreId` (the KMS console lists them on the key store's page).",
+        "Make sure no data still needs them: anything encrypted under a deleted KMS key is unrecoverable.",
+        "Schedule their deletion: `aws kms schedule-key-deletion --key-id <key-id> --pending-window-in-days <7-30>` (30 days by default), and wait until the waiting period ends.",
+        "Disconnect the key store, then delete it: `aws kms delete-custom-key-store --custom-key-store-id <cks-id>`.",
+      ],
+      docs: [DOCS.api("DeleteCustomKeyStore"), DOCS.deleteKeyStore, DOCS.deletingKeys],
+    },
+  }),
+  entry({
+    cause: "CUSTOM_KEY_STORE_INVALID_STATE",
+    kinds: ["CustomKeyStoreInvalidStateException"],
+    codes: ["CustomKeyStoreInvalidStateException"],
+    category: "conflict",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "The connection state of the custom key store does not allow this operation: for example connecting while `FAILED` or `DISCONNECTING`, updating or deleting while connected, or CreateKey while not connected.",
+      steps: [
+        DESCRIBE,
+        "`FAILED`: disconnect the key store, fix the cause named by `ConnectionErrorCode`, then connect it again.",
+        "UpdateCustomKeyStore and DeleteCustomKeyStore: disconnect first (while connected, a key store can change only its name, and an external key store also its credential and `XksProxyUriPath`).",
+        "CreateKey and GenerateRandom: connect the key store and wait until it is `CONNECTED`.",
+        "`CONNECTING` or `DISCONNECTING`: wait for the transition to finish, polling `DescribeCustomKeyStores`.",
+      ],
+      docs: [DOCS.xksConnectionState, DOCS.api("ConnectCustomKeyStore"), DOCS.api("UpdateCustomKeyStore")],
+    },
+  }),
+  entry({
+    cause: "CUSTOM_KEY_STORE_NAME_IN_USE",
+    kinds: ["CustomKeyStoreNameInUseException"],
+    codes: ["CustomKeyStoreNameInUseException"],
+    category: "conflict",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary: "Another custom key store in this account and Region already has this `CustomKeyStoreName`.",
+      steps: [
+        "List the names in use: `aws kms describe-custom-key-stores --query 'CustomKeyStores[].[CustomKeyStoreName,CustomKeyStoreId]'`.",
+        "If an earlier attempt already created the key store, use it instead of creating another one.",
+        "Otherwise choose a name that no custom key store in this account and Region uses.",
+      ],
+      docs: [DOCS.api("CreateCustomKeyStore"), DOCS.api("UpdateCustomKeyStore")],
+    },
+  }),
+  entry({
+    cause: "CUSTOM_KEY_STORE_NOT_FOUND",
+    kinds: ["CustomKeyStoreNotFoundException"],
+    codes: ["CustomKeyStoreNotFoundException"],
+    category: "not-found",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "No custom key store with this ID or name exists in this account and Region. Custom key stores cannot be used from another account.",
+      steps: [
+        "List the key stores the caller can see: `aws kms describe-custom-key-stores` (in the client's Region).",
+        "Check the ID (`cks-` followed by 17 hexadecimal characters), the client's Region and the account of the credentials (`aws sts get-caller-identity`).",
+        "If the key store was deleted, create a new one; its keys cannot be recovered through another store.",
+      ],
+      docs: [DOCS.api("DescribeCustomKeyStores")],
+    },
+  }),
+  entry({
+    cause: "CUSTOM_KEY_STORE_MUST_BE_DISCONNECTED",
+    kinds: ["CustomKeyStoreInvalidStateException"],
+    codes: [],
+    category: "conflict",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "The operation needs the custom key store to be `DISCONNECTED`: deleting it, and most updates (cluster ID, `KeyStorePassword`, proxy endpoint, connectivity, VPC endpoint service) are refused while it is connected.",
+      steps: [
+        "Check whether the change can be made while connected: a CloudHSM key store can then change only its name; an external key store its name, `XksProxyAuthenticationCredential` and `XksProxyUriPath`.",
+        "Otherwise disconnect it: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`. Its KMS keys are `Unavailable` until you reconnect, so plan for the outage.",
+        "Wait until `DescribeCustomKeyStores` reports `DISCONNECTED`, then repeat the update or the deletion.",
+        "After an update, connect the key store again and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+      ],
+      docs: [DOCS.updateKeyStore, DOCS.updateXksKeyStore, DOCS.xksConnectionState],
+    },
+  }),
+  entry({
+    cause: "CUSTOM_KEY_STORE_FAILED",
+    kinds: ["CustomKeyStoreInvalidStateException"],
+    codes: [],
+    category: "conflict",
+    retryable: false,
+    customKeyStore: true,
+    remediation: {
+      summary:
+        "The custom key store is in the `FAILED` connection state: its last connection attempt failed, and it cannot be connected or used until it is disconnected.",
+      steps: [
+        `${DESCRIBE} \`ConnectionErrorCode\` says why it failed.`,
+        DISCONNECT,
+        "Fix the cause named by the connection error code; update the key store while it is `DISCONNECTED` if a setting was wrong.",
+        CONNECT_AND_POLL,
+      ],
+      docs: [`${FK}#fix-keystore-failed`, `${XT}#xks-connection-error-codes`, DOCS.xksConnectionState],
+    },
+  }),
+] as const satisfies readonly CatalogEntry<string, Kind>[];
