@@ -1,6 +1,6 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { classify } from "./classify.js";
 import type { Remediation } from "./catalog/schema.js";
+import { classify } from "./classify.js";
 import { FAILURE_KEY, type KmsFailure } from "./failure.js";
 
 /** The client's middleware stack, as the SDK types it. */
@@ -119,7 +119,10 @@ function attach(error: unknown, failure: KmsFailure): void {
  */
 export const keyStoreErrorsMiddleware =
   (options: KeyStoreErrorsOptions = {}) =>
-  (next: (args: { input: object }) => Promise<unknown>, context: { commandName?: string; logger?: unknown }) =>
+  (
+    next: (args: { input: object }) => Promise<unknown>,
+    context: { commandName?: string; logger?: unknown },
+  ) =>
   async (args: { input: object }) => {
     try {
       return await next(args);
@@ -128,7 +131,10 @@ export const keyStoreErrorsMiddleware =
       let failure = classify(error, { operation, input: args.input });
       if (options.remediation !== undefined) {
         const remediate = options.remediation;
-        failure = withUserRemediation(failure, safeCall(context.logger, "remediation", () => remediate(failure)));
+        failure = withUserRemediation(
+          failure,
+          safeCall(context.logger, "remediation", () => remediate(failure)),
+        );
       }
       attach(error, failure);
       if (options.onFailure !== undefined) {
@@ -160,7 +166,12 @@ export const keyStoreErrorsRetryMarker =
       return await next(args);
     } catch (error) {
       const decision = catalogRetryDecision(error);
-      if (decision !== undefined && decision !== false && isObject(error) && !("$retryable" in error)) {
+      if (
+        decision !== undefined &&
+        decision !== false &&
+        isObject(error) &&
+        (error as { $retryable?: unknown }).$retryable === undefined
+      ) {
         try {
           Object.defineProperty(error, "$retryable", {
             value: { throttling: decision === "THROTTLING" },

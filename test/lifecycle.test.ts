@@ -1,0 +1,250 @@
+import {
+  ConnectCustomKeyStoreCommand,
+  CreateCustomKeyStoreCommand,
+  type CustomKeyStoresListEntry,
+  type KMSClient,
+} from "@aws-sdk/client-kms";
+import { checkKeyStores, connectionFailure, waitForConnection } from "kms-keystore-errors";
+import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clientFor } from "./support/kms.js";
+
+let emulator: KmsEmulator;
+let kms: KMSClient;
+let counter = 0;
+
+beforeEach(async () => {
+  emulator = await startKmsEmulator({ connectDelayMs: 30 });
+  kms = clientFor(emulator);
+});
+afterEach(() => emulator.close());
+
+const ACCESS_KEY_ID = "ABCDEFGHIJKLMNOPQRST";
+
+async function createXks(): Promise<string> {
+  counter++;
+  const out = await kms.send(
+    new CreateCustomKeyStoreCommand({
+      CustomKeyStoreName: `xks-${counter}`,
+      CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+      XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
+      XksProxyUriEndpoint: `https://xks-${counter}.example.com`,
+      XksProxyUriPath: "/kms/xks/v1",
+      XksProxyVpcEndpointServiceName: `com.amazonaws.vpce.${emulator.region}.vpce-svc-0${counter}23456789abcdef`,
+      XksProxyAuthenticationCredential: {
+        AccessKeyId: ACCESS_KEY_ID,
+        RawSecretAccessKey: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
+      },
+    }),
+  );
+  return out.CustomKeyStoreId as string;
+}
+
+describe(connectionFailure.name, () => {
+  const entry = (fields: Partial<CustomKeyStoresListEntry>): CustomKeyStoresListEntry => ({
+    CustomKeyStoreId: "cks-1234567890abcdef0",
+    ...fields,
+  });
+
+  it("is undefined for healthy and transitional states", () => {
+    for (const state of ["CONNECTED", "CONNECTING", "DISCONNECTING"] as const) {
+      expect(connectionFailure(entry({ ConnectionState: state }))).toBeUndefined();
+    }
+  });
+
+  it("uses the connection error code as code and cause", () => {
+    const f = connectionFailure(
+      entry({
+        ConnectionState: "FAILED",
+        ConnectionErrorCode: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+        CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+      }),
+    );
+    expect(f).toMatchObject({
+      kind: "ConnectionFailed",
+      code: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+      cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+      customKeyStoreId: "cks-1234567890abcdef0",
+      keyStoreType: "EXTERNAL_KEY_STORE",
+      retryable: false,
+    });
+  });
+
+  it("chooses the remediation by key store type for shared codes", () => {
+    const hsm = connectionFailure(
+      entry({
+        ConnectionState: "FAILED",
+        ConnectionErrorCode: "INVALID_CREDENTIALS",
+        CustomKeyStoreType: "AWS_CLOUDHSM",
+      }),
+    );
+    const xks = connectionFailure(
+      entry({
+        ConnectionState: "FAILED",
+        ConnectionErrorCode: "INVALID_CREDENTIALS",
+        CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+      }),
+    );
+    expect(hsm?.remediation).not.toEqual(xks?.remediation);
+    expect(hsm?.remediation.steps.join(" ")).toContain("kmsuser");
+    expect(xks?.remediation.steps.join(" ")).toMatch(/XksProxyAuthenticationCredential/);
+  });
+
+  it("handles FAILED without a code and an uncatalogued code", () => {
+    expect(connectionFailure(entry({ ConnectionState: "FAILED" }))).toMatchObject({
+      code: "FAILED",
+      cause: "UNKNOWN_CONNECTION_ERROR",
+    });
+    expect(
+      connectionFailure(entry({ ConnectionState: "FAILED", ConnectionErrorCode: "SOMETHING_NEW" as never })),
+    ).toMatchObject({ code: "SOMETHING_NEW", cause: "UNKNOWN_CONNECTION_ERROR" });
+  });
+
+  it("reports DISCONNECTED as not connected, not retryable", () => {
+    expect(connectionFailure(entry({ ConnectionState: "DISCONNECTED" }))).toMatchObject({
+      code: "DISCONNECTED",
+      cause: "KEY_STORE_NOT_CONNECTED",
+      retryable: false,
+    });
+  });
+});
+
+describe(waitForConnection.name, () => {
+  it("is Ok once the store is CONNECTED", async () => {
+    const id = await createXks();
+    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
+    const result = await waitForConnection(kms, id, { intervalMs: 10, timeoutMs: 5000 });
+    expect(result._unsafeUnwrap().ConnectionState).toBe("CONNECTED");
+  });
+
+  it("is Err with the connection error code when the store FAILED", async () => {
+    const id = await createXks();
+    emulator.keyStore(id).failConnect("XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
+    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
+    const failure = (
+      await waitForConnection(kms, id, { intervalMs: 10, timeoutMs: 5000 })
+    )._unsafeUnwrapErr();
+    expect(failure).toMatchObject({
+      kind: "ConnectionFailed",
+      cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+      customKeyStoreId: id,
+    });
+  });
+
+  it("is Err KEY_STORE_NOT_CONNECTED when the store stays DISCONNECTED", async () => {
+    const id = await createXks();
+    const failure = (await waitForConnection(kms, id, { intervalMs: 5, timeoutMs: 5000 }))._unsafeUnwrapErr();
+    expect(failure).toMatchObject({ kind: "ConnectionFailed", cause: "KEY_STORE_NOT_CONNECTED" });
+  });
+
+  it("times out while CONNECTING with a retryable CONNECT_WAIT_TIMED_OUT", async () => {
+    const slow = await startKmsEmulator({ connectDelayMs: 10_000 });
+    try {
+      const client = clientFor(slow);
+      const id = (
+        await client.send(
+          new CreateCustomKeyStoreCommand({
+            CustomKeyStoreName: "hsm",
+            CustomKeyStoreType: "AWS_CLOUDHSM",
+            CloudHsmClusterId: "cluster-234abcdefgh",
+            TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+            KeyStorePassword: "kmsuser-password",
+          }),
+        )
+      ).CustomKeyStoreId as string;
+      await client.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
+      const failure = (
+        await waitForConnection(client, id, { intervalMs: 10, timeoutMs: 60 })
+      )._unsafeUnwrapErr();
+      expect(failure).toMatchObject({ cause: "CONNECT_WAIT_TIMED_OUT", retryable: true, code: "CONNECTING" });
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("retries a throttled describe within the deadline", async () => {
+    const id = await createXks();
+    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
+    emulator.failNext("DescribeCustomKeyStores", { exception: "ThrottlingException", times: 4 });
+    const result = await waitForConnection(clientFor(emulator, { maxAttempts: 1 }), id, {
+      intervalMs: 5,
+      timeoutMs: 5000,
+    });
+    expect(result.isOk()).toBe(true);
+  });
+
+  it("ends with the describe failure when it is not retryable", async () => {
+    const failure = (
+      await waitForConnection(kms, "cks-00000000000000000", { intervalMs: 5 })
+    )._unsafeUnwrapErr();
+    expect(failure).toMatchObject({
+      kind: "CustomKeyStoreNotFoundException",
+      customKeyStoreId: "cks-00000000000000000",
+    });
+  });
+
+  it("ends with Aborted when the signal aborts", async () => {
+    const id = await createXks();
+    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
+    const slow = await startKmsEmulator({ connectDelayMs: 10_000 });
+    try {
+      const client = clientFor(slow);
+      const sid = (
+        await client.send(
+          new CreateCustomKeyStoreCommand({
+            CustomKeyStoreName: "hsm",
+            CustomKeyStoreType: "AWS_CLOUDHSM",
+            CloudHsmClusterId: "cluster-234abcdefgh",
+            TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+            KeyStorePassword: "kmsuser-password",
+          }),
+        )
+      ).CustomKeyStoreId as string;
+      await client.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: sid }));
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30);
+      const failure = (
+        await waitForConnection(client, sid, { intervalMs: 5, signal: controller.signal })
+      )._unsafeUnwrapErr();
+      expect(failure.kind).toBe("Aborted");
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("throws a TypeError for invalid arguments, synchronously", () => {
+    expect(() => waitForConnection(kms, "")).toThrow(TypeError);
+    expect(() => waitForConnection(kms, "cks-1", { intervalMs: -1 })).toThrow(/intervalMs/);
+  });
+});
+
+describe(checkKeyStores.name, () => {
+  it("reports every store across pages, with failures and without the credential", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await createXks());
+    const [first, second] = ids as [string, string];
+    emulator.keyStore(first).failConnect("XKS_PROXY_TIMED_OUT");
+    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: first }));
+    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: second }));
+    await waitForConnection(kms, second, { intervalMs: 5 });
+    await waitForConnection(kms, first, { intervalMs: 5 });
+
+    const reports = (await checkKeyStores(kms, { pageSize: 2 }))._unsafeUnwrap();
+    expect(reports.map((r) => r.customKeyStoreId).sort()).toEqual([...ids].sort());
+    const failed = reports.find((r) => r.customKeyStoreId === first);
+    expect(failed).toMatchObject({ connectionState: "FAILED", failure: { cause: "XKS_PROXY_TIMED_OUT" } });
+    expect(reports.find((r) => r.customKeyStoreId === second)?.failure).toBeUndefined();
+    expect(reports.filter((r) => r.connectionState === "DISCONNECTED")).toHaveLength(3);
+    expect(failed?.xksProxy).toMatchObject({ connectivity: "VPC_ENDPOINT_SERVICE", uriPath: "/kms/xks/v1" });
+    expect(JSON.stringify(reports)).not.toContain(ACCESS_KEY_ID);
+  });
+
+  it("is Err with the classified failure when describing fails", async () => {
+    emulator.failNext("DescribeCustomKeyStores", {
+      exception: "AccessDeniedException",
+      message: "not allowed",
+    });
+    const failure = (await checkKeyStores(clientFor(emulator, { maxAttempts: 1 })))._unsafeUnwrapErr();
+    expect(failure).toMatchObject({ kind: "AccessDeniedException", operation: "DescribeCustomKeyStores" });
+  });
+});
