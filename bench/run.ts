@@ -1,0 +1,194 @@
+/**
+ * Benchmarks, each as a ratio against a baseline measured in the same run (machines here are shared
+ * and noisy; absolute numbers vary, ratios much less):
+ * - classify: ns per call, against a plain `Map` lookup of the error name;
+ * - send: wrapped (withKeyStoreErrors) against bare KMSClient `send` over loopback to the emulator;
+ * - memory: heap growth after 100k failed sends through a wrapped client (failures are attached to
+ *   errors, never retained).
+ * Prints a table and writes bench/results/latest.json. Run with `npm run bench`.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import {
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  KMSClient,
+  KMSInvalidStateException,
+  LimitExceededException,
+  NotFoundException,
+} from "@aws-sdk/client-kms";
+import { classify, withKeyStoreErrors } from "kms-keystore-errors";
+import { startKmsEmulator } from "kms-keystore-errors/testing";
+
+const quick = process.argv.includes("--quick");
+const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), quick };
+
+const $metadata = { httpStatusCode: 400, requestId: "bench", attempts: 1 };
+const samples: unknown[] = [
+  new NotFoundException({
+    message: "Key 'arn:aws:kms:us-east-1:111122223333:key/x' does not exist",
+    $metadata,
+  }),
+  new LimitExceededException({ message: "quota", $metadata }),
+  new KMSInvalidStateException({
+    message: "The external key store proxy did not respond in time. Retry the request.",
+    $metadata: { ...$metadata, httpStatusCode: 409 },
+  }),
+  Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
+];
+
+function timeLoop(iterations: number, body: (i: number) => unknown): number {
+  let sink = 0;
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) if (body(i)) sink++;
+  const ns = ((performance.now() - start) * 1e6) / iterations;
+  if (sink < 0) console.log(sink);
+  return ns;
+}
+
+function benchClassify() {
+  const names = new Map<string, string>(samples.map((s) => [(s as Error).name, "x"]));
+  const n = quick ? 50_000 : 500_000;
+  const rounds: { classify: number; map: number }[] = [];
+  for (let round = 0; round < 5; round++) {
+    const c = timeLoop(n, (i) => classify(samples[i & 3]).retryable);
+    const m = timeLoop(n, (i) => names.get((samples[i & 3] as Error).name) !== undefined);
+    rounds.push({ classify: c, map: m });
+  }
+  const best = (k: "classify" | "map") => Math.min(...rounds.map((r) => r[k]));
+  const perKind = Object.fromEntries(
+    samples.map((s) => [
+      (s as Error).name === "Error" ? "TransportError (ECONNREFUSED)" : (s as Error).name,
+      Math.min(...[0, 1, 2].map(() => timeLoop(n / 4, () => classify(s).retryable))),
+    ]),
+  );
+  results.classify = {
+    nsPerCall: best("classify"),
+    mapLookupNs: best("map"),
+    ratioToMapLookup: best("classify") / best("map"),
+    perKindNs: perKind,
+  };
+}
+
+async function benchSend() {
+  const emulator = await startKmsEmulator();
+  const config = {
+    endpoint: emulator.endpoint,
+    region: emulator.region,
+    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
+  };
+  const bare = new KMSClient(config);
+  const wrapped = withKeyStoreErrors(new KMSClient(config));
+  const keyId = (await bare.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
+  const perRound = quick ? 200 : 1000;
+  const run = async (client: KMSClient) => {
+    const start = performance.now();
+    for (let i = 0; i < perRound; i++) await client.send(new DescribeKeyCommand({ KeyId: keyId }));
+    return (performance.now() - start) / perRound;
+  };
+  await run(bare);
+  await run(wrapped);
+  const rounds: { bare: number; wrapped: number }[] = [];
+  for (let round = 0; round < (quick ? 4 : 10); round++) {
+    // Alternate the order so that neither client always runs on a warmer machine.
+    if (round % 2 === 0) rounds.push({ bare: await run(bare), wrapped: await run(wrapped) });
+    else {
+      const w = await run(wrapped);
+      rounds.push({ bare: await run(bare), wrapped: w });
+    }
+  }
+  const ratios = rounds.map((r) => r.wrapped / r.bare).sort((a, b) => a - b);
+  const median = (xs: number[]) => xs[Math.floor(xs.length / 2)] as number;
+  results.send = {
+    requestsPerRound: perRound,
+    rounds: rounds.length,
+    bareMsPerSend: median(rounds.map((r) => r.bare).sort((a, b) => a - b)),
+    wrappedMsPerSend: median(rounds.map((r) => r.wrapped).sort((a, b) => a - b)),
+    ratioWrappedToBare: median(ratios),
+    ratioRange: [ratios[0], ratios.at(-1)],
+  };
+  await emulator.close();
+}
+
+async function benchMemory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    results.memory = { skipped: "run with node --expose-gc" };
+    return;
+  }
+  const emulator = await startKmsEmulator();
+  const client = withKeyStoreErrors(
+    new KMSClient({
+      endpoint: emulator.endpoint,
+      region: emulator.region,
+      credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" },
+      maxAttempts: 1,
+    }),
+    { onFailure: () => {} },
+  );
+  emulator.failNext("DescribeKey", {
+    exception: "DisabledException",
+    message: "disabled",
+    times: Number.POSITIVE_INFINITY,
+  });
+  const total = quick ? 10_000 : 100_000;
+  const concurrency = 50;
+  let done = 0;
+  const sendMany = async (count: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          next++;
+          await client.send(new DescribeKeyCommand({ KeyId: "k" })).catch(() => done++);
+        }
+      }),
+    );
+  };
+  await sendMany(2000);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  await sendMany(total);
+  const seconds = (performance.now() - start) / 1000;
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  results.memory = {
+    failedSends: total,
+    heapBeforeMiB: before / 2 ** 20,
+    heapAfterMiB: after / 2 ** 20,
+    growthMiB: (after - before) / 2 ** 20,
+    bytesPerFailedSend: (after - before) / total,
+    sendsPerSecond: total / seconds,
+  };
+  emulator.reset();
+  await emulator.close();
+}
+
+benchClassify();
+await benchSend();
+await benchMemory();
+
+const c = results.classify as { nsPerCall: number; mapLookupNs: number; ratioToMapLookup: number };
+const s = results.send as { bareMsPerSend: number; wrappedMsPerSend: number; ratioWrappedToBare: number };
+const m = results.memory as { failedSends?: number; growthMiB?: number; skipped?: string };
+console.table({
+  "classify (ns/call)": {
+    value: c.nsPerCall.toFixed(0),
+    baseline: `Map lookup ${c.mapLookupNs.toFixed(1)} ns`,
+    ratio: c.ratioToMapLookup.toFixed(1),
+  },
+  "send over loopback (ms)": {
+    value: s.wrappedMsPerSend.toFixed(3),
+    baseline: `bare ${s.bareMsPerSend.toFixed(3)} ms`,
+    ratio: s.ratioWrappedToBare.toFixed(3),
+  },
+  "heap growth (MiB)": {
+    value: m.growthMiB?.toFixed(2) ?? m.skipped,
+    baseline: `${m.failedSends ?? 0} failed sends`,
+    ratio: "",
+  },
+});
+mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+writeFileSync(new URL("./results/latest.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+console.log("wrote bench/results/latest.json");

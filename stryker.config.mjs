@@ -1,0 +1,28 @@
+// Mutation testing of the library's logic (not the emulator, the CLI shell or the diagnostics that
+// need live services): `npm run mutation`. Too slow for `npm test`; the score is reported in
+// reports/mutation/ and on the console.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  plugins: ["@stryker-mutator/vitest-runner"],
+  vitest: { configFile: "vitest.config.ts", related: false },
+  mutate: [
+    "src/**/*.ts",
+    "!src/testing/**",
+    "!src/cli.ts",
+    "!src/cli/**",
+    "!src/diagnostics/**",
+    "!src/index.ts",
+    "!src/catalog/entries/**",
+    "!src/catalog/docs.ts",
+  ],
+  coverageAnalysis: "perTest",
+  concurrency: 2,
+  timeoutMS: 20000,
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};

@@ -1,0 +1,46 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+// The built package as users load it: by name (self-reference through "exports"), from ESM and
+// CommonJS, both entry points. `npm test` builds before running vitest.
+const root = fileURLToPath(new URL("..", import.meta.url));
+const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" }).trim();
+
+describe("the built package", () => {
+  it("exists (run `npm run build` first when this fails)", () => {
+    expect(existsSync(`${root}/dist/index.js`)).toBe(true);
+    expect(existsSync(`${root}/dist/index.cjs`)).toBe(true);
+  });
+
+  it("loads with require() and can call retryKms (p-retry is bundled into the CommonJS build)", () => {
+    const out = node([
+      "-e",
+      `const k = require("kms-keystore-errors");
+       const t = require("kms-keystore-errors/testing");
+       let n = 0;
+       k.retryKms(async () => { if (++n < 2) throw Object.assign(new Error("reset"), { code: "ECONNRESET" }); return "ok"; },
+         { minTimeout: 1, randomize: false })
+         .then((v) => console.log(JSON.stringify({ v, n, classify: k.classify(null).kind, emulator: typeof t.startKmsEmulator })));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({ v: "ok", n: 2, classify: "Unrecognized", emulator: "function" });
+  });
+
+  it("loads with import, both entry points, and the emulator answers the real SDK", () => {
+    const out = node([
+      "--input-type=module",
+      "-e",
+      `import { classify, withKeyStoreErrors, failureOf } from "kms-keystore-errors";
+       import { startKmsEmulator } from "kms-keystore-errors/testing";
+       import { KMSClient, DescribeKeyCommand } from "@aws-sdk/client-kms";
+       const emu = await startKmsEmulator();
+       const kms = withKeyStoreErrors(new KMSClient({ ...emu.clientConfig, maxAttempts: 1 }));
+       emu.failNext("DescribeKey", { exception: "XksProxyVpcEndpointServiceInvalidConfigurationException" });
+       const error = await kms.send(new DescribeKeyCommand({ KeyId: "k" })).catch((e) => e);
+       await emu.close();
+       console.log(JSON.stringify({ cause: failureOf(error)?.cause, same: classify(error) === failureOf(error) }));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({ cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION", same: true });
+  });
+});
