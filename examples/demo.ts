@@ -1,0 +1,283 @@
+/**
+ * `npm run demo`: every example against the embedded KMS emulator, with the two custom key store
+ * failures that matter most scripted over the real wire protocol:
+ *
+ *   (a) an external key store whose VPC endpoint service is misconfigured
+ *       (`XksProxyVpcEndpointServiceInvalidConfigurationException` on create and update,
+ *       `XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION` on connect);
+ *   (b) an XKS proxy that times out during `Encrypt`, and how the retries behave.
+ *
+ * It prints what an application would log. Exit status 1 if an example throws or does something
+ * unexpected.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { CreateKeyCommand, EncryptCommand, KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
+import { classify } from "kms-keystore-errors";
+import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
+import * as connectAndWait from "./connect-and-wait.js";
+import * as createXksKeyStore from "./create-xks-key-store.js";
+import * as doctor from "./doctor.js";
+import * as opentelemetry from "./opentelemetry.js";
+import * as retryKms from "./retry-kms.js";
+import * as sendResult from "./send-result.js";
+import * as switchOnFailure from "./switch-on-failure.js";
+import * as wrapClient from "./wrap-client.js";
+
+/** The examples the demo runs, by file (the test suite checks that every example file is here). */
+export const EXAMPLES = {
+  "connect-and-wait.ts": connectAndWait,
+  "create-xks-key-store.ts": createXksKeyStore,
+  "doctor.ts": doctor,
+  "opentelemetry.ts": opentelemetry,
+  "retry-kms.ts": retryKms,
+  "send-result.ts": sendResult,
+  "switch-on-failure.ts": switchOnFailure,
+  "wrap-client.ts": wrapClient,
+} as const;
+
+/** What KMS says when the VPC endpoint service does not meet the external key store requirements. */
+const VPC_MESSAGE =
+  "The request was rejected because the Amazon VPC endpoint service configuration does not fulfill the requirements for an external key store proxy.";
+
+const header = (title: string): void => console.log(`\n${"=".repeat(100)}\n${title}\n${"=".repeat(100)}`);
+const step = (title: string): void => console.log(`\n--- ${title}`);
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** Also run the built CLI (`dist/cli.js`) against the emulator, when it exists. @defaultValue true */
+  readonly cli?: boolean | undefined;
+  /** Where the pino example writes. @defaultValue stdout */
+  readonly pinoDestination?: wrapClient.WrapClientOptions["pinoDestination"];
+}
+
+/**
+ * Runs the whole demo against a fresh emulator.
+ * @returns The problems found (empty when everything behaved as expected).
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
+  const problems: string[] = [];
+  const expect = (ok: boolean, what: string): void => {
+    if (!ok) {
+      problems.push(what);
+      console.log(`!! unexpected: ${what}`);
+    }
+  };
+  const emu: KmsEmulator = await startKmsEmulator({ connectDelayMs: 20 });
+  const config: KMSClientConfig = { ...emu.clientConfig };
+  const region = emu.region;
+  const fast = { intervalMs: 20, timeoutMs: 5_000 };
+  try {
+    // -------------------------------------------------------------------------------------------
+    header("(a) External key store: the VPC endpoint service for the proxy is misconfigured");
+    const settings: createXksKeyStore.XksSettings = {
+      name: "payments-xks",
+      uriEndpoint: "https://xks.payments.example.com",
+      uriPath: "/example/kms/xks/v1",
+      vpcEndpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-0a1b2c3d4e5f60718`,
+      credential: {
+        accessKeyId: "DEMOACCESSKEYID2345ABC",
+        rawSecretAccessKey: "demoRawSecretAccessKeyDoNotLogMe0123456789abcd",
+      },
+    };
+
+    step("CreateCustomKeyStore: KMS checks the VPC endpoint service and rejects it");
+    emu.failNext("CreateCustomKeyStore", {
+      exception: "XksProxyVpcEndpointServiceInvalidConfigurationException",
+      message: VPC_MESSAGE,
+    });
+    const refused = await createXksKeyStore.main(config, settings);
+    expect(
+      refused.isErr() && refused.error.kind === "XksProxyVpcEndpointServiceInvalidConfigurationException",
+      "create should fail with XksProxyVpcEndpointServiceInvalidConfigurationException",
+    );
+
+    step("CreateCustomKeyStore again, after fixing the service's allowed principals");
+    const created = await createXksKeyStore.main(config, settings);
+    if (created.isErr()) throw new Error(`could not create the demo key store: ${created.error.cause}`);
+    const storeId = created.value;
+
+    step("ConnectCustomKeyStore + waitForConnection: the store ends FAILED");
+    emu.keyStore(storeId).failConnect("XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
+    const failed = await connectAndWait.main(config, { customKeyStoreId: storeId, ...fast });
+    expect(
+      failed.isErr() && failed.error.cause === "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+      "connect should fail with XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+    );
+    expect(emu.keyStore(storeId).state() === "DISCONNECTED", "the FAILED store should be disconnected");
+
+    step("UpdateCustomKeyStore to another endpoint service (store disconnected): rejected too");
+    const kms = new KMSClient(config);
+    emu.failNext("UpdateCustomKeyStore", {
+      exception: "XksProxyVpcEndpointServiceInvalidConfigurationException",
+      message: VPC_MESSAGE,
+    });
+    const newService = `com.amazonaws.vpce.${region}.vpce-svc-0f1e2d3c4b5a69788`;
+    const updateRefused = await createXksKeyStore.updateVpcEndpointService(kms, storeId, newService);
+    expect(updateRefused.isErr(), "the first update should be rejected");
+
+    step("UpdateCustomKeyStore once the service is fixed, then connect");
+    const updated = await createXksKeyStore.updateVpcEndpointService(kms, storeId, newService);
+    expect(updated.isOk(), "the second update should succeed");
+    if (updated.isOk()) console.log(`Updated ${storeId}.`);
+    const connected = await connectAndWait.main(config, { customKeyStoreId: storeId, ...fast });
+    expect(connected.isOk(), "the store should connect after the fix");
+
+    // -------------------------------------------------------------------------------------------
+    header("(b) The XKS proxy times out during Encrypt");
+    const key = await kms.send(
+      new CreateKeyCommand({
+        CustomKeyStoreId: storeId,
+        Origin: "EXTERNAL_KEY_STORE",
+        XksKeyId: "payments-key-1",
+      }),
+    );
+    const keyId = key.KeyMetadata?.KeyId ?? "";
+    console.log(`Key ${keyId} in ${storeId} (external key payments-key-1).`);
+    const proxy = emu.keyStore(storeId);
+
+    step("A bare SDK client: the proxy timeout is a client fault (400), the SDK does not retry it");
+    emu.reset();
+    proxy.proxyFault("timeout", { times: 1 });
+    try {
+      await new KMSClient(config).send(
+        new EncryptCommand({ KeyId: keyId, Plaintext: new Uint8Array([1, 2, 3]) }),
+      );
+      expect(false, "the bare client should fail");
+    } catch (error) {
+      const f = classify(error);
+      console.log(`${f.kind}: ${f.message ?? ""}`);
+    }
+    console.log(`Encrypt requests: ${emu.requests("Encrypt").length}`);
+    expect(emu.requests("Encrypt").length === 1, "the bare client should send 1 request");
+
+    step("wrap-client (console): withKeyStoreErrors retries the timeout with the SDK's backoff");
+    emu.reset();
+    proxy.proxyFault("timeout", { times: 1 });
+    const recovered = await wrapClient.main(config, { keyId, logger: "console" });
+    console.log(`Encrypt requests: ${emu.requests("Encrypt").length} (timed out, retried, succeeded)`);
+    expect(
+      recovered.encrypted && emu.requests("Encrypt").length === 2,
+      "the wrapped client should succeed in 2 requests",
+    );
+
+    step("wrap-client (pino): the proxy keeps timing out; one log record after all the SDK's attempts");
+    emu.reset();
+    proxy.proxyFault("timeout");
+    const outcome = await wrapClient.main(config, {
+      keyId,
+      logger: "pino",
+      pinoDestination: options.pinoDestination,
+    });
+    console.log(`Encrypt requests: ${emu.requests("Encrypt").length} (the client's maxAttempts)`);
+    expect(
+      !outcome.encrypted &&
+        outcome.failure.cause === "XKS_PROXY_TIMED_OUT" &&
+        emu.requests("Encrypt").length === 3,
+      "the wrapped client should give up after 3 requests with XKS_PROXY_TIMED_OUT",
+    );
+
+    step("switch-on-failure: the application's policy");
+    const decision = await switchOnFailure.main({ ...config, maxAttempts: 1 }, { keyId });
+    expect(decision === "retry-later", "a proxy timeout should be retried later");
+
+    step("send-result: the same failure as a neverthrow Err");
+    const result = await sendResult.main({ ...config, maxAttempts: 1 }, { keyId });
+    expect(result.isErr(), "sendResult should be Err");
+
+    step("retry-kms: an encrypt loop; the proxy times out twice, then recovers");
+    emu.reset();
+    proxy.proxyFault("timeout", { times: 2 });
+    const loop = await retryKms.main(config, { keyId, minTimeout: 10 });
+    console.log(`Encrypt requests: ${emu.requests("Encrypt").length} for ${loop.encrypted} records`);
+    expect(loop.encrypted === 3 && loop.retried === 2, "retryKms should encrypt 3 records after 2 retries");
+
+    step("opentelemetry: the failure recorded on a span");
+    proxy.proxyFault("timeout");
+    const attributes = await opentelemetry.main({ ...config, maxAttempts: 1 }, { keyId });
+    expect(attributes?.["kms.failure.cause"] === "XKS_PROXY_TIMED_OUT", "the span should carry the cause");
+    proxy.proxyFault(undefined);
+
+    // -------------------------------------------------------------------------------------------
+    header("doctor: every custom key store, and what to do about the unhealthy ones");
+    const second = await createXksKeyStore.main(config, {
+      ...settings,
+      name: "analytics-xks",
+      uriEndpoint: "https://xks.analytics.example.com",
+      vpcEndpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0`,
+    });
+    const third = await createXksKeyStore.main(config, {
+      ...settings,
+      name: "archive-xks",
+      uriEndpoint: "https://xks.archive.example.com",
+      vpcEndpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-0fedcba9876543210`,
+    });
+    if (second.isOk()) emu.keyStore(second.value).setState("FAILED", "XKS_PROXY_INVALID_TLS_CONFIGURATION");
+    expect(third.isOk(), "the third store should be created (and stay DISCONNECTED)");
+    const reports = await doctor.main(config);
+    expect(reports.length === 3, "doctor should report 3 key stores");
+    kms.destroy();
+
+    if (options.cli !== false) await runCli(emu, problems);
+  } catch (error) {
+    problems.push(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    console.log(
+      `!! unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+  } finally {
+    await emu.close();
+  }
+  return problems;
+}
+
+/** The built CLI, as an operator runs it. */
+async function runCli(emu: KmsEmulator, problems: string[]): Promise<void> {
+  const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+  if (!existsSync(cli)) {
+    console.log("\n(dist/cli.js not built: skipping the CLI; run `npm run build`)");
+    return;
+  }
+  const run = async (args: string[]): Promise<void> => {
+    console.log(
+      `\n$ kms-keystore-errors ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ")}`,
+    );
+    const env = {
+      ...process.env,
+      NO_COLOR: "1",
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "not-a-secret",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args], { env });
+      process.stdout.write(stdout);
+      console.log("(exit status 0)");
+    } catch (error) {
+      const e = error as { code?: unknown; stdout?: string; stderr?: string };
+      process.stdout.write(`${e.stdout ?? ""}${e.stderr ?? ""}`);
+      console.log(`(exit status ${String(e.code)})`);
+      if (typeof e.code !== "number") problems.push(`the CLI could not run: ${String(e.code)}`);
+    }
+  };
+  header("The CLI: explain a pasted log line, and doctor against the emulator");
+  await run([
+    "explain",
+    "KMSInvalidStateException: The external key store proxy did not respond in time. Retry the request.",
+  ]);
+  await run(["doctor", "--endpoint", emu.endpoint, "--region", emu.region]);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  // The AWS SDK's nine-line notice about Node.js 22 (printed on Node.js 20) is not part of the demo.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const problems = await runDemo();
+  header(
+    problems.length === 0
+      ? "Demo finished: every example behaved as expected."
+      : "Demo finished with problems:",
+  );
+  for (const problem of problems) console.log(`- ${problem}`);
+  process.exitCode = problems.length === 0 ? 0 : 1;
+}

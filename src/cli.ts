@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+/**
+ * The `kms-keystore-errors` command: `explain` and `doctor`. A thin shell over the library; see
+ * `src/cli/main.ts` for everything it does.
+ */
+import { main } from "./cli/main.js";
+
+// The AWS SDK warns on Node.js 20 about its future Node.js 22 requirement, over nine lines of stderr,
+// which would bury doctor's one-line errors. The CLI hides it unless the user set the SDK's switch.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const readStdin = async (): Promise<string> => {
+  let text = "";
+  process.stdin.setEncoding("utf8");
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
+};
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  isTTY: process.stdout.isTTY === true,
+  readStdin,
+});

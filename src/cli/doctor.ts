@@ -1,0 +1,138 @@
+import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
+import { classify } from "../classify.js";
+import type { KmsFailure } from "../failure.js";
+import { checkKeyStores, type KeyStoreReport } from "../lifecycle.js";
+import { formatFailure, toLogEntry } from "../log.js";
+import type { Output } from "./explain.js";
+import { printable, type Style } from "./style.js";
+import { PROGRAM } from "./usage.js";
+
+/** Options of `doctor`, from the command line. @internal */
+export interface DoctorOptions {
+  readonly region?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly json: boolean;
+  readonly style: Style;
+}
+
+const stateStyle = (state: string, s: Style): ((text: string) => string) => {
+  switch (state) {
+    case "CONNECTED":
+      return s.green;
+    case "FAILED":
+      return s.red;
+    case "DISCONNECTED":
+    case "CONNECTING":
+    case "DISCONNECTING":
+      return s.yellow;
+    default:
+      return (text) => text;
+  }
+};
+
+const short = (text: string, max: number): string =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
+
+/** The reports as a table: id, name, type, state, error code. Colour is applied after padding. */
+function table(reports: readonly KeyStoreReport[], s: Style): string {
+  const rows = reports.map((r) => [
+    printable(r.customKeyStoreId),
+    short(printable(r.customKeyStoreName ?? ""), 40),
+    printable(r.customKeyStoreType ?? ""),
+    printable(r.connectionState ?? ""),
+    r.connectionState === "FAILED" ? printable(r.failure?.code ?? "") : "",
+  ]);
+  const head = ["ID", "NAME", "TYPE", "STATE", "ERROR CODE"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: readonly string[], paint: (cell: string, i: number) => string) =>
+    cells
+      .map((cell, i) => paint(i === cells.length - 1 ? cell : cell.padEnd(widths[i] as number), i))
+      .join("  ")
+      .trimEnd();
+  return [
+    line(head, (cell) => s.bold(cell)),
+    ...rows.map((row) => line(row, (cell, i) => (i === 3 ? stateStyle(row[3] as string, s)(cell) : cell))),
+  ].join("\n");
+}
+
+function summary(reports: readonly KeyStoreReport[]): string {
+  const counts = new Map<string, number>();
+  for (const r of reports) {
+    const state = (r.connectionState ?? "UNKNOWN").toLowerCase();
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([state, n]) => `${n} ${state}`);
+  return `${reports.length} custom key store${reports.length === 1 ? "" : "s"}: ${parts.join(", ")}.`;
+}
+
+const indent = (text: string, by: string): string =>
+  text
+    .split("\n")
+    .map((line) => (line === "" ? line : by + line))
+    .join("\n");
+
+/** The one line printed when the stores could not be described. */
+function describeFailedLine(failure: KmsFailure): string {
+  const summaryText = failure.remediation.summary;
+  return `${PROGRAM} doctor: could not describe the custom key stores: ${failure.kind} (${failure.cause}). ${summaryText}`;
+}
+
+/** Exit 2: the stores could not be described. */
+function cannotDescribe(failure: KmsFailure, line: string, json: boolean): Output {
+  return json
+    ? { stdout: `${JSON.stringify({ error: toLogEntry(failure) }, null, 2)}\n`, stderr: "", code: 2 }
+    : { stdout: "", stderr: `${line.replace(/\s+/g, " ").trim()}\n`, code: 2 };
+}
+
+/**
+ * Runs `doctor`: builds a `KMSClient` (default credential chain and Region resolution, with the
+ * given Region, endpoint and profile), describes every custom key store and prints a table plus the
+ * guidance for each `FAILED` or `DISCONNECTED` store. Exit status 1 when a store is `FAILED`, 2 when
+ * the stores could not be described.
+ *
+ * @param options - Region, endpoint, profile, JSON output and styles.
+ * @returns What to print and the exit status.
+ * @internal
+ */
+export async function runDoctor(options: DoctorOptions): Promise<Output> {
+  const config: KMSClientConfig = {};
+  if (options.region !== undefined) config.region = options.region;
+  if (options.endpoint !== undefined) config.endpoint = options.endpoint;
+  if (options.profile !== undefined) config.profile = options.profile;
+  const client = new KMSClient(config);
+  try {
+    let region: string;
+    try {
+      region = await client.config.region();
+    } catch (error) {
+      const failure = classify(error, { operation: "DescribeCustomKeyStores" });
+      return cannotDescribe(
+        failure,
+        `${PROGRAM} doctor: no AWS Region: pass --region, set AWS_REGION, or set region in the profile in ~/.aws/config.`,
+        options.json,
+      );
+    }
+    const result = await checkKeyStores(client);
+    if (result.isErr()) return cannotDescribe(result.error, describeFailedLine(result.error), options.json);
+    const reports = result.value;
+    const failed = reports.some((r) => r.connectionState === "FAILED");
+    const code = failed ? 1 : 0;
+    if (options.json) return { stdout: `${JSON.stringify(reports, null, 2)}\n`, stderr: "", code };
+    const s = options.style;
+    if (reports.length === 0) {
+      return { stdout: `No custom key stores in ${printable(region)}.\n`, stderr: "", code };
+    }
+    const out = [`Custom key stores in ${printable(region)}`, "", table(reports, s), "", summary(reports)];
+    for (const r of reports) {
+      if (r.failure === undefined) continue;
+      const name =
+        r.customKeyStoreName === undefined ? "" : ` (${short(printable(r.customKeyStoreName), 60)})`;
+      out.push("", s.bold(`${printable(r.customKeyStoreId)}${name}: ${printable(r.connectionState ?? "")}`));
+      out.push(indent(formatFailure(r.failure), "  "));
+    }
+    return { stdout: `${out.join("\n")}\n`, stderr: "", code };
+  } finally {
+    client.destroy();
+  }
+}
