@@ -3,9 +3,9 @@ import {
   entriesForKind,
   entryForCause,
   entryForCode,
+  isServiceKind,
   type KnownCatalogEntry,
   kindOf,
-  isServiceKind,
   matchMessageRule,
   normalizeMessage,
 } from "./catalog/index.js";
@@ -34,16 +34,20 @@ const int = (value: unknown): number | undefined =>
 const isKeyStoreType = (value: unknown): value is KeyStoreType =>
   value === "AWS_CLOUDHSM" || value === "EXTERNAL_KEY_STORE";
 
-/** Follows `error.cause` (depth ≤ 10), yielding the error itself first. */
-function* causeChain(error: unknown): Generator<unknown> {
+/** The error and its `error.cause` chain (depth ≤ 10), without repeats. */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
   let current = error;
-  const seen = new Set<unknown>();
-  for (let depth = 0; depth <= MAX_CAUSE_DEPTH && current !== undefined && current !== null; depth++) {
-    if (seen.has(current)) return;
-    seen.add(current);
-    yield current;
+  while (
+    current !== undefined &&
+    current !== null &&
+    chain.length <= MAX_CAUSE_DEPTH &&
+    !chain.includes(current)
+  ) {
+    chain.push(current);
     current = read(current, "cause");
   }
+  return chain;
 }
 
 /** A value attached under the failure key that really is a failure this major version produced. */
@@ -52,7 +56,8 @@ function asFailure(value: unknown): KmsFailure | undefined {
   const kind = str(read(value, "kind"));
   const cause = str(read(value, "cause"));
   const entry = cause === undefined ? undefined : entryForCause(cause);
-  if (kind === undefined || entry === undefined || !(entry.kinds as readonly string[]).includes(kind)) return undefined;
+  if (kind === undefined || entry === undefined || !(entry.kinds as readonly string[]).includes(kind))
+    return undefined;
   return value as KmsFailure;
 }
 
@@ -109,7 +114,11 @@ function classifyServiceError(name: string, message: string, status: number | un
     return { kind: "UnknownServiceError", entry: known, code: name };
   }
   const cause: Cause =
-    status === 429 ? "UNKNOWN_THROTTLING_ERROR" : status !== undefined && status >= 500 ? "UNKNOWN_SERVER_ERROR" : "UNKNOWN_SERVICE_ERROR";
+    status === 429
+      ? "UNKNOWN_THROTTLING_ERROR"
+      : status !== undefined && status >= 500
+        ? "UNKNOWN_SERVER_ERROR"
+        : "UNKNOWN_SERVICE_ERROR";
   return { kind: "UnknownServiceError", entry: entryForCause(cause) as KnownCatalogEntry, code: name };
 }
 
@@ -127,7 +136,8 @@ function transportEntry(error: unknown): { entry: KnownCatalogEntry; code: strin
   return undefined;
 }
 
-const FETCH_FAILURE = /fetch failed|failed to fetch|networkerror|network request failed|load failed|network error/i;
+const FETCH_FAILURE =
+  /fetch failed|failed to fetch|networkerror|network request failed|load failed|network error/i;
 
 function classifyError(error: unknown): Classified {
   const name = str(read(error, "name")) ?? "";
@@ -143,17 +153,24 @@ function classifyError(error: unknown): Classified {
   if (name === "CredentialsProviderError" || name === "TokenProviderError") {
     return { kind: name, entry: fallbackEntry(name), code: name };
   }
+  // A KMS response: a known name, or the SDK's fault marker. Checked before the transport codes
+  // because it is by far the common case.
+  if (
+    isServiceKind(name) ||
+    ((fault === "client" || fault === "server") && name !== "" && name !== "SyntaxError")
+  ) {
+    return classifyServiceError(name, message, status);
+  }
   const transport = transportEntry(error);
   if (transport !== undefined) {
     return { kind: "TransportError", entry: transport.entry, code: code ?? (name || transport.code) };
   }
-  if (isServiceKind(name) || ((fault === "client" || fault === "server") && name !== "" && name !== "SyntaxError")) {
-    return classifyServiceError(name, message, status);
-  }
   if (name === "SyntaxError" && metadata !== undefined) {
     // The SDK could not parse the body: something other than KMS answered (a proxy's HTML page).
     const cause: Cause =
-      status === undefined || status === 429 || status >= 500 ? "NON_KMS_RESPONSE" : "NON_KMS_CLIENT_ERROR_RESPONSE";
+      status === undefined || status === 429 || status >= 500
+        ? "NON_KMS_RESPONSE"
+        : "NON_KMS_CLIENT_ERROR_RESPONSE";
     return { kind: "TransportError", entry: entryForCause(cause) as KnownCatalogEntry, code: name };
   }
   if (name === "TypeError" && FETCH_FAILURE.test(message)) {
@@ -187,7 +204,7 @@ const keyStoreTypeOfInput = (input: unknown): KeyStoreType | undefined => {
  */
 export function build(fields: Record<string, unknown>, error: unknown): KmsFailure {
   const failure: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) failure[key] = value;
+  for (const key in fields) if (fields[key] !== undefined) failure[key] = fields[key];
   Object.defineProperty(failure, "error", { value: error, enumerable: false });
   return Object.freeze(failure) as unknown as KmsFailure;
 }
@@ -196,7 +213,10 @@ export function build(fields: Record<string, unknown>, error: unknown): KmsFailu
  * The remediation for an entry, specialised to the key store type when the entry has variants.
  * @internal
  */
-export const remediationFor = (entry: KnownCatalogEntry, keyStoreType: KeyStoreType | undefined): Remediation =>
+export const remediationFor = (
+  entry: KnownCatalogEntry,
+  keyStoreType: KeyStoreType | undefined,
+): Remediation =>
   (keyStoreType === undefined ? undefined : entry.byKeyStoreType?.[keyStoreType]) ?? entry.remediation;
 
 /** Fills the context fields a failure lacks; returns the same failure when it lacks none. */
@@ -245,55 +265,95 @@ export function classify(error: unknown, context?: FailureContext): KmsFailure {
     if (attached !== undefined) return withContext(attached, context);
     return classifyFresh(error, context);
   } catch {
-    return build(
-      {
-        kind: "Unrecognized",
-        code: "Unrecognized",
-        cause: "UNRECOGNIZED",
-        ...pick(entryForCause("UNRECOGNIZED") as KnownCatalogEntry, undefined),
-      },
+    return makeFailure(
+      "Unrecognized",
+      "Unrecognized",
+      entryForCause("UNRECOGNIZED") as KnownCatalogEntry,
+      undefined,
+      {},
       error,
     );
   }
 }
 
 /**
- * The catalog-derived fields of a failure: category, retryable, key store type and remediation.
+ * The context fields of a failure; undefined ones are left out.
  * @internal
  */
-export const pick = (entry: KnownCatalogEntry, keyStoreType: KeyStoreType | undefined) => ({
-  category: entry.category,
-  retryable: entry.retryable,
-  keyStoreType: keyStoreType ?? entry.keyStoreType,
-  remediation: remediationFor(entry, keyStoreType ?? entry.keyStoreType),
-});
+export interface FailureFields {
+  readonly message?: string | undefined;
+  readonly operation?: string | undefined;
+  readonly customKeyStoreId?: string | undefined;
+  readonly keyId?: string | undefined;
+  readonly requestId?: string | undefined;
+  readonly httpStatusCode?: number | undefined;
+  readonly attempts?: number | undefined;
+}
+
+/**
+ * Makes a frozen failure of a kind and catalog entry: category, retryable and remediation come from
+ * the entry (remediation specialised to the key store type), context from `fields`, and the original
+ * error is kept non-enumerable. Assembled field by field: this is the hot path of `classify`.
+ * @internal
+ */
+export function makeFailure(
+  kind: Kind,
+  code: string,
+  entry: KnownCatalogEntry,
+  keyStoreType: KeyStoreType | undefined,
+  fields: FailureFields,
+  error: unknown,
+): KmsFailure {
+  const type = keyStoreType ?? entry.keyStoreType;
+  const f: Record<string, unknown> = {
+    kind,
+    code,
+    cause: entry.cause,
+    category: entry.category,
+    retryable: entry.retryable,
+  };
+  if (type !== undefined) f.keyStoreType = type;
+  f.remediation = remediationFor(entry, type);
+  if (fields.message !== undefined) f.message = fields.message;
+  if (fields.operation !== undefined) f.operation = fields.operation;
+  if (fields.customKeyStoreId !== undefined) f.customKeyStoreId = fields.customKeyStoreId;
+  if (fields.keyId !== undefined) f.keyId = fields.keyId;
+  if (fields.requestId !== undefined) f.requestId = fields.requestId;
+  if (fields.httpStatusCode !== undefined) f.httpStatusCode = fields.httpStatusCode;
+  if (fields.attempts !== undefined) f.attempts = fields.attempts;
+  Object.defineProperty(f, "error", { value: error, enumerable: false });
+  return Object.freeze(f) as unknown as KmsFailure;
+}
+
+const NO_SECRETS: readonly string[] = [];
 
 function classifyFresh(error: unknown, context: FailureContext | undefined): KmsFailure {
   const input = context?.input;
-  const secrets = collectSecrets(input);
+  const secrets = input === undefined ? NO_SECRETS : collectSecrets(input);
   const { kind, entry, code, keyStoreType } = classifyError(error);
   const metadata = read(error, "$metadata");
   const rawMessage = str(read(error, "message"));
-  return build(
+  const requestId = str(read(metadata, "requestId"));
+  return makeFailure(
+    kind,
+    redact(code, secrets),
+    entry,
+    keyStoreType ?? (input === undefined ? undefined : keyStoreTypeOfInput(input)),
     {
-      kind,
-      code: redact(code, secrets),
-      cause: entry.cause,
-      ...pick(entry, keyStoreType ?? keyStoreTypeOfInput(input)),
       message: rawMessage === undefined || rawMessage === "" ? undefined : redact(rawMessage, secrets),
-      operation: str(context?.operation),
-      customKeyStoreId: str(context?.customKeyStoreId) ?? str(read(input, "CustomKeyStoreId")),
-      keyId: str(context?.keyId) ?? str(read(input, "KeyId")),
-      requestId: mapStr(str(read(metadata, "requestId")), (id) => redact(id, secrets)),
+      operation: context === undefined ? undefined : str(context.operation),
+      customKeyStoreId:
+        context === undefined
+          ? undefined
+          : (str(context.customKeyStoreId) ?? str(read(input, "CustomKeyStoreId"))),
+      keyId: context === undefined ? undefined : (str(context.keyId) ?? str(read(input, "KeyId"))),
+      requestId: requestId === undefined ? undefined : redact(requestId, secrets),
       httpStatusCode: int(read(metadata, "httpStatusCode")),
       attempts: int(read(metadata, "attempts")),
     },
     error,
   );
 }
-
-const mapStr = (value: string | undefined, f: (s: string) => string): string | undefined =>
-  value === undefined ? undefined : f(value);
 
 /**
  * True for failures specific to custom key stores, and for general ones whose cause is a key store

@@ -7,7 +7,7 @@ import {
 import { err, ok, type Result, ResultAsync } from "neverthrow";
 import { entryForCause, entryForCode, type KnownCatalogEntry } from "./catalog/index.js";
 import type { KeyStoreType } from "./catalog/schema.js";
-import { build, classify, pick } from "./classify.js";
+import { classify, makeFailure } from "./classify.js";
 import type { KmsFailure } from "./failure.js";
 
 /** A client that can describe custom key stores (any copy of the SDK). */
@@ -24,16 +24,8 @@ function connectionFailed(
   error?: unknown,
 ): KmsFailure {
   const keyStoreType = isKeyStoreType(store.CustomKeyStoreType) ? store.CustomKeyStoreType : undefined;
-  return build(
-    {
-      kind: "ConnectionFailed",
-      code,
-      cause: entry.cause,
-      ...pick(entry, keyStoreType),
-      customKeyStoreId: typeof store.CustomKeyStoreId === "string" ? store.CustomKeyStoreId : undefined,
-    },
-    error,
-  );
+  const customKeyStoreId = typeof store.CustomKeyStoreId === "string" ? store.CustomKeyStoreId : undefined;
+  return makeFailure("ConnectionFailed", code, entry, keyStoreType, { customKeyStoreId }, error);
 }
 
 const byCause = (cause: "KEY_STORE_NOT_CONNECTED" | "UNKNOWN_CONNECTION_ERROR" | "CONNECT_WAIT_TIMED_OUT") =>
@@ -68,7 +60,8 @@ export function connectionFailure(entry: CustomKeyStoresListEntry): KmsFailure |
     case "FAILED": {
       const code = typeof entry.ConnectionErrorCode === "string" ? entry.ConnectionErrorCode : "FAILED";
       const known = entryForCode(code);
-      const catalogued = known !== undefined && (known.kinds as readonly string[]).includes("ConnectionFailed");
+      const catalogued =
+        known !== undefined && (known.kinds as readonly string[]).includes("ConnectionFailed");
       return connectionFailed(catalogued ? known : byCause("UNKNOWN_CONNECTION_ERROR"), code, entry);
     }
     case "DISCONNECTED":
@@ -111,7 +104,14 @@ const positive = (name: string, value: unknown, fallback: number): number => {
 const aborted = (reason: unknown): KmsFailure => {
   const failure = classify(reason);
   if (failure.kind === "Aborted") return failure;
-  return build({ kind: "Aborted", code: "AbortError", cause: "ABORTED", ...pick(entryForCause("ABORTED") as KnownCatalogEntry, undefined) }, reason);
+  return makeFailure(
+    "Aborted",
+    "AbortError",
+    entryForCause("ABORTED") as KnownCatalogEntry,
+    undefined,
+    {},
+    reason,
+  );
 };
 
 const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
@@ -192,7 +192,10 @@ export function waitForConnection(
         }
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
-          return err(failure ?? connectionFailed(byCause("CONNECT_WAIT_TIMED_OUT"), last.ConnectionState ?? "CONNECTING", last));
+          return err(
+            failure ??
+              connectionFailed(byCause("CONNECT_WAIT_TIMED_OUT"), last.ConnectionState ?? "CONNECTING", last),
+          );
         }
         await sleep(Math.min(intervalMs, remaining), signal);
       }

@@ -106,6 +106,15 @@ export function collectSecrets(input: unknown): readonly string[] {
   return [...out].sort((a, b) => b.length - a.length);
 }
 
+/** True when the text has a C0/C1 control character or a Unicode line/paragraph separator. */
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
 /**
  * Replaces every occurrence of every secret in `text` with `[REDACTED]`, removes control characters
  * (no forged log lines) and caps the length.
@@ -120,8 +129,10 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-  out = out.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  if (hasControlCharacters(out)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+    out = out.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  }
   return out.length > MAX_TEXT_LENGTH ? `${out.slice(0, MAX_TEXT_LENGTH)}… [truncated]` : out;
 }
 
@@ -241,7 +252,9 @@ export function formatFailure(failure: KmsFailure): string {
   const where = [
     log["rpc.method"] === undefined ? undefined : `during ${log["rpc.method"]}`,
     log["kms.key.id"] === undefined ? undefined : `on key ${log["kms.key.id"]}`,
-    log["kms.custom_key_store.id"] === undefined ? undefined : `in custom key store ${log["kms.custom_key_store.id"]}`,
+    log["kms.custom_key_store.id"] === undefined
+      ? undefined
+      : `in custom key store ${log["kms.custom_key_store.id"]}`,
     log["kms.custom_key_store.type"] === undefined ? undefined : `(${log["kms.custom_key_store.type"]})`,
   ].filter((part) => part !== undefined);
   const request = [

@@ -69,15 +69,86 @@ const byCode = new Map<string, KnownCatalogEntry>(
 );
 const kindInfo = new Map<string, KindInfo>(KINDS.map((k) => [k.kind, k]));
 
+/** A message rule ready to run: each alternative is a list of fragments padded with spaces. */
+interface CompiledRule {
+  readonly rule: MessageRule<Cause>;
+  readonly alternatives: readonly (readonly string[])[];
+}
+
+const compile = (rule: MessageRule<Cause>): CompiledRule => ({
+  rule,
+  alternatives: rule.match.map((m) => (typeof m === "string" ? [m] : m).map((f) => ` ${f} `)),
+});
+
+const COMPILED_RULES: readonly CompiledRule[] = (MESSAGE_RULES as readonly MessageRule<Cause>[]).map(compile);
+
+/**
+ * Rules indexed by word: for each alternative, the rarest word of its first fragment (across all
+ * fragments; the longest among equally rare). A message can only match a rule if it contains that
+ * word, so only the rules of the message's own words are tried.
+ */
+interface RuleIndex {
+  readonly rules: readonly CompiledRule[];
+  readonly byWord: ReadonlyMap<string, readonly number[]>;
+}
+
+const WORD_FREQUENCY = new Map<string, number>();
+for (const compiled of COMPILED_RULES) {
+  for (const fragments of compiled.alternatives) {
+    for (const fragment of fragments) {
+      for (const word of fragment.trim().split(" "))
+        WORD_FREQUENCY.set(word, (WORD_FREQUENCY.get(word) ?? 0) + 1);
+    }
+  }
+}
+const rarer = (a: string, b: string): string => {
+  const fa = WORD_FREQUENCY.get(a) ?? 0;
+  const fb = WORD_FREQUENCY.get(b) ?? 0;
+  return fb < fa || (fb === fa && b.length > a.length) ? b : a;
+};
+
+function indexRules(rules: readonly CompiledRule[]): RuleIndex {
+  const byWord = new Map<string, number[]>();
+  rules.forEach((compiled, position) => {
+    for (const fragments of compiled.alternatives) {
+      const anchor = (fragments[0] as string).trim().split(" ").reduce(rarer);
+      const list = byWord.get(anchor) ?? [];
+      if (!list.includes(position)) list.push(position);
+      byWord.set(anchor, list);
+    }
+  });
+  return { rules, byWord };
+}
+
+/** The first rule (in rule order) of the index that matches the normalised message. */
+function firstMatch(index: RuleIndex, normalized: string): MessageRule<Cause> | undefined {
+  let best = Number.POSITIVE_INFINITY;
+  let start = 1;
+  while (start < normalized.length) {
+    const end = normalized.indexOf(" ", start);
+    const candidates = index.byWord.get(normalized.slice(start, end));
+    if (candidates !== undefined) {
+      for (const position of candidates) {
+        if (position < best && matches(normalized, index.rules[position] as CompiledRule)) best = position;
+      }
+    }
+    start = end + 1;
+  }
+  return best === Number.POSITIVE_INFINITY ? undefined : index.rules[best]?.rule;
+}
+
 /** Rules that apply to each kind, in catalog order: a rule applies when its cause lists the kind. */
-const rulesByKind = new Map<string, readonly MessageRule<Cause>[]>(
+const rulesByKind = new Map<string, RuleIndex>(
   KINDS.filter((k) => "messageRules" in k).map((k) => [
     k.kind,
-    (MESSAGE_RULES as readonly MessageRule<Cause>[]).filter((r) =>
-      (byCause.get(r.cause)?.kinds as readonly string[] | undefined)?.includes(k.kind),
+    indexRules(
+      COMPILED_RULES.filter((c) =>
+        (byCause.get(c.rule.cause)?.kinds as readonly string[] | undefined)?.includes(k.kind),
+      ),
     ),
   ]),
 );
+const ALL_RULES = indexRules(COMPILED_RULES);
 
 const byKind = new Map<string, readonly KnownCatalogEntry[]>(
   KINDS.map((k) => [k.kind, catalog.filter((e) => (e.kinds as readonly string[]).includes(k.kind))]),
@@ -121,28 +192,49 @@ export const isServiceKind = (name: string): name is Kind =>
   kindInfo.get(name)?.synthetic !== true && kindInfo.has(name);
 
 /**
- * Lowercase, every run of non-alphanumerics as one space: the form message rules are written in.
+ * The form message rules are written in: lowercase ASCII letters and digits, every run of anything
+ * else as one space, padded with a space at both ends (so fragments match whole words).
  * @internal
  */
-export const normalizeMessage = (text: string): string =>
-  ` ${text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim()} `;
+export function normalizeMessage(text: string): string {
+  let out = " ";
+  let space = true;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      out += String.fromCharCode(c);
+      space = false;
+    } else if (!space) {
+      out += " ";
+      space = true;
+    }
+  }
+  return space ? out : `${out} `;
+}
 
-const contains = (normalized: string, fragment: string): boolean => normalized.includes(` ${fragment} `);
-
-const ruleMatches = (normalized: string, rule: MessageRule): boolean =>
-  rule.match.some((m) =>
-    typeof m === "string" ? contains(normalized, m) : m.every((f) => contains(normalized, f)),
-  );
+const matches = (normalized: string, compiled: CompiledRule): boolean => {
+  for (const fragments of compiled.alternatives) {
+    let all = true;
+    for (const fragment of fragments) {
+      if (!normalized.includes(fragment)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
+};
 
 /**
  * The first message rule for `kind` that matches the normalised message, or undefined.
  * @internal
  */
-export const matchMessageRule = (kind: string, normalized: string): MessageRule<Cause> | undefined =>
-  rulesByKind.get(kind)?.find((r) => ruleMatches(normalized, r));
+export const matchMessageRule = (kind: string, normalized: string): MessageRule<Cause> | undefined => {
+  const index = rulesByKind.get(kind);
+  return index === undefined ? undefined : firstMatch(index, normalized);
+};
 
 /**
  * The first message rule of any kind that matches the normalised text (used for pasted log lines
@@ -150,7 +242,7 @@ export const matchMessageRule = (kind: string, normalized: string): MessageRule<
  * @internal
  */
 export const matchAnyMessageRule = (normalized: string): MessageRule<Cause> | undefined =>
-  (MESSAGE_RULES as readonly MessageRule<Cause>[]).find((r) => ruleMatches(normalized, r));
+  firstMatch(ALL_RULES, normalized);
 
 /**
  * True when the kind's cause is decided by its message.
