@@ -3,8 +3,8 @@ import {
   entriesForKind,
   entryForCause,
   entryForCode,
-  type KnownCatalogEntry,
   KINDS,
+  type KnownCatalogEntry,
   kindOf,
   matchAnyMessageRule,
   matchMessageRule,
@@ -115,7 +115,9 @@ export function explain(query: string): KnownCatalogEntry | undefined {
   if (primary === undefined) return lookup(query)[0];
   const target = NAMES.get(primary) as Target;
   if ("entry" in target) return target.entry;
-  const rule = kindOf(target.kind)?.messageRules ? matchMessageRule(target.kind, normalizeMessage(query)) : undefined;
+  const rule = kindOf(target.kind)?.messageRules
+    ? matchMessageRule(target.kind, normalizeMessage(query))
+    : undefined;
   return rule === undefined ? fallbackOf(target.kind) : entryForCause(rule.cause);
 }
 

@@ -85,7 +85,9 @@ export interface FailureBase {
  * ```
  * @public
  */
-export type KmsFailure = { [K in Kind]: FailureBase & { readonly kind: K; readonly cause: CauseOf<K> } }[Kind];
+export type KmsFailure = {
+  [K in Kind]: FailureBase & { readonly kind: K; readonly cause: CauseOf<K> };
+}[Kind];
 
 /**
  * The failure variant of one kind.
@@ -115,8 +117,10 @@ export type FailureWithCause<C extends Cause> = Extract<KmsFailure, { readonly c
  * ```
  * @public
  */
-export const hasCause = <C extends Cause>(failure: KmsFailure, ...causes: readonly C[]): failure is FailureWithCause<C> =>
-  (causes as readonly Cause[]).includes(failure.cause);
+export const hasCause = <C extends Cause>(
+  failure: KmsFailure,
+  ...causes: readonly C[]
+): failure is FailureWithCause<C> => (causes as readonly Cause[]).includes(failure.cause);
 
 /**
  * Compile-time exhaustiveness check for `switch` statements over `kind` or `cause`.

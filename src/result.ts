@@ -13,14 +13,20 @@ export interface KmsCommand<O> {
   /** The command input. */
   readonly input: object;
   /** The SDK's hook that builds the handler; only its output type matters here. */
-  resolveMiddleware(stack: never, configuration: never, options: never): (args: never) => Promise<{ output: O }>;
+  resolveMiddleware(
+    stack: never,
+    configuration: never,
+    options: never,
+  ): (args: never) => Promise<{ output: O }>;
 }
 
 /** `EncryptCommand` → `Encrypt`, from the command's class name; undefined when it has none. */
 const operationOf = (command: object): string | undefined => {
   try {
     const name = (command.constructor as { name?: unknown } | undefined)?.name;
-    return typeof name === "string" && name.endsWith("Command") ? name.slice(0, -"Command".length) : undefined;
+    return typeof name === "string" && name.endsWith("Command")
+      ? name.slice(0, -"Command".length)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -145,7 +151,9 @@ function validate(options: RetryKmsOptions): void {
   for (const key of ["retries", "minTimeout", "maxTimeout", "maxRetryTime"] as const) {
     const value = options[key];
     if (value !== undefined && (typeof value !== "number" || Number.isNaN(value) || value < 0)) {
-      throw new TypeError(`retryKms: \`${key}\` must be a non-negative number of ${key === "retries" ? "retries" : "milliseconds"}`);
+      throw new TypeError(
+        `retryKms: \`${key}\` must be a non-negative number of ${key === "retries" ? "retries" : "milliseconds"}`,
+      );
     }
   }
   if (options.randomize !== undefined && typeof options.randomize !== "boolean") {
@@ -181,7 +189,10 @@ function validate(options: RetryKmsOptions): void {
  * ```
  * @public
  */
-export async function retryKms<T>(fn: (attempt: number) => Promise<T>, options: RetryKmsOptions = {}): Promise<T> {
+export async function retryKms<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryKmsOptions = {},
+): Promise<T> {
   if (typeof fn !== "function") throw new TypeError("retryKms: `fn` must be a function returning a promise");
   validate(options);
   const unwrap = (error: unknown) => (error instanceof Rejection ? error.value : error);
