@@ -1,33 +1,28 @@
 import { defineConfig } from "tsup";
 
-// Two library builds plus the CLI. `dist/` is cleaned by the npm script, not here: parallel configs
-// race on `clean: true`. `removeNodeProtocol: false` keeps `node:http` as written.
-const entry = { index: "src/index.ts", testing: "src/testing/index.ts" };
+// The library, the Node-only entries and the CLI. `dist/` is cleaned by the npm script, not here:
+// parallel configs race on `clean: true`. `removeNodeProtocol: false` keeps `node:http` as written.
+//
+// Bundled rather than depended on (p-retry stays the only runtime dependency):
+// - p-retry and is-network-error are ESM-only: bundled into the CommonJS builds so `require` works;
+// - @smithy/signature-v4 and @smithy/protocol-http (SigV4 for the fake XKS proxy and the proxy probe)
+//   are bundled into the Node-only entries, which are the only ones that sign requests.
+const entry = {
+  index: "src/index.ts",
+  testing: "src/testing/index.ts",
+  diagnostics: "src/diagnostics/index.ts",
+};
+const signing = [/^@smithy\/signature-v4/, /^@smithy\/protocol-http/];
+const common = { entry, dts: true, sourcemap: true, target: "node20", removeNodeProtocol: false } as const;
 
 export default defineConfig([
-  {
-    entry,
-    format: ["esm"],
-    dts: true,
-    sourcemap: true,
-    target: "node20",
-    removeNodeProtocol: false,
-  },
-  {
-    // p-retry (and its dependency is-network-error) are ESM-only: bundle them into the CommonJS build
-    // so `require("kms-keystore-errors")` works without require(esm).
-    entry,
-    format: ["cjs"],
-    dts: true,
-    sourcemap: true,
-    target: "node20",
-    removeNodeProtocol: false,
-    noExternal: ["p-retry", "is-network-error"],
-  },
+  { ...common, format: ["esm"], noExternal: signing },
+  { ...common, format: ["cjs"], noExternal: [...signing, "p-retry", "is-network-error"] },
   {
     entry: { cli: "src/cli.ts" },
     format: ["esm"],
     target: "node20",
     removeNodeProtocol: false,
+    noExternal: signing,
   },
 ]);

@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests and examples import the package by name, as users do; here the name means the sources.
     alias: [
       { find: /^kms-keystore-errors\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^kms-keystore-errors\/diagnostics$/, replacement: src("diagnostics/index.ts") },
       { find: /^kms-keystore-errors$/, replacement: src("index.ts") },
     ],
   },

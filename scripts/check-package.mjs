@@ -29,7 +29,7 @@ for (const required of ["README.md", "LICENSE", "CHANGELOG.md", "dist/index.js",
 }
 
 // 2. Every entry point: JavaScript for both formats and types for both.
-for (const entry of ["index", "testing"]) {
+for (const entry of ["index", "testing", "diagnostics"]) {
   for (const ext of [".js", ".cjs", ".d.ts", ".d.cts"]) {
     if (!existsSync(join(root, "dist", `${entry}${ext}`))) problems.push(`dist/${entry}${ext} is missing`);
   }

@@ -5,6 +5,32 @@
  *
  * @packageDocumentation
  */
+
+export type {
+  AwsEmulator,
+  AwsEmulatorCall,
+  AwsEmulatorOptions,
+  CloudHsmClusterRecord,
+  CloudHsmSetup,
+  HsmRecord,
+  IpPermissionRecord,
+  ListenerRecord,
+  LoadBalancerRecord,
+  SecurityGroupRecord,
+  SubnetRecord,
+  TargetGroupRecord,
+  VpcEndpointServiceRecord,
+  XksVpcSetup,
+  XksVpcSetupOptions,
+} from "./aws/index.js";
+export {
+  AwsModel,
+  CLUSTER_CERTIFICATE_PEM,
+  IMPOSTOR_CA_PEM,
+  startAwsEmulator,
+  TRUST_ANCHOR_PEM,
+  UNRELATED_CA_PEM,
+} from "./aws/index.js";
 export type {
   KmsEmulator,
   KmsEmulatorClientConfig,
@@ -27,3 +53,19 @@ export type {
   ProxyFaultControl,
 } from "./key-stores.js";
 export type { BackingStoreFault, CloudHsmFault, XksProxyFault } from "./proxy-faults.js";
+export type {
+  CallXksProxyOptions,
+  EkmHealth,
+  XksCallOutcome,
+  XksCredential,
+  XksErrorName,
+  XksFaultOptions,
+  XksFaultTarget,
+  XksOperation,
+  XksProxy,
+  XksProxyFault as XksProxyServerFault,
+  XksProxyKey,
+  XksProxyOptions,
+  XksProxyRequest,
+} from "./xks-proxy/index.js";
+export { callXksProxy, startXksProxy, XKS_ERROR_STATUS, XKS_OPERATIONS } from "./xks-proxy/index.js";

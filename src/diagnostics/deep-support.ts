@@ -1,0 +1,282 @@
+/**
+ * Shared machinery of the deep checks: calling optional AWS clients (loading their command classes
+ * on demand), turning call failures into evidence, and building checks from `REQUIREMENTS`.
+ */
+import type { Cause } from "../catalog/index.js";
+import { REQUIREMENTS, type RequirementId, type RequirementScope } from "../catalog/requirements.js";
+import type { Remediation } from "../catalog/schema.js";
+
+/**
+ * A structural AWS SDK v3 client: anything with the SDK's `send(command, options)`. The EC2, ELBv2
+ * and CloudHSM v2 clients are optional peer dependencies, so the library never imports their types.
+ * @public
+ */
+export interface AwsClientLike {
+  /**
+   * Sends a command.
+   * @param command - An SDK command of this client's service.
+   * @param options - Per-request options (`abortSignal`).
+   * @returns The command's output.
+   */
+  send(command: never, options?: never): Promise<unknown>;
+}
+
+/**
+ * The outcome of one requirement check.
+ * - `pass`: the AWS APIs show the requirement is met.
+ * - `fail`: they show it is not.
+ * - `unknown`: the check could not see (no client, access denied, another account owns the
+ *   resource, a prerequisite is missing); never read it as `pass`.
+ * @public
+ */
+export type CheckStatus = "pass" | "fail" | "unknown";
+
+/**
+ * One requirement of a custom key store, checked against what the AWS APIs report.
+ * @public
+ */
+export interface Check {
+  /** The requirement's id (see `REQUIREMENTS`). */
+  readonly id: RequirementId;
+  /** The requirement, in one sentence. */
+  readonly requirement: string;
+  /** The catalog cause KMS reports when this requirement is not met. */
+  readonly cause: Cause;
+  /** What the check found. */
+  readonly status: CheckStatus;
+  /** What the check saw (or why it could not see), naming the resources and values. */
+  readonly evidence: string;
+  /** What to do when the check fails, with the resources it knows filled in. */
+  readonly remediation: Remediation;
+}
+
+/** The services whose clients are optional. @internal */
+export type OptionalService = "ec2" | "elbv2" | "cloudhsm";
+
+const PACKAGES: Readonly<Record<OptionalService, string>> = {
+  ec2: "@aws-sdk/client-ec2",
+  elbv2: "@aws-sdk/client-elastic-load-balancing-v2",
+  cloudhsm: "@aws-sdk/client-cloudhsm-v2",
+};
+const CLIENT_NAMES: Readonly<Record<OptionalService, string>> = {
+  ec2: "EC2Client",
+  elbv2: "ElasticLoadBalancingV2Client",
+  cloudhsm: "CloudHSMV2Client",
+};
+const IAM_PREFIXES: Readonly<Record<OptionalService, string>> = {
+  ec2: "ec2",
+  elbv2: "elasticloadbalancing",
+  cloudhsm: "cloudhsm",
+};
+
+const DENIED = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "UnauthorizedOperation",
+  "CloudHsmAccessDeniedException",
+  "UnauthorizedAccess",
+]);
+
+/**
+ * A call's outcome: the output, or evidence of why there is none.
+ * @internal
+ */
+export type CallResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | {
+      readonly ok: false;
+      readonly evidence: string;
+      readonly code?: string | undefined;
+      readonly missing?: true;
+    };
+
+const readString = (value: unknown, key: string): string | undefined => {
+  try {
+    const v = (value as Record<string, unknown> | null | undefined)?.[key];
+    return typeof v === "string" ? v : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Turns a rejected call into evidence: the denied IAM action, or the error's name and message.
+ * @param error - What the call rejected with.
+ * @param action - The IAM action, e.g. `ec2:DescribeSubnets`.
+ * @returns The failed call result.
+ * @internal
+ */
+export const failedCall = (error: unknown, action: string): CallResult<never> => {
+  const name = readString(error, "name") ?? "Error";
+  const message = (readString(error, "message") ?? String(error)).slice(0, 200);
+  if (DENIED.has(name)) {
+    return { ok: false, code: name, evidence: `access denied: the caller lacks ${action} (${name})` };
+  }
+  return { ok: false, code: name, evidence: `${action} failed: ${name}: ${message}` };
+};
+
+type CommandClass = new (input: unknown) => unknown;
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+const loadCommand = async (pkg: string, operation: string): Promise<CommandClass | undefined> => {
+  let loading = modules.get(pkg);
+  if (loading === undefined) {
+    loading = import(/* @vite-ignore */ pkg) as Promise<Record<string, unknown>>;
+    modules.set(pkg, loading);
+    loading.catch(() => modules.delete(pkg));
+  }
+  const mod = await loading;
+  const ctor = mod[`${operation}Command`];
+  return typeof ctor === "function" ? (ctor as CommandClass) : undefined;
+};
+
+/**
+ * Calls the optional AWS clients of one diagnosis: loads command classes with dynamic `import()`,
+ * passes the abort signal, and never rejects.
+ * @internal
+ */
+export class AwsCaller {
+  readonly #clients: Partial<Record<OptionalService, AwsClientLike | undefined>>;
+  readonly #signal: AbortSignal | undefined;
+
+  /**
+   * @param clients - The optional clients.
+   * @param signal - Aborts the calls.
+   */
+  constructor(
+    clients: Partial<Record<OptionalService, AwsClientLike | undefined>>,
+    signal: AbortSignal | undefined,
+  ) {
+    this.#clients = clients;
+    this.#signal = signal;
+  }
+
+  /**
+   * Whether a client was passed.
+   * @param service - The service.
+   * @returns True when present.
+   */
+  has(service: OptionalService): boolean {
+    return this.#clients[service] !== undefined;
+  }
+
+  /**
+   * Sends `<operation>Command` with `input` through the service's client.
+   *
+   * @param service - Which client.
+   * @param operation - The operation, e.g. `"DescribeSubnets"`.
+   * @param input - The command input.
+   * @param purpose - What the call is for, for the "install" and "missing client" evidence.
+   * @returns The output, or evidence; never rejects.
+   */
+  async call<T>(
+    service: OptionalService,
+    operation: string,
+    input: unknown,
+    purpose: string,
+  ): Promise<CallResult<T>> {
+    const client = this.#clients[service];
+    const pkg = PACKAGES[service];
+    if (client === undefined) {
+      return {
+        ok: false,
+        missing: true,
+        evidence: `no ${CLIENT_NAMES[service]} was passed (clients.${service}): pass one from ${pkg} to run the ${purpose}`,
+      };
+    }
+    let Command: CommandClass | undefined;
+    try {
+      Command = await loadCommand(pkg, operation);
+    } catch {
+      Command = undefined;
+    }
+    if (Command === undefined) {
+      return { ok: false, missing: true, evidence: `Install ${pkg} to run the ${purpose}` };
+    }
+    const action = `${IAM_PREFIXES[service]}:${operation}`;
+    try {
+      const options = this.#signal === undefined ? undefined : { abortSignal: this.#signal };
+      const value = (await client.send(new Command(input) as never, options as never)) as T;
+      return { ok: true, value };
+    } catch (error) {
+      return failedCall(error, action);
+    }
+  }
+}
+
+/**
+ * Values the checks know, to fill the placeholders of `REQUIREMENTS` steps (`<service-id>` …).
+ * @internal
+ */
+export type Placeholders = Readonly<Record<string, string | undefined>>;
+
+const fill = (text: string, vars: Placeholders): string =>
+  text.replace(/<([a-z-]+)>/g, (whole, key: string) => vars[key] ?? whole);
+
+/**
+ * Collects check outcomes of one scope, then reports them in `REQUIREMENTS` order.
+ * @internal
+ */
+export class CheckSet {
+  readonly #scope: RequirementScope;
+  readonly #outcomes = new Map<RequirementId, { status: CheckStatus; evidence: string }>();
+
+  /**
+   * @param scope - The requirements this set reports.
+   */
+  constructor(scope: RequirementScope) {
+    this.#scope = scope;
+  }
+
+  /**
+   * Records a check's outcome (the first outcome of an id wins).
+   * @param id - The requirement.
+   * @param status - The outcome.
+   * @param evidence - What was seen.
+   */
+  set(id: RequirementId, status: CheckStatus, evidence: string): void {
+    if (!this.#outcomes.has(id)) this.#outcomes.set(id, { status, evidence });
+  }
+
+  /**
+   * Records the same outcome for several checks.
+   * @param ids - The requirements.
+   * @param status - The outcome.
+   * @param evidence - What was seen.
+   */
+  setAll(ids: readonly RequirementId[], status: CheckStatus, evidence: string): void {
+    for (const id of ids) this.set(id, status, evidence);
+  }
+
+  /**
+   * The checks of the scope, in `REQUIREMENTS` order; a check never recorded is `unknown`.
+   * @param vars - Placeholder values for the remediation steps.
+   * @returns The checks.
+   */
+  build(vars: Placeholders): Check[] {
+    return REQUIREMENTS.filter((r) => r.scope === this.#scope).map((r) => {
+      const outcome = this.#outcomes.get(r.id) ?? { status: "unknown" as const, evidence: "not checked" };
+      return {
+        id: r.id,
+        requirement: fill(r.requirement, vars),
+        cause: r.cause,
+        status: outcome.status,
+        evidence: outcome.evidence,
+        remediation: {
+          summary: fill(r.remediation.summary, vars),
+          steps: r.remediation.steps.map((s) => fill(s, vars)),
+          docs: [...r.remediation.docs],
+        },
+      };
+    });
+  }
+}
+
+/**
+ * The ids of the requirements of one scope, in order.
+ * @param scope - The scope.
+ * @returns The ids.
+ * @internal
+ */
+export const idsOf = (scope: RequirementScope): RequirementId[] =>
+  REQUIREMENTS.filter((r) => r.scope === scope).map((r) => r.id);

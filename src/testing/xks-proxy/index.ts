@@ -1,0 +1,786 @@
+/**
+ * A fake XKS proxy: a real HTTP(S) server on 127.0.0.1 implementing the XKS proxy API v1 (SigV4
+ * `kms-xks-proxy`, the four operations, the spec's error model, real AES-256-GCM), with scriptable
+ * keys, key manager health, latency and faults. Node-only.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { ciphertextDataIntegrityValue, open, seal } from "./crypto.js";
+import { verifyXksRequest, type XksCredential } from "./sigv4.js";
+import {
+  KEY_ID_PATTERN,
+  statusOfError,
+  URI_PATH_PATTERN,
+  URI_PATH_SUFFIX,
+  XKS_OPERATIONS,
+  type XksErrorName,
+  type XksOperation,
+} from "./spec.js";
+
+export { type CallXksProxyOptions, callXksProxy, type XksCallOutcome } from "./client.js";
+export type { XksCredential } from "./sigv4.js";
+export { XKS_ERROR_STATUS, XKS_OPERATIONS, type XksErrorName, type XksOperation } from "./spec.js";
+
+/**
+ * An external key held by the fake proxy's key manager.
+ * @example
+ * ```ts
+ * const key: XksProxyKey = { id: "key-1", usage: ["ENCRYPT"], status: "DISABLED" };
+ * ```
+ * @public
+ */
+export interface XksProxyKey {
+  /** The external key id (`XksKeyId`): 1–128 characters of `[A-Za-z0-9._-]`. */
+  readonly id: string;
+  /** The key spec reported by GetKeyMetadata; only `AES_256` can encrypt. @defaultValue "AES_256" */
+  readonly spec?: "AES_256" | (string & {}) | undefined;
+  /** The key usages reported by GetKeyMetadata. @defaultValue ["ENCRYPT", "DECRYPT"] */
+  readonly usage?: readonly string[] | undefined;
+  /** The key status; a disabled key refuses Encrypt and Decrypt. @defaultValue "ENABLED" */
+  readonly status?: "ENABLED" | "DISABLED" | undefined;
+}
+
+/**
+ * The health of one external key manager (EKM) behind the proxy, as GetHealthStatus reports it.
+ * @example
+ * ```ts
+ * const fleet: EkmHealth[] = ["ACTIVE", "DEGRADED"];
+ * ```
+ * @public
+ */
+export type EkmHealth = "ACTIVE" | "DEGRADED" | "UNAVAILABLE";
+
+/**
+ * A scripted proxy fault:
+ * - `{ errorName, status?, errorMessage? }`: answer with that XKS error (status defaults to the spec's);
+ * - `"malformed"`: answer 200 with a body that is not JSON;
+ * - `"drop"`: destroy the connection without answering;
+ * - `{ delayMs }`: wait, then answer normally.
+ * @example
+ * ```ts
+ * proxy.setFault("encrypt", { errorName: "ThrottlingException" }, { times: 2 }); // 429 twice
+ * proxy.setFault("*", "drop");
+ * ```
+ * @public
+ */
+export type XksProxyFault =
+  | {
+      readonly errorName: XksErrorName;
+      readonly status?: number | undefined;
+      readonly errorMessage?: string | undefined;
+    }
+  | "malformed"
+  | "drop"
+  | { readonly delayMs: number };
+
+/**
+ * Where a fault applies: one operation, or `"*"` for every operation (an operation's own fault wins).
+ * @example
+ * ```ts
+ * const target: XksFaultTarget = "*";
+ * ```
+ * @public
+ */
+export type XksFaultTarget = XksOperation | "*";
+
+/**
+ * Options of {@link startXksProxy}.
+ * @example
+ * ```ts
+ * const options: XksProxyOptions = {
+ *   credential: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+ *   keys: [{ id: "key-1" }],
+ * };
+ * ```
+ * @public
+ */
+export interface XksProxyOptions {
+  /** The SigV4 credential the proxy accepts, or two pairs during a rotation. */
+  credential: XksCredential | readonly XksCredential[];
+  /** The URI path: `[/<prefix>]/kms/xks/v1`, ≤ 128 characters of `[A-Za-z0-9/_-]`. @defaultValue "/kms/xks/v1" */
+  uriPath?: string | undefined;
+  /** The Region in the accepted SigV4 scope (the key store's Region). @defaultValue "us-east-1" */
+  region?: string | undefined;
+  /** The external keys. @defaultValue [] */
+  keys?: readonly XksProxyKey[] | undefined;
+  /** Milliseconds added before every response. @defaultValue 0 */
+  latencyMs?: number | undefined;
+  /** Health of the key manager, or of each member of the fleet. @defaultValue "ACTIVE" */
+  ekmHealth?: EkmHealth | readonly EkmHealth[] | undefined;
+  /** Faults in force from the start, until changed with {@link XksProxy.setFault}. */
+  faults?: Partial<Record<XksFaultTarget, XksProxyFault>> | undefined;
+  /** Serve HTTPS with this PEM key and certificate (chain). */
+  tls?: { readonly key: string | Buffer; readonly cert: string | Buffer } | undefined;
+  /** The TCP port on 127.0.0.1; 0 picks a free one. @defaultValue 0 */
+  port?: number | undefined;
+  /**
+   * The host name used in {@link XksProxy.url} and {@link XksProxy.endpoint} (e.g. `"localhost"` to
+   * match a certificate); the server always listens on 127.0.0.1. @defaultValue "127.0.0.1"
+   */
+  hostname?: string | undefined;
+  /** Ciphertext metadata (≤ 20 bytes) returned by every Encrypt and bound into the AAD. */
+  ciphertextMetadata?: Uint8Array | undefined;
+}
+
+/**
+ * A request the fake proxy received, as {@link XksProxy.requests} lists it.
+ * @example
+ * ```ts
+ * const last: XksProxyRequest | undefined = proxy.requests("encrypt").at(-1);
+ * console.log(last?.status, last?.errorName, last?.kmsRequestId);
+ * ```
+ * @public
+ */
+export interface XksProxyRequest {
+  /** The operation routed to, or undefined for an unknown path. */
+  readonly operation: XksOperation | undefined;
+  /** The HTTP method. */
+  readonly method: string;
+  /** The request path (no query). */
+  readonly path: string;
+  /** The external key id in the path, for key operations. */
+  readonly keyId?: string;
+  /** The HTTP status answered (0 when the connection was dropped). */
+  readonly status: number;
+  /** The XKS error name answered, if any. */
+  readonly errorName?: string;
+  /** True when a `"drop"` fault destroyed the connection. */
+  readonly dropped: boolean;
+  /** `requestMetadata.kmsRequestId`, when sent. */
+  readonly kmsRequestId?: string;
+  /** `requestMetadata.kmsOperation`, when sent. */
+  readonly kmsOperation?: string;
+  /** When the request arrived. */
+  readonly receivedAt: Date;
+}
+
+/**
+ * Options of {@link XksProxy.setFault}.
+ * @example
+ * ```ts
+ * proxy.setFault("decrypt", "drop", { times: 1 } satisfies XksFaultOptions);
+ * ```
+ * @public
+ */
+export interface XksFaultOptions {
+  /** Apply the fault to this many requests, then remove it; undefined keeps it until replaced. */
+  times?: number | undefined;
+}
+
+/**
+ * A running fake XKS proxy.
+ * @example
+ * ```ts
+ * const proxy = await startXksProxy({ credential, keys: [{ id: "key-1" }] });
+ * // XksProxyUriEndpoint = proxy.endpoint, XksProxyUriPath = proxy.uriPath
+ * proxy.setLatency(300); // slower than KMS's 250 ms budget
+ * await proxy.close();
+ * ```
+ * @public
+ */
+export interface XksProxy {
+  /** The base URL of the API: endpoint + URI path, e.g. `http://127.0.0.1:PORT/kms/xks/v1`. */
+  readonly url: string;
+  /** Scheme, host and port: what KMS calls `XksProxyUriEndpoint`. */
+  readonly endpoint: string;
+  /** The URI path: what KMS calls `XksProxyUriPath`. */
+  readonly uriPath: string;
+  /** The port on 127.0.0.1. */
+  readonly port: number;
+  /** The Region of the accepted SigV4 scope. */
+  readonly region: string;
+  /**
+   * Scripts (or, with `undefined`, removes) a fault for an operation or for every operation.
+   *
+   * @param target - The operation, or `"*"`.
+   * @param fault - The fault, or undefined to remove the target's fault.
+   * @param options - `times`: how many requests it applies to (default: until removed).
+   *
+   * @example
+   * ```ts
+   * proxy.setFault("health", { errorName: "DependencyTimeoutException" }, { times: 1 });
+   * ```
+   */
+  setFault(target: XksFaultTarget, fault: XksProxyFault | undefined, options?: XksFaultOptions): void;
+  /**
+   * Sets the delay before every response.
+   * @param ms - Milliseconds (0 for none).
+   * @example
+   * ```ts
+   * proxy.setLatency(300);
+   * ```
+   */
+  setLatency(ms: number): void;
+  /**
+   * Sets the health GetHealthStatus reports.
+   * @param health - One state for a single key manager, or one per fleet member.
+   * @example
+   * ```ts
+   * proxy.setEkmHealth(["UNAVAILABLE", "UNAVAILABLE"]);
+   * ```
+   */
+  setEkmHealth(health: EkmHealth | readonly EkmHealth[]): void;
+  /**
+   * Adds or replaces an external key; replacing keeps its key material, so ciphertexts stay decryptable.
+   * @param key - The key.
+   * @example
+   * ```ts
+   * proxy.setKey({ id: "key-1", status: "DISABLED" });
+   * ```
+   */
+  setKey(key: XksProxyKey): void;
+  /**
+   * Removes an external key (later requests get KeyNotFoundException).
+   * @param id - The key id.
+   * @example
+   * ```ts
+   * proxy.removeKey("key-1");
+   * ```
+   */
+  removeKey(id: string): void;
+  /**
+   * Replaces the accepted credential(s).
+   * @param credential - One pair, or two during a rotation.
+   * @example
+   * ```ts
+   * proxy.setCredential([oldCredential, newCredential]);
+   * ```
+   */
+  setCredential(credential: XksCredential | readonly XksCredential[]): void;
+  /**
+   * The requests received, oldest first.
+   * @param operation - Only this operation's requests.
+   * @returns The requests.
+   * @example
+   * ```ts
+   * expect(proxy.requests("health").map((r) => r.status)).toEqual([200]);
+   * ```
+   */
+  requests(operation?: XksOperation): readonly XksProxyRequest[];
+  /**
+   * Stops the server and drops open connections.
+   * @returns When the server is closed.
+   * @example
+   * ```ts
+   * await proxy.close();
+   * ```
+   */
+  close(): Promise<void>;
+}
+
+interface KeyRecord {
+  readonly id: string;
+  readonly spec: string;
+  readonly usage: readonly string[];
+  readonly status: "ENABLED" | "DISABLED";
+  readonly material: Buffer;
+}
+
+interface ScriptedFault {
+  readonly fault: XksProxyFault;
+  remaining: number | undefined;
+}
+
+class XksError extends Error {
+  readonly status: number;
+  readonly errorName: string;
+  constructor(errorName: string, message: string, status = statusOfError(errorName)) {
+    super(message);
+    this.errorName = errorName;
+    this.status = status;
+  }
+}
+
+const EKM_STATES: readonly string[] = ["ACTIVE", "DEGRADED", "UNAVAILABLE"];
+const MAX_BODY_BYTES = 1024 * 1024;
+/** The proxy's own limits (the spec's minimums are 4,300 bytes of data and 8,192 of AAD). */
+const MAX_DATA_BYTES = 8192;
+const MAX_AAD_BYTES = 8192;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const credentialsOf = (credential: XksCredential | readonly XksCredential[]): readonly XksCredential[] => {
+  const list: readonly XksCredential[] = Array.isArray(credential)
+    ? (credential as readonly XksCredential[])
+    : [credential as XksCredential];
+  if (list.length < 1 || list.length > 2)
+    throw new TypeError("credential must be one pair, or two during a rotation.");
+  for (const c of list) {
+    if (
+      !isRecord(c) ||
+      typeof c.accessKeyId !== "string" ||
+      typeof c.secretAccessKey !== "string" ||
+      c.accessKeyId === ""
+    ) {
+      throw new TypeError("credential must be { accessKeyId: string; secretAccessKey: string }.");
+    }
+  }
+  return list.map((c) => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }));
+};
+
+const healthOf = (health: EkmHealth | readonly EkmHealth[]): readonly EkmHealth[] => {
+  const list: readonly EkmHealth[] = typeof health === "string" ? [health] : health;
+  if (list.length < 1 || list.length > 10 || list.some((h) => !EKM_STATES.includes(h))) {
+    throw new TypeError(
+      'ekmHealth must be "ACTIVE", "DEGRADED" or "UNAVAILABLE", or a list of 1–10 of them.',
+    );
+  }
+  return [...list];
+};
+
+const checkDelay = (name: string, ms: number): number => {
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new TypeError(`${name} must be a non-negative number of milliseconds.`);
+  return ms;
+};
+
+const sleep = (ms: number): Promise<void> =>
+  ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+
+/** Base64 field → bytes; undefined when absent; XksError when malformed. */
+const bytesField = (
+  body: Record<string, unknown>,
+  name: string,
+  required: boolean,
+  max: number,
+): Buffer | undefined => {
+  const value = body[name];
+  if (value === undefined || value === null) {
+    if (required) throw new XksError("ValidationException", `${name} is required.`);
+    return undefined;
+  }
+  if (typeof value !== "string" || !BASE64.test(value)) {
+    throw new XksError("ValidationException", `${name} must be a Base64 string.`);
+  }
+  const bytes = Buffer.from(value, "base64");
+  if (bytes.length > max) {
+    throw new XksError(
+      "UnsupportedOperationException",
+      `${name} is larger than this proxy supports (${max} bytes).`,
+    );
+  }
+  return bytes;
+};
+
+const checkAlgorithm = (body: Record<string, unknown>): void => {
+  if (body.encryptionAlgorithm !== "AES_GCM") {
+    throw new XksError("ValidationException", 'encryptionAlgorithm must be "AES_GCM".');
+  }
+};
+
+interface Route {
+  readonly operation: XksOperation;
+  readonly keyId: string | undefined;
+}
+
+/**
+ * Starts a fake XKS proxy: a `node:http` server (or `node:https` with `tls`) on 127.0.0.1 that
+ * implements the XKS proxy API v1 faithfully. POST only (GET on an API URI → 405); an unknown path or
+ * prefix → 404 `InvalidUriPathException` before authentication; SigV4 with service `kms-xks-proxy`
+ * and the configured Region (→ 401 `AuthenticationFailedException`); missing `requestMetadata` → 400
+ * `ValidationException`; real AES-256-GCM with the spec's AAD binding and CDIV. It never logs or echoes
+ * the secret key or plaintext.
+ *
+ * @param options - Credential, URI path, Region, keys, latency, key manager health, faults, TLS.
+ * @returns The running proxy.
+ * @throws TypeError when an option is invalid (the message names it).
+ *
+ * @example
+ * ```ts
+ * import { callXksProxy, startXksProxy } from "kms-keystore-errors/testing";
+ * const credential = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+ * const proxy = await startXksProxy({ credential, keys: [{ id: "key-1" }] });
+ * const health = await callXksProxy({
+ *   url: proxy.url, region: "us-east-1", credential, operation: "health", timeoutMs: 250,
+ *   body: { requestMetadata: { kmsRequestId: "r-1", kmsOperation: "KmsHealthCheck" } },
+ * });
+ * await proxy.close();
+ * ```
+ * @public
+ */
+export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy> {
+  if (!isRecord(options)) throw new TypeError("options must be an object with at least a credential.");
+  const uriPath = options.uriPath ?? URI_PATH_SUFFIX;
+  if (!URI_PATH_PATTERN.test(uriPath) || !uriPath.startsWith("/") || !uriPath.endsWith(URI_PATH_SUFFIX)) {
+    throw new TypeError(
+      `uriPath must be [/<prefix>]${URI_PATH_SUFFIX}, at most 128 characters of [A-Za-z0-9/_-].`,
+    );
+  }
+  const region = options.region ?? "us-east-1";
+  if (typeof region !== "string" || region === "") throw new TypeError("region must be a non-empty string.");
+  let credentials = credentialsOf(options.credential);
+  let latencyMs = checkDelay("latencyMs", options.latencyMs ?? 0);
+  let ekmHealth = healthOf(options.ekmHealth ?? "ACTIVE");
+  const metadataBytes =
+    options.ciphertextMetadata === undefined ? undefined : Buffer.from(options.ciphertextMetadata);
+  if (metadataBytes !== undefined && (metadataBytes.length === 0 || metadataBytes.length > 20)) {
+    throw new TypeError("ciphertextMetadata must be 1–20 bytes.");
+  }
+  const hostname = options.hostname ?? "127.0.0.1";
+
+  const keys = new Map<string, KeyRecord>();
+  const setKey = (key: XksProxyKey): void => {
+    if (!isRecord(key) || typeof key.id !== "string" || !KEY_ID_PATTERN.test(key.id)) {
+      throw new TypeError("keys[].id must be 1–128 characters of [A-Za-z0-9._-].");
+    }
+    if (key.status !== undefined && key.status !== "ENABLED" && key.status !== "DISABLED") {
+      throw new TypeError('keys[].status must be "ENABLED" or "DISABLED".');
+    }
+    keys.set(key.id, {
+      id: key.id,
+      spec: key.spec ?? "AES_256",
+      usage: [...(key.usage ?? ["ENCRYPT", "DECRYPT"])],
+      status: key.status ?? "ENABLED",
+      material: keys.get(key.id)?.material ?? randomBytes(32),
+    });
+  };
+  for (const key of options.keys ?? []) setKey(key);
+
+  const faults = new Map<XksFaultTarget, ScriptedFault>();
+  const setFault = (
+    target: XksFaultTarget,
+    fault: XksProxyFault | undefined,
+    opts?: XksFaultOptions,
+  ): void => {
+    if (target !== "*" && !XKS_OPERATIONS.includes(target)) {
+      throw new TypeError(`target must be one of ${XKS_OPERATIONS.join(", ")} or "*".`);
+    }
+    if (fault === undefined) {
+      faults.delete(target);
+      return;
+    }
+    if (typeof fault === "object" && "delayMs" in fault) checkDelay("delayMs", fault.delayMs);
+    const times = opts?.times;
+    if (times !== undefined && (!Number.isInteger(times) || times < 1))
+      throw new TypeError("times must be a positive integer.");
+    faults.set(target, { fault, remaining: times });
+  };
+  for (const [target, fault] of Object.entries(options.faults ?? {})) {
+    if (fault !== undefined) setFault(target as XksFaultTarget, fault);
+  }
+  const takeFault = (operation: XksOperation): XksProxyFault | undefined => {
+    const target: XksFaultTarget | undefined = faults.has(operation)
+      ? operation
+      : faults.has("*")
+        ? "*"
+        : undefined;
+    if (target === undefined) return undefined;
+    const scripted = faults.get(target) as ScriptedFault;
+    if (scripted.remaining !== undefined) {
+      scripted.remaining -= 1;
+      if (scripted.remaining <= 0) faults.delete(target);
+    }
+    return scripted.fault;
+  };
+
+  const log: XksProxyRequest[] = [];
+
+  const routeOf = (path: string): Route | undefined => {
+    if (!path.startsWith(`${uriPath}/`)) return undefined;
+    const rest = path.slice(uriPath.length);
+    if (rest === "/health") return { operation: "health", keyId: undefined };
+    const match = /^\/keys\/([^/]+)\/(metadata|encrypt|decrypt)$/.exec(rest);
+    if (match === null) return undefined;
+    let keyId: string;
+    try {
+      keyId = decodeURIComponent(match[1] ?? "");
+    } catch {
+      return undefined;
+    }
+    if (!KEY_ID_PATTERN.test(keyId)) return undefined;
+    return { operation: match[2] as XksOperation, keyId };
+  };
+
+  const keyFor = (keyId: string | undefined, use: "ENCRYPT" | "DECRYPT" | undefined): KeyRecord => {
+    const key = keyId === undefined ? undefined : keys.get(keyId);
+    if (key === undefined)
+      throw new XksError("KeyNotFoundException", `No external key with id ${keyId ?? ""}.`);
+    if (use === undefined) return key;
+    if (key.status !== "ENABLED")
+      throw new XksError("InvalidStateException", `External key ${key.id} is not enabled.`);
+    if (!key.usage.includes(use) || key.spec !== "AES_256") {
+      throw new XksError(
+        "InvalidKeyUsageException",
+        `External key ${key.id} does not support ${use === "ENCRYPT" ? "Encrypt" : "Decrypt"}.`,
+      );
+    }
+    return key;
+  };
+
+  const operate = (route: Route, body: Record<string, unknown>): Record<string, unknown> => {
+    switch (route.operation) {
+      case "health":
+        return {
+          xksProxyFleetSize: 1,
+          xksProxyVendor: "kms-keystore-errors",
+          xksProxyModel: "fake XKS proxy",
+          ekmVendor: "kms-keystore-errors",
+          ekmFleetDetails: ekmHealth.map((healthStatus, i) => ({
+            id: `ekm-${i + 1}`,
+            model: "fake EKM",
+            healthStatus,
+          })),
+        };
+      case "metadata": {
+        const key = keyFor(route.keyId, undefined);
+        return { keySpec: key.spec, keyUsage: [...key.usage], keyStatus: key.status };
+      }
+      case "encrypt": {
+        const key = keyFor(route.keyId, "ENCRYPT");
+        checkAlgorithm(body);
+        const plaintext = bytesField(body, "plaintext", true, MAX_DATA_BYTES) as Buffer;
+        const aad = bytesField(body, "additionalAuthenticatedData", false, MAX_AAD_BYTES) ?? Buffer.alloc(0);
+        const cdivAlgorithm = body.ciphertextDataIntegrityValueAlgorithm;
+        if (cdivAlgorithm !== undefined && cdivAlgorithm !== "SHA_256") {
+          throw new XksError(
+            "ValidationException",
+            'ciphertextDataIntegrityValueAlgorithm must be "SHA_256".',
+          );
+        }
+        const md = metadataBytes ?? Buffer.alloc(0);
+        const sealed = seal(key.material, plaintext, aad, md);
+        return {
+          ciphertext: sealed.ciphertext.toString("base64"),
+          ...(metadataBytes === undefined ? {} : { ciphertextMetadata: metadataBytes.toString("base64") }),
+          initializationVector: sealed.iv.toString("base64"),
+          authenticationTag: sealed.tag.toString("base64"),
+          ...(cdivAlgorithm === undefined
+            ? {}
+            : { ciphertextDataIntegrityValue: ciphertextDataIntegrityValue(aad, md, sealed) }),
+        };
+      }
+      case "decrypt": {
+        const key = keyFor(route.keyId, "DECRYPT");
+        checkAlgorithm(body);
+        const ciphertext = bytesField(body, "ciphertext", true, MAX_DATA_BYTES) as Buffer;
+        const iv = bytesField(body, "initializationVector", true, 16) as Buffer;
+        const tag = bytesField(body, "authenticationTag", true, 16) as Buffer;
+        const aad = bytesField(body, "additionalAuthenticatedData", false, MAX_AAD_BYTES) ?? Buffer.alloc(0);
+        const md = bytesField(body, "ciphertextMetadata", false, 20) ?? Buffer.alloc(0);
+        if (iv.length !== 12 && iv.length !== 16) {
+          throw new XksError("ValidationException", "initializationVector must be 12 or 16 bytes.");
+        }
+        if (tag.length !== 16)
+          throw new XksError("ValidationException", "authenticationTag must be 16 bytes.");
+        const plaintext = open(key.material, { ciphertext, iv, tag }, aad, md);
+        if (plaintext === undefined) {
+          throw new XksError(
+            "InvalidCiphertextException",
+            "The ciphertext, authentication tag, initialization vector, AAD or ciphertext metadata failed authentication.",
+          );
+        }
+        return { plaintext: plaintext.toString("base64") };
+      }
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = new Date();
+    const rawUrl = req.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    const method = req.method ?? "";
+    let entry: {
+      operation: XksOperation | undefined;
+      keyId?: string;
+      kmsRequestId?: string;
+      kmsOperation?: string;
+    } = { operation: undefined };
+    const finish = (status: number, extra: { errorName?: string; dropped?: boolean } = {}): void => {
+      log.push({
+        ...entry,
+        method,
+        path,
+        status,
+        dropped: extra.dropped ?? false,
+        ...(extra.errorName === undefined ? {} : { errorName: extra.errorName }),
+        receivedAt,
+      });
+    };
+    const sendJson = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+      if (res.destroyed || res.writableEnded) return;
+      const text = JSON.stringify(payload);
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(text);
+    };
+    const sendError = (error: XksError): void => {
+      sendJson(error.status, { errorName: error.errorName, errorMessage: error.message });
+      finish(error.status, { errorName: error.errorName });
+    };
+
+    if (method === "GET" && path === "/ping") {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("pong");
+      return;
+    }
+    const rawBody = await readBody(req);
+    await sleep(latencyMs);
+    const route = routeOf(path);
+    if (route === undefined) {
+      sendError(new XksError("InvalidUriPathException", "The request URI path is not a path of this proxy."));
+      return;
+    }
+    entry = { operation: route.operation, ...(route.keyId === undefined ? {} : { keyId: route.keyId }) };
+    if (method !== "POST") {
+      if (!res.destroyed) {
+        res.writeHead(405, { allow: "POST", "content-length": "0" });
+        res.end();
+      }
+      finish(405);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      body = undefined;
+    }
+    const metadata = isRecord(body) ? body.requestMetadata : undefined;
+    if (isRecord(metadata)) {
+      if (typeof metadata.kmsRequestId === "string") entry.kmsRequestId = metadata.kmsRequestId;
+      if (typeof metadata.kmsOperation === "string") entry.kmsOperation = metadata.kmsOperation;
+    }
+    const query: Record<string, string | string[]> = {};
+    if (queryAt !== -1) {
+      for (const [k, v] of new URLSearchParams(rawUrl.slice(queryAt + 1))) {
+        const prev = query[k];
+        query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+      }
+    }
+    const verified = await verifyXksRequest({
+      method,
+      path,
+      query,
+      headers: req.headers,
+      body: rawBody,
+      region,
+      credentials,
+      now: Date.now(),
+    });
+    if (!verified.ok) {
+      sendError(new XksError("AuthenticationFailedException", verified.reason));
+      return;
+    }
+    let fault = takeFault(route.operation);
+    if (typeof fault === "object" && "delayMs" in fault) {
+      await sleep(fault.delayMs);
+      fault = undefined;
+    }
+    if (fault === "drop") {
+      req.socket.destroy();
+      finish(0, { dropped: true });
+      return;
+    }
+    if (fault === "malformed") {
+      if (!res.destroyed) {
+        res.writeHead(200, { "content-type": "text/html" });
+        res.end("<html><body>502 Bad Gateway</body></html>");
+      }
+      finish(200);
+      return;
+    }
+    if (fault !== undefined) {
+      sendError(
+        new XksError(
+          fault.errorName,
+          fault.errorMessage ?? `Scripted ${fault.errorName}.`,
+          fault.status ?? statusOfError(fault.errorName),
+        ),
+      );
+      return;
+    }
+    if (!isRecord(body)) {
+      sendError(new XksError("ValidationException", "The request body is not a JSON object."));
+      return;
+    }
+    if (!isRecord(metadata) || Object.keys(metadata).length === 0) {
+      sendError(new XksError("ValidationException", "requestMetadata is required."));
+      return;
+    }
+    try {
+      sendJson(200, operate(route, body));
+      finish(200);
+    } catch (error) {
+      sendError(error instanceof XksError ? error : new XksError("InternalException", "The proxy failed."));
+    }
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch(() => {
+      if (!res.destroyed && !res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errorName: "InternalException", errorMessage: "The proxy failed." }));
+      }
+    });
+  };
+  const server: Server =
+    options.tls === undefined
+      ? createHttpServer(listener)
+      : createHttpsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: "TLSv1.2" }, listener);
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `${options.tls === undefined ? "http" : "https"}://${hostname}:${port}`;
+
+  return {
+    url: `${endpoint}${uriPath}`,
+    endpoint,
+    uriPath,
+    port,
+    region,
+    setFault,
+    setLatency(ms: number) {
+      latencyMs = checkDelay("latencyMs", ms);
+    },
+    setEkmHealth(health: EkmHealth | readonly EkmHealth[]) {
+      ekmHealth = healthOf(health);
+    },
+    setKey,
+    removeKey(id: string) {
+      keys.delete(id);
+    },
+    setCredential(credential: XksCredential | readonly XksCredential[]) {
+      credentials = credentialsOf(credential);
+    },
+    requests(operation?: XksOperation) {
+      return operation === undefined ? [...log] : log.filter((r) => r.operation === operation);
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}

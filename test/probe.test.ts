@@ -1,0 +1,448 @@
+import { readFileSync } from "node:fs";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { catalogEntry } from "../src/catalog/index.js";
+import {
+  type ProbeCheck,
+  type ProbeReport,
+  type ProbeXksProxyOptions,
+  probeXksProxy,
+} from "../src/diagnostics/probe.js";
+import { assessTls, type TlsObservation } from "../src/diagnostics/probe-net.js";
+import { startXksProxy, type XksProxy, type XksProxyOptions } from "../src/testing/xks-proxy/index.js";
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers
+
+const SECRET = "SECRET-MARKER-probe-4f1c9a0b7e2d6c3a5b8e9f0a1b2c3d4e5f6a7b8c9d";
+const ACCESS_KEY_ID = "AKIAMARKEDACCESSKEY7";
+const credential = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET };
+const region = "eu-west-1";
+const fixture = (name: string): string =>
+  readFileSync(new URL(`./fixtures/xks-proxy/${name}`, import.meta.url), "utf8");
+const ca = fixture("ca.pem");
+const tlsPair = (name: string) => ({ key: fixture(`${name}-key.pem`), cert: fixture(`${name}.pem`) });
+
+const proxies: XksProxy[] = [];
+const reports: ProbeReport[] = [];
+
+const startProxy = async (options: Partial<XksProxyOptions> = {}): Promise<XksProxy> => {
+  const proxy = await startXksProxy({
+    credential,
+    region,
+    hostname: "localhost",
+    tls: tlsPair("localhost"),
+    keys: [{ id: "key-1" }],
+    ...options,
+  });
+  proxies.push(proxy);
+  return proxy;
+};
+
+const probe = async (
+  proxy: XksProxy,
+  overrides: Partial<ProbeXksProxyOptions> = {},
+): Promise<ProbeReport> => {
+  const report = await probeXksProxy({
+    uriEndpoint: proxy.endpoint,
+    uriPath: proxy.uriPath,
+    credential,
+    region,
+    ca,
+    samples: 3,
+    timeoutMs: 1000,
+    ...overrides,
+  });
+  reports.push(report);
+  return report;
+};
+
+const check = (report: ProbeReport, id: string): ProbeCheck => {
+  const found = report.checks.find((c) => c.id === id);
+  if (found === undefined) throw new Error(`no check ${id}`);
+  return found;
+};
+
+const statuses = (report: ProbeReport): Record<string, string> =>
+  Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+
+const remediationOf = (cause: Parameters<typeof catalogEntry>[0]) => {
+  const entry = catalogEntry(cause);
+  return entry.byKeyStoreType?.EXTERNAL_KEY_STORE ?? entry.remediation;
+};
+
+afterEach(async () => {
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
+});
+
+afterAll(() => {
+  // Every report of this file: the planted secret, and the full access key id, never appear.
+  const text = JSON.stringify(reports);
+  expect(reports.length).toBeGreaterThan(15);
+  expect(text).not.toContain("SECRET-MARKER");
+  expect(text).not.toContain(ACCESS_KEY_ID);
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+describe("probeXksProxy", () => {
+  it("passes every check against a healthy HTTPS proxy", async () => {
+    const proxy = await startProxy({ keys: [{ id: "key-1" }, { id: "key-2" }] });
+    const report = await probe(proxy, { keyIds: ["key-1", "key-2"] });
+    expect(report.checks.map((c) => c.id)).toEqual([
+      "dns",
+      "tcp",
+      "tls",
+      "uri-path",
+      "authentication",
+      "health",
+      "latency",
+      "key:key-1",
+      "key:key-2",
+    ]);
+    expect(report.checks.filter((c) => c.status !== "pass")).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.endpoint).toBe(proxy.endpoint);
+    expect(check(report, "dns").evidence).toContain("127.0.0.1");
+    expect(check(report, "tcp").evidence).toContain("KMS always connects to port 443");
+    expect(check(report, "tls").evidence).toMatch(
+      /TLSv1\.[23].*CN=localhost.*issued by CN=kms-keystore-errors test CA.*days.*chain trusted.*name matches localhost/,
+    );
+    expect(check(report, "authentication").evidence).toContain("AKIA…");
+    expect(check(report, "health").evidence).toContain("ekm-1 ACTIVE");
+    expect(check(report, "latency").evidence).toMatch(
+      /p50 \d+ ms, p99 \d+ ms, max \d+ ms over 3 GetHealthStatus/,
+    );
+    expect(check(report, "key:key-1").evidence).toBe(
+      "keySpec AES_256, keyUsage [ENCRYPT, DECRYPT], keyStatus ENABLED.",
+    );
+    for (const c of report.checks) {
+      expect(c).not.toHaveProperty("cause");
+      expect(c).not.toHaveProperty("remediation");
+      expect(c.requirement.length).toBeGreaterThan(20);
+    }
+    // The proxy saw KMS-shaped requests: health calls (1 + samples) and one metadata call per key.
+    expect(proxy.requests("health")).toHaveLength(4);
+    expect(proxy.requests("metadata").map((r) => r.kmsOperation)).toEqual(["CreateKey", "CreateKey"]);
+  });
+
+  it("fails uri-path on a wrong path, with the catalog's remediation, and leaves later checks unknown", async () => {
+    const proxy = await startProxy({ uriPath: "/tenant/kms/xks/v1" });
+    const report = await probe(proxy, { uriPath: "/kms/xks/v1", keyIds: ["key-1"] });
+    expect(statuses(report)).toEqual({
+      dns: "pass",
+      tcp: "pass",
+      tls: "pass",
+      "uri-path": "fail",
+      authentication: "unknown",
+      health: "unknown",
+      latency: "unknown",
+      "key:key-1": "unknown",
+    });
+    const failed = check(report, "uri-path");
+    expect(failed.cause).toBe("XKS_PROXY_INVALID_CONFIGURATION");
+    expect(failed.remediation).toEqual(remediationOf("XKS_PROXY_INVALID_CONFIGURATION"));
+    expect(failed.evidence).toContain("404 InvalidUriPathException");
+    expect(check(report, "authentication").evidence).toContain("does not serve /kms/xks/v1");
+    expect(report.ok).toBe(false);
+  });
+
+  it("fails authentication on a wrong secret", async () => {
+    const proxy = await startProxy();
+    const report = await probe(proxy, {
+      credential: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: `${SECRET}-wrong` },
+      keyIds: ["key-1"],
+    });
+    expect(statuses(report)).toMatchObject({
+      "uri-path": "pass",
+      authentication: "fail",
+      health: "unknown",
+      latency: "unknown",
+      "key:key-1": "unknown",
+    });
+    expect(check(report, "authentication")).toMatchObject({
+      cause: "INVALID_CREDENTIALS",
+      remediation: remediationOf("INVALID_CREDENTIALS"),
+    });
+    expect(check(report, "authentication").evidence).toContain("401 AuthenticationFailedException");
+  });
+
+  it("fails authentication on a wrong Region", async () => {
+    const proxy = await startProxy();
+    const report = await probe(proxy, { region: "us-west-2" });
+    expect(check(report, "authentication").status).toBe("fail");
+  });
+
+  it("fails latency when the proxy is slower than 250 ms, and passes the rest", async () => {
+    const proxy = await startProxy({ latencyMs: 260 });
+    const report = await probe(proxy, { samples: 2 });
+    expect(check(report, "latency")).toMatchObject({ status: "fail", cause: "XKS_PROXY_TIMED_OUT" });
+    expect(check(report, "latency").evidence).toMatch(/p99 2[6-9]\d ms.*over budget/);
+    expect(report.checks.filter((c) => c.status !== "pass").map((c) => c.id)).toEqual(["latency"]);
+  });
+
+  it("fails latency (and leaves the rest unknown) when the proxy does not answer within timeoutMs", async () => {
+    const proxy = await startProxy({ latencyMs: 400 });
+    const report = await probe(proxy, { timeoutMs: 150 });
+    expect(statuses(report)).toMatchObject({
+      tls: "pass",
+      "uri-path": "unknown",
+      authentication: "unknown",
+      health: "unknown",
+      latency: "fail",
+    });
+    expect(check(report, "latency")).toMatchObject({ cause: "XKS_PROXY_TIMED_OUT" });
+    expect(check(report, "latency").evidence).toContain("no answer within 150 ms");
+  });
+
+  it("fails health when every external key manager is UNAVAILABLE, and warns on DEGRADED", async () => {
+    const proxy = await startProxy({ ekmHealth: ["UNAVAILABLE", "UNAVAILABLE"] });
+    const report = await probe(proxy, { keyIds: ["key-1"] });
+    expect(check(report, "health")).toMatchObject({ status: "fail", cause: "XKS_PROXY_UNHEALTHY" });
+    expect(check(report, "health").evidence).toContain("ekm-1 UNAVAILABLE, ekm-2 UNAVAILABLE");
+    expect(report.checks.filter((c) => c.status !== "pass").map((c) => c.id)).toEqual(["health"]);
+
+    proxy.setEkmHealth(["ACTIVE", "DEGRADED"]);
+    const degraded = await probe(proxy);
+    expect(check(degraded, "health").status).toBe("pass");
+    expect(check(degraded, "health").evidence).toContain("warning: 1 DEGRADED");
+  });
+
+  it.each([
+    [{ errorName: "DependencyTimeoutException" }, "XKS_PROXY_DEPENDENCY_TIMEOUT"],
+    [{ errorName: "ThrottlingException" }, "XKS_PROXY_THROTTLED"],
+    [{ errorName: "InternalException" }, "XKS_EXTERNAL_KEY_MANAGER_ERROR"],
+    ["malformed", "XKS_PROXY_INVALID_RESPONSE"],
+    ["drop", "XKS_PROXY_NOT_REACHABLE"],
+  ] as const)("fails health on %j with %s", async (fault, cause) => {
+    const proxy = await startProxy();
+    proxy.setFault("health", fault);
+    const report = await probe(proxy, { keyIds: ["key-1"] });
+    expect(check(report, "health")).toMatchObject({
+      status: "fail",
+      cause,
+      remediation: remediationOf(cause),
+    });
+    expect(check(report, "latency").status).not.toBe("pass");
+    expect(check(report, "key:key-1").status).toBe("unknown");
+    expect(check(report, "authentication").status).not.toBe("pass");
+  });
+
+  it("fails each key check on exactly its key's problem", async () => {
+    const proxy = await startProxy({
+      keys: [
+        { id: "good" },
+        { id: "disabled", status: "DISABLED" },
+        { id: "rsa", spec: "RSA_2048" },
+        { id: "encrypt-only", usage: ["ENCRYPT"] },
+      ],
+    });
+    const report = await probe(proxy, { keyIds: ["good", "missing", "disabled", "rsa", "encrypt-only"] });
+    const keys = report.checks.filter((c) => c.id.startsWith("key:"));
+    expect(keys.map((c) => [c.id, c.status, c.cause])).toEqual([
+      ["key:good", "pass", undefined],
+      ["key:missing", "fail", "XKS_KEY_NOT_FOUND"],
+      ["key:disabled", "fail", "XKS_KEY_DISABLED"],
+      ["key:rsa", "fail", "XKS_KEY_INVALID_CONFIGURATION"],
+      ["key:encrypt-only", "fail", "XKS_KEY_INVALID_CONFIGURATION"],
+    ]);
+    expect(check(report, "key:missing").evidence).toContain("404 KeyNotFoundException");
+    expect(check(report, "key:disabled").evidence).toContain("keyStatus is not ENABLED");
+    expect(check(report, "key:rsa").evidence).toContain("keySpec is not AES_256");
+    expect(check(report, "key:encrypt-only").evidence).toContain("keyUsage lacks DECRYPT");
+    expect(check(report, "key:rsa").remediation).toEqual(remediationOf("XKS_KEY_INVALID_CONFIGURATION"));
+    expect(report.checks.filter((c) => !c.id.startsWith("key:")).every((c) => c.status === "pass")).toBe(
+      true,
+    );
+  });
+
+  it("fails tcp when nothing listens, and leaves every later check unknown", async () => {
+    const proxy = await startProxy();
+    await proxy.close();
+    const report = await probe(proxy, { keyIds: ["key-1"] });
+    expect(statuses(report)).toEqual({
+      dns: "pass",
+      tcp: "fail",
+      tls: "unknown",
+      "uri-path": "unknown",
+      authentication: "unknown",
+      health: "unknown",
+      latency: "unknown",
+      "key:key-1": "unknown",
+    });
+    expect(check(report, "tcp")).toMatchObject({ cause: "XKS_PROXY_NOT_REACHABLE" });
+    expect(check(report, "tcp").evidence).toContain("ECONNREFUSED");
+    expect(check(report, "tls").evidence).toContain("no TCP connection");
+  });
+
+  it("fails dns for a host that does not resolve", async () => {
+    const report = await probeXksProxy({
+      uriEndpoint: "https://xks-proxy.nonexistent.invalid",
+      uriPath: "/kms/xks/v1",
+      credential,
+      region,
+      timeoutMs: 1500,
+    });
+    reports.push(report);
+    expect(check(report, "dns")).toMatchObject({ status: "fail", cause: "XKS_PROXY_NOT_REACHABLE" });
+    expect(report.checks.slice(1).every((c) => c.status === "unknown")).toBe(true);
+    expect(report.endpoint).toBe("https://xks-proxy.nonexistent.invalid");
+  });
+
+  it.each([
+    [
+      "a certificate for another name",
+      { tls: tlsPair("wrong-name") },
+      {},
+      /does not name localhost.*wrong-name\.example/,
+    ],
+    ["an expired certificate", { tls: tlsPair("expired") }, {}, /expired on 2021-01-01/],
+    ["an untrusted CA", {}, { ca: undefined }, /chain is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/],
+  ] as const)(
+    "fails tls for %s, and leaves later checks unknown",
+    async (_, proxyOptions, probeOptions, evidence) => {
+      const proxy = await startProxy(proxyOptions);
+      const report = await probe(proxy, probeOptions);
+      expect(check(report, "tls")).toMatchObject({
+        status: "fail",
+        cause: "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+        remediation: remediationOf("XKS_PROXY_INVALID_TLS_CONFIGURATION"),
+      });
+      expect(check(report, "tls").evidence).toMatch(evidence);
+      expect(report.checks.slice(3).every((c) => c.status === "unknown")).toBe(true);
+    },
+  );
+
+  it("fails tls when the port does not speak TLS", async () => {
+    const plain = await startProxy({ tls: undefined, hostname: "127.0.0.1" });
+    const report = await probe(plain, { uriEndpoint: plain.endpoint.replace("http:", "https:") });
+    expect(check(report, "tls").status).toBe("fail");
+    expect(check(report, "tls").evidence).toContain("TLS handshake with 127.0.0.1 failed");
+  });
+
+  it("fails tls for a plain HTTP loopback endpoint and still runs the other checks", async () => {
+    const proxy = await startProxy({ tls: undefined, hostname: "127.0.0.1" });
+    const report = await probe(proxy, { keyIds: ["key-1"] });
+    expect(check(report, "tls")).toMatchObject({
+      status: "fail",
+      cause: "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+    });
+    expect(check(report, "tls").evidence).toContain("not HTTPS");
+    expect(report.checks.filter((c) => c.status !== "pass").map((c) => c.id)).toEqual(["tls"]);
+    expect(check(report, "dns").evidence).toContain("IP address");
+  });
+
+  it("redacts a secret that the proxy echoes in an error message", async () => {
+    const proxy = await startProxy();
+    proxy.setFault("health", {
+      errorName: "InternalException",
+      errorMessage: `key ${SECRET} and ${ACCESS_KEY_ID}`,
+    });
+    const report = await probe(proxy);
+    expect(check(report, "health").evidence).toContain("[REDACTED]");
+    expect(JSON.stringify(report)).not.toContain("SECRET-MARKER");
+  });
+
+  it("stops when aborted and reports the remaining checks unknown", async () => {
+    const proxy = await startProxy({ latencyMs: 300 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    const report = await probe(proxy, { signal: controller.signal, keyIds: ["key-1"] });
+    expect(performance.now() - started).toBeLessThan(250);
+    expect(statuses(report)).toMatchObject({ dns: "pass", tcp: "pass", tls: "pass", "uri-path": "unknown" });
+    expect(check(report, "key:key-1").evidence).toContain("aborted");
+
+    const already = await probe(proxy, { signal: AbortSignal.abort() });
+    expect(already.checks.every((c) => c.status === "unknown")).toBe(true);
+  });
+});
+
+describe("probeXksProxy options", () => {
+  const base: ProbeXksProxyOptions = {
+    uriEndpoint: "https://xks.example.com",
+    uriPath: "/kms/xks/v1",
+    credential,
+    region,
+  };
+
+  it.each([
+    [{ uriEndpoint: "xks.example.com" }, /uriEndpoint/],
+    [{ uriEndpoint: "http://xks.example.com" }, /uriEndpoint must start with https/],
+    [{ uriEndpoint: "https://xks.example.com:8443" }, /uriEndpoint must not include a port/],
+    [{ uriEndpoint: "https://xks.example.com/kms/xks/v1" }, /put the path in uriPath/],
+    [{ uriPath: "/kms/xks/v2" }, /uriPath/],
+    [{ uriPath: "/kms/xks/v1?x=1" }, /uriPath/],
+    [{ uriPath: `/${"p".repeat(120)}/kms/xks/v1` }, /uriPath/],
+    [{ credential: { accessKeyId: "", secretAccessKey: SECRET } }, /credential/],
+    [{ credential: { accessKeyId: ACCESS_KEY_ID } as never }, /credential/],
+    [{ region: "" }, /region/],
+    [{ keyIds: ["ok", "not ok"] }, /keyIds\[1\]/],
+    [{ samples: 0 }, /samples/],
+    [{ timeoutMs: -5 }, /timeoutMs/],
+    [{ signal: {} as never }, /signal/],
+    [{ ca: 42 as never }, /ca must/],
+  ])("rejects %j with a TypeError naming the option, without the secret", async (overrides, message) => {
+    const error = await probeXksProxy({ ...base, ...overrides }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain("SECRET-MARKER");
+    expect((error as Error).message).not.toContain(ACCESS_KEY_ID);
+  });
+
+  it("accepts http:// and a port for loopback hosts", async () => {
+    const report = await probeXksProxy({ ...base, uriEndpoint: "http://127.0.0.1:9", timeoutMs: 500 });
+    reports.push(report);
+    expect(check(report, "tcp").status).toBe("fail");
+  });
+});
+
+describe("assessTls", () => {
+  const now = Date.parse("2030-01-01T00:00:00Z");
+  const observation: TlsObservation = {
+    ok: true,
+    ms: 3,
+    protocol: "TLSv1.3",
+    cipher: "TLS_AES_256_GCM_SHA384",
+    authorized: true,
+    authorizationError: undefined,
+    subject: "CN=xks.example.com",
+    issuer: "CN=Example CA",
+    subjectAltName: "DNS:xks.example.com",
+    validFrom: new Date("2029-01-01T00:00:00Z"),
+    validTo: new Date("2030-06-01T00:00:00Z"),
+    nameError: undefined,
+  };
+
+  it("passes a current certificate and states the days to expiry", () => {
+    expect(assessTls(observation, "xks.example.com", now)).toEqual({
+      pass: true,
+      evidence:
+        "TLSv1.3 (TLS_AES_256_GCM_SHA384), certificate CN=xks.example.com issued by CN=Example CA; valid until 2030-06-01 (151 days); chain trusted; name matches xks.example.com.",
+    });
+  });
+
+  it("warns, but passes, when the certificate expires in under 30 days", () => {
+    const result = assessTls(
+      { ...observation, validTo: new Date("2030-01-11T00:00:00Z") },
+      "xks.example.com",
+      now,
+    );
+    expect(result.pass).toBe(true);
+    expect(result.evidence).toContain("warning: it expires in 10 days");
+  });
+
+  it("fails a protocol older than TLS 1.2", () => {
+    const result = assessTls({ ...observation, protocol: "TLSv1.1" }, "xks.example.com", now);
+    expect(result).toMatchObject({ pass: false });
+    expect(result.evidence).toContain("TLSv1.1 is older than TLS 1.2");
+  });
+
+  it("fails a certificate that is not yet valid", () => {
+    const result = assessTls(
+      { ...observation, validFrom: new Date("2031-01-01T00:00:00Z") },
+      "xks.example.com",
+      now,
+    );
+    expect(result.pass).toBe(false);
+  });
+});
