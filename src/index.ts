@@ -8,6 +8,7 @@ export type { Cause, CauseOf, KnownCatalogEntry } from "./catalog/index.js";
 export { catalog } from "./catalog/index.js";
 export type { Kind } from "./catalog/kinds.js";
 export type { CatalogEntry, Category, KeyStoreType, Remediation } from "./catalog/schema.js";
+export { CATEGORIES, KEY_STORE_TYPES } from "./catalog/schema.js";
 export { classify, failureOf, isCustomKeyStoreFailure } from "./classify.js";
 export { explain, lookup } from "./explain.js";
 export type {

@@ -34,7 +34,10 @@ export const CATEGORIES = [
   "unknown",
 ] as const;
 
-/** @public */
+/**
+ * Who or what must change for a failure to go away; one of {@link CATEGORIES}.
+ * @public
+ */
 export type Category = (typeof CATEGORIES)[number];
 
 /**
@@ -44,7 +47,10 @@ export type Category = (typeof CATEGORIES)[number];
  */
 export const KEY_STORE_TYPES = ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"] as const;
 
-/** @public */
+/**
+ * `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE`; one of {@link KEY_STORE_TYPES}.
+ * @public
+ */
 export type KeyStoreType = (typeof KEY_STORE_TYPES)[number];
 
 /**

@@ -268,7 +268,9 @@ export class AwsModel {
   #counter = 0;
 
   /**
-   * @param options - The Region and the caller's account id.
+   * An empty model.
+   *
+   * @param options - The Region and the 12-digit account id of the emulated account.
    */
   constructor(options: { region: string; accountId: string }) {
     this.region = options.region;
