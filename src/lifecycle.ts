@@ -179,7 +179,12 @@ export function waitForConnection(
           last = out.CustomKeyStores?.[0] ?? last;
         } catch (error) {
           if (signal?.aborted) return err(aborted(signal.reason));
-          failure = classify(error, { ...context, input: { CustomKeyStoreId: customKeyStoreId } });
+          // A described credential id is redacted from the message too (by value), like any secret.
+          const described = { AccessKeyId: last.XksProxyConfiguration?.AccessKeyId };
+          failure = classify(error, {
+            ...context,
+            input: { CustomKeyStoreId: customKeyStoreId, ...described },
+          });
           if (!failure.retryable) return err(failure);
         }
         if (failure === undefined) {
@@ -303,6 +308,8 @@ export function checkKeyStores(
   return new ResultAsync(
     (async (): Promise<Result<KeyStoreReport[], KmsFailure>> => {
       const reports: KeyStoreReport[] = [];
+      // Credential ids seen on earlier pages: redacted by value from any later failure's message.
+      const accessKeyIds: string[] = [];
       let marker: string | undefined;
       do {
         if (signal?.aborted) return err(aborted(signal.reason));
@@ -315,9 +322,18 @@ export function checkKeyStores(
           );
         } catch (error) {
           if (signal?.aborted) return err(aborted(signal.reason));
-          return err(classify(error, { operation: "DescribeCustomKeyStores", input }));
+          return err(
+            classify(error, {
+              operation: "DescribeCustomKeyStores",
+              input: { ...input, AccessKeyId: accessKeyIds },
+            }),
+          );
         }
-        for (const entry of out.CustomKeyStores ?? []) reports.push(report(entry));
+        for (const entry of out.CustomKeyStores ?? []) {
+          reports.push(report(entry));
+          const id = entry.XksProxyConfiguration?.AccessKeyId;
+          if (typeof id === "string") accessKeyIds.push(id);
+        }
         marker = out.Truncated === true && typeof out.NextMarker === "string" ? out.NextMarker : undefined;
       } while (marker !== undefined);
       return ok(reports);

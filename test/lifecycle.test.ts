@@ -184,8 +184,6 @@ describe(waitForConnection.name, () => {
   });
 
   it("ends with Aborted when the signal aborts", async () => {
-    const id = await createXks();
-    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
     const slow = await startKmsEmulator({ connectDelayMs: 10_000 });
     try {
       const client = clientFor(slow);
@@ -237,6 +235,29 @@ describe(checkKeyStores.name, () => {
     expect(reports.filter((r) => r.connectionState === "DISCONNECTED")).toHaveLength(3);
     expect(failed?.xksProxy).toMatchObject({ connectivity: "VPC_ENDPOINT_SERVICE", uriPath: "/kms/xks/v1" });
     expect(JSON.stringify(reports)).not.toContain(ACCESS_KEY_ID);
+  });
+
+  it("redacts a credential id seen on an earlier page from a later page's failure", async () => {
+    for (let i = 0; i < 3; i++) await createXks();
+    // The second page fails with a message that (hostile or buggy) quotes the credential id.
+    const client = clientFor(emulator, { maxAttempts: 1 });
+    let calls = 0;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        calls++;
+        if (calls === 2)
+          emulator.failNext("DescribeCustomKeyStores", {
+            exception: "ValidationException",
+            message: `bad ${ACCESS_KEY_ID}`,
+          });
+        return next(args);
+      },
+      { step: "initialize", name: "secondPageFails" },
+    );
+    const failure = (await checkKeyStores(client, { pageSize: 2 }))._unsafeUnwrapErr();
+    expect(failure.kind).toBe("ValidationException");
+    expect(JSON.stringify(failure)).not.toContain(ACCESS_KEY_ID);
+    expect(failure.message).toBe("bad [REDACTED]");
   });
 
   it("is Err with the classified failure when describing fails", async () => {
