@@ -17,17 +17,24 @@ const RECONNECT =
 const PROXY_LOGS =
   "Find the failing request in the proxy's logs by its `kmsRequestId` (the KMS request ID, also in CloudTrail) to see what the proxy and the external key manager did.";
 
+/**
+ * The exceptions that carry an XKS proxy's run-time failures (timeouts, unreachable, unhealthy,
+ * throttled): KMSInvalidStateException for cryptographic operations, CustomKeyStoreInvalidState for
+ * CreateKey, XksProxyUriUnreachable for Create/UpdateCustomKeyStore, and KMSInternalException, which
+ * has been seen carrying the same messages.
+ */
+const PROXY_FAILURE_KINDS = [
+  "KMSInvalidStateException",
+  "CustomKeyStoreInvalidStateException",
+  "XksProxyUriUnreachableException",
+  "KMSInternalException",
+] as const;
+
 /** @internal */
 export const XKS_ENTRIES = [
   entry({
     cause: "XKS_PROXY_TIMED_OUT",
-    kinds: [
-      "ConnectionFailed",
-      "KMSInvalidStateException",
-      "CustomKeyStoreInvalidStateException",
-      "XksProxyUriUnreachableException",
-      "KMSInternalException",
-    ],
+    kinds: ["ConnectionFailed", ...PROXY_FAILURE_KINDS],
     codes: ["XKS_PROXY_TIMED_OUT"],
     keyStoreType: "EXTERNAL_KEY_STORE",
     category: "connectivity",
@@ -48,12 +55,7 @@ export const XKS_ENTRIES = [
   }),
   entry({
     cause: "XKS_PROXY_DEPENDENCY_TIMEOUT",
-    kinds: [
-      "KMSInvalidStateException",
-      "CustomKeyStoreInvalidStateException",
-      "XksProxyUriUnreachableException",
-      "KMSInternalException",
-    ],
+    kinds: PROXY_FAILURE_KINDS,
     codes: [],
     keyStoreType: "EXTERNAL_KEY_STORE",
     category: "connectivity",
@@ -73,13 +75,7 @@ export const XKS_ENTRIES = [
   }),
   entry({
     cause: "XKS_PROXY_NOT_REACHABLE",
-    kinds: [
-      "ConnectionFailed",
-      "KMSInvalidStateException",
-      "CustomKeyStoreInvalidStateException",
-      "XksProxyUriUnreachableException",
-      "KMSInternalException",
-    ],
+    kinds: ["ConnectionFailed", ...PROXY_FAILURE_KINDS],
     codes: ["XKS_PROXY_NOT_REACHABLE"],
     keyStoreType: "EXTERNAL_KEY_STORE",
     category: "connectivity",
@@ -179,12 +175,7 @@ export const XKS_ENTRIES = [
   }),
   entry({
     cause: "XKS_PROXY_THROTTLED",
-    kinds: [
-      "KMSInvalidStateException",
-      "CustomKeyStoreInvalidStateException",
-      "XksProxyUriUnreachableException",
-      "KMSInternalException",
-    ],
+    kinds: PROXY_FAILURE_KINDS,
     codes: [],
     keyStoreType: "EXTERNAL_KEY_STORE",
     category: "throttling",
@@ -204,12 +195,7 @@ export const XKS_ENTRIES = [
   }),
   entry({
     cause: "XKS_PROXY_UNHEALTHY",
-    kinds: [
-      "KMSInvalidStateException",
-      "CustomKeyStoreInvalidStateException",
-      "XksProxyUriUnreachableException",
-      "KMSInternalException",
-    ],
+    kinds: PROXY_FAILURE_KINDS,
     codes: [],
     keyStoreType: "EXTERNAL_KEY_STORE",
     category: "connectivity",
