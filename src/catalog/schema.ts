@@ -18,6 +18,11 @@
  * - `not-found`: the named resource does not exist where the request looked.
  * - `unknown`: not enough information to say.
  *
+ * @example
+ * ```ts
+ * import { CATEGORIES, catalog } from "kms-keystore-errors";
+ * for (const category of CATEGORIES) console.log(category, catalog.filter((e) => e.category === category).length);
+ * ```
  * @public
  */
 export const CATEGORIES = [
@@ -43,6 +48,12 @@ export type Category = (typeof CATEGORIES)[number];
 /**
  * The two kinds of custom key store, spelled as KMS spells them (`CustomKeyStoreType`).
  * Keys with imported key material (origin `EXTERNAL`) are not in an external key store.
+ *
+ * @example
+ * ```ts
+ * import { KEY_STORE_TYPES, catalog } from "kms-keystore-errors";
+ * for (const type of KEY_STORE_TYPES) console.log(type, catalog.filter((e) => e.keyStoreType === type).length);
+ * ```
  * @public
  */
 export const KEY_STORE_TYPES = ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"] as const;
