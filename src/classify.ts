@@ -136,6 +136,24 @@ function transportEntry(error: unknown): { entry: KnownCatalogEntry; code: strin
   return undefined;
 }
 
+/** The name the SDK gives an error response that carries no error code. */
+const UNNAMED_ERROR = "Unknown";
+
+/**
+ * The cause for a response that is not KMS's: retryable when there is no status, or it is 429 or
+ * 5xx (a load balancer's 502); a 4xx is someone refusing the request; a 2xx/3xx with an unreadable
+ * body is a cut or rewritten response.
+ */
+const nonKmsResponse = (status: number | undefined): KnownCatalogEntry => {
+  const cause: Cause =
+    status === undefined || status === 429 || status >= 500
+      ? "NON_KMS_RESPONSE"
+      : status >= 400
+        ? "NON_KMS_CLIENT_ERROR_RESPONSE"
+        : "UNREADABLE_RESPONSE";
+  return entryForCause(cause) as KnownCatalogEntry;
+};
+
 const FETCH_FAILURE =
   /fetch failed|failed to fetch|networkerror|network request failed|load failed|network error/i;
 
@@ -153,6 +171,11 @@ function classifyError(error: unknown): Classified {
   if (name === "CredentialsProviderError" || name === "TokenProviderError") {
     return { kind: name, entry: fallbackEntry(name), code: name };
   }
+  // No error code in the response at all (an empty or foreign body): the SDK's placeholder name.
+  // KMS always names its errors, so this answer did not come from KMS.
+  if (name === UNNAMED_ERROR && (fault === "client" || fault === "server")) {
+    return { kind: "TransportError", entry: nonKmsResponse(status), code: name };
+  }
   // A KMS response: a known name, or the SDK's fault marker. Checked before the transport codes
   // because it is by far the common case.
   if (
@@ -167,11 +190,7 @@ function classifyError(error: unknown): Classified {
   }
   if (name === "SyntaxError" && metadata !== undefined) {
     // The SDK could not parse the body: something other than KMS answered (a proxy's HTML page).
-    const cause: Cause =
-      status === undefined || status === 429 || status >= 500
-        ? "NON_KMS_RESPONSE"
-        : "NON_KMS_CLIENT_ERROR_RESPONSE";
-    return { kind: "TransportError", entry: entryForCause(cause) as KnownCatalogEntry, code: name };
+    return { kind: "TransportError", entry: nonKmsResponse(status), code: name };
   }
   if (name === "TypeError" && FETCH_FAILURE.test(message)) {
     return { kind: "TransportError", entry: entryForCause("NETWORK_ERROR") as KnownCatalogEntry, code: name };

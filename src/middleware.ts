@@ -59,7 +59,8 @@ const isSignatureTiming = (error: object, failure: KmsFailure): boolean =>
 export function catalogRetryDecision(error: unknown): "THROTTLING" | "TRANSIENT" | false | undefined {
   if (!isKmsServiceError(error)) return undefined;
   const failure = classify(error);
-  if (isSignatureTiming(error as object, failure)) return undefined;
+  // Not KMS's answer after all (an empty or foreign body), or a signature the SDK re-signs.
+  if (failure.kind === "TransportError" || isSignatureTiming(error as object, failure)) return undefined;
   if (!failure.retryable) return false;
   return failure.category === "throttling" ? "THROTTLING" : "TRANSIENT";
 }

@@ -149,6 +149,35 @@ describe(classify.name, () => {
       });
     });
 
+    it("a response without an error code (the SDK's `Unknown`) is not KMS's answer", () => {
+      const empty = (status: number) =>
+        Object.assign(new Error("UnknownError"), {
+          name: "Unknown",
+          $fault: status >= 500 ? "server" : "client",
+          $metadata: { httpStatusCode: status },
+        });
+      expect(classify(empty(503))).toMatchObject({
+        kind: "TransportError",
+        cause: "NON_KMS_RESPONSE",
+        retryable: true,
+      });
+      expect(classify(empty(403))).toMatchObject({
+        kind: "TransportError",
+        cause: "NON_KMS_CLIENT_ERROR_RESPONSE",
+      });
+    });
+
+    it("an unreadable body with a success status is not called a client error", () => {
+      const cut = Object.assign(new SyntaxError("Unexpected end of JSON input"), {
+        $metadata: { httpStatusCode: 200 },
+      });
+      expect(classify(cut)).toMatchObject({
+        kind: "TransportError",
+        cause: "UNREADABLE_RESPONSE",
+        retryable: false,
+      });
+    });
+
     it("AbortError is Aborted and never retryable", () => {
       const abort = Object.assign(new Error("Request aborted"), { name: "AbortError" });
       expect(classify(abort)).toMatchObject({ kind: "Aborted", retryable: false });

@@ -191,6 +191,9 @@ export const kindOf = (name: string): KindInfo | undefined => kindInfo.get(name)
 export const isServiceKind = (name: string): name is Kind =>
   kindInfo.get(name)?.synthetic !== true && kindInfo.has(name);
 
+/** How much of a message the rules read. KMS and proxy messages are a few hundred characters. */
+const MAX_MATCHED_LENGTH = 4096;
+
 /**
  * The form message rules are written in: lowercase ASCII letters and digits, every run of anything
  * else as one space, padded with a space at both ends (so fragments match whole words).
@@ -199,7 +202,9 @@ export const isServiceKind = (name: string): name is Kind =>
 export function normalizeMessage(text: string): string {
   let out = " ";
   let space = true;
-  for (let i = 0; i < text.length; i++) {
+  // Rules match sentences, not megabytes: a hostile or runaway message is read up to a limit.
+  const length = Math.min(text.length, MAX_MATCHED_LENGTH);
+  for (let i = 0; i < length; i++) {
     let c = text.charCodeAt(i);
     if (c >= 65 && c <= 90) c += 32;
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {

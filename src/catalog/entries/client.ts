@@ -119,6 +119,25 @@ export const CLIENT_ENTRIES = [
     },
   }),
   entry({
+    cause: "UNREADABLE_RESPONSE",
+    kinds: ["TransportError"],
+    codes: [],
+    category: "connectivity",
+    retryable: false,
+    customKeyStore: false,
+    remediation: {
+      summary:
+        "A response arrived with a success or redirect status (HTTP 2xx or 3xx) but a body the SDK could not read: it was cut off, or it was not KMS's JSON. The request may or may not have taken effect.",
+      steps: [
+        "Check whether the operation took effect before repeating it (for example `DescribeKey` or `DescribeCustomKeyStores`); repeat it only when it is safe to do twice.",
+        ENDPOINT,
+        "Check HTTP proxies (`HTTPS_PROXY`, `NO_PROXY`) and TLS-inspecting middleboxes between you and KMS: they can rewrite or cut responses.",
+        "Send the same request with `curl -v` from the same host to see who answers and what.",
+      ],
+      docs: [DOCS.vpcEndpointToKms],
+    },
+  }),
+  entry({
     cause: "ABORTED",
     kinds: ["Aborted"],
     codes: ["AbortError", "ABORT_ERR", "Aborted"],
