@@ -5,7 +5,11 @@
  *   (a) an external key store whose VPC endpoint service is misconfigured
  *       (`XksProxyVpcEndpointServiceInvalidConfigurationException` on create and update,
  *       `XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION` on connect);
- *   (b) an XKS proxy that times out during `Encrypt`, and how the retries behave.
+ *   (b) an XKS proxy that times out during `Encrypt`, and how the retries behave;
+ *   (c) the seed scenario of the deep checks: a VPC endpoint service (modelled by the embedded AWS
+ *       emulator) that requires acceptance and does not allow KMS's principal; the store fails to
+ *       update and to connect, `doctor --deep` names exactly those two requirements and their fixes,
+ *       and after the fix the store connects.
  *
  * It prints what an application would log. Exit status 1 if an example throws or does something
  * unexpected.
@@ -14,12 +18,20 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { CreateKeyCommand, EncryptCommand, KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
-import { classify } from "kms-keystore-errors";
-import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
+import {
+  ConnectCustomKeyStoreCommand,
+  CreateKeyCommand,
+  DisconnectCustomKeyStoreCommand,
+  EncryptCommand,
+  KMSClient,
+  type KMSClientConfig,
+} from "@aws-sdk/client-kms";
+import { classify, waitForConnection } from "kms-keystore-errors";
+import { type KmsEmulator, startAwsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import * as connectAndWait from "./connect-and-wait.js";
 import * as createXksKeyStore from "./create-xks-key-store.js";
 import * as doctor from "./doctor.js";
+import * as doctorDeep from "./doctor-deep.js";
 import * as opentelemetry from "./opentelemetry.js";
 import * as retryKms from "./retry-kms.js";
 import * as sendResult from "./send-result.js";
@@ -31,6 +43,7 @@ export const EXAMPLES = {
   "connect-and-wait.ts": connectAndWait,
   "create-xks-key-store.ts": createXksKeyStore,
   "doctor.ts": doctor,
+  "doctor-deep.ts": doctorDeep,
   "opentelemetry.ts": opentelemetry,
   "retry-kms.ts": retryKms,
   "send-result.ts": sendResult,
@@ -221,6 +234,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
     kms.destroy();
 
     if (options.cli !== false) await runCli(emu, problems);
+
+    // -------------------------------------------------------------------------------------------
+    await seedScenario(settings, options, expect);
   } catch (error) {
     problems.push(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     console.log(
@@ -232,34 +248,48 @@ export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
   return problems;
 }
 
+/** Where the built CLI is. */
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+/** What a run of the built CLI printed, and its exit status. */
+interface CliRun {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs the built CLI as an operator does (a child process), echoing the command and its output. */
+async function runBuiltCli(args: readonly string[]): Promise<CliRun> {
+  console.log(`\n$ kms-keystore-errors ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ")}`);
+  const env = {
+    ...process.env,
+    NO_COLOR: "1",
+    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "not-a-secret",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env });
+    process.stdout.write(`${stdout}${stderr}`);
+    console.log("(exit status 0)");
+    return { code: 0, output: `${stdout}${stderr}` };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    const output = `${e.stdout ?? ""}${e.stderr ?? ""}`;
+    process.stdout.write(output);
+    console.log(`(exit status ${String(e.code)})`);
+    return { code: typeof e.code === "number" ? e.code : -1, output };
+  }
+}
+
 /** The built CLI, as an operator runs it. */
 async function runCli(emu: KmsEmulator, problems: string[]): Promise<void> {
-  const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-  if (!existsSync(cli)) {
+  if (!existsSync(CLI)) {
     console.log("\n(dist/cli.js not built: skipping the CLI; run `npm run build`)");
     return;
   }
   const run = async (args: string[]): Promise<void> => {
-    console.log(
-      `\n$ kms-keystore-errors ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ")}`,
-    );
-    const env = {
-      ...process.env,
-      NO_COLOR: "1",
-      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "not-a-secret",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    };
-    try {
-      const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args], { env });
-      process.stdout.write(stdout);
-      console.log("(exit status 0)");
-    } catch (error) {
-      const e = error as { code?: unknown; stdout?: string; stderr?: string };
-      process.stdout.write(`${e.stdout ?? ""}${e.stderr ?? ""}`);
-      console.log(`(exit status ${String(e.code)})`);
-      if (typeof e.code !== "number") problems.push(`the CLI could not run: ${String(e.code)}`);
-    }
+    const { code } = await runBuiltCli(args);
+    if (code < 0) problems.push(`the CLI could not run: ${args[0] ?? ""}`);
   };
   header("The CLI: explain a pasted log line, and doctor against the emulator");
   await run([
@@ -267,6 +297,125 @@ async function runCli(emu: KmsEmulator, problems: string[]): Promise<void> {
     "KMSInvalidStateException: The external key store proxy did not respond in time. Retry the request.",
   ]);
   await run(["doctor", "--endpoint", emu.endpoint, "--region", emu.region]);
+}
+
+/** The two requirements the seed scenario breaks. */
+const SEED_FAILING = ["xks-vpc-acceptance-not-required", "xks-vpc-kms-principal-allowed"] as const;
+
+/**
+ * (c) The seed scenario, on its own KMS emulator next to an AWS emulator (EC2, ELBv2) that models the
+ * VPC endpoint service, its Network Load Balancer, listener and targets.
+ */
+async function seedScenario(
+  settings: createXksKeyStore.XksSettings,
+  options: DemoOptions,
+  expect: (ok: boolean, what: string) => void,
+): Promise<void> {
+  header("(c) doctor --deep: WHICH requirement of the VPC endpoint service fails");
+  const [emu, aws] = await Promise.all([
+    startKmsEmulator({ connectDelayMs: 20 }),
+    startAwsEmulator({ region: "us-east-1" }),
+  ]);
+  const config: KMSClientConfig = { ...emu.clientConfig };
+  const kms = new KMSClient(config);
+  const fast = { intervalMs: 20, timeoutMs: 5_000 };
+  try {
+    step("The AWS emulator models an endpoint service on an internal NLB in 2 AZs, TCP 443, verified DNS");
+    const setup = aws.model.addXksVpcEndpointService();
+    const { service } = setup;
+    console.log(
+      `${service.serviceName} (${service.serviceId}), private DNS ${service.privateDnsName ?? "none"}`,
+    );
+    const created = await createXksKeyStore.main(config, {
+      ...settings,
+      name: "ledger-xks",
+      uriEndpoint: setup.uriEndpoint,
+      vpcEndpointServiceName: service.serviceName,
+    });
+    if (created.isErr()) throw new Error(`could not create the seed key store: ${created.error.cause}`);
+    const storeId = created.value;
+
+    step("Someone tightens the service: acceptance required, allowed principals = the account root only");
+    service.acceptanceRequired = true;
+    service.allowedPrincipals = [`arn:aws:iam::${aws.model.accountId}:root`];
+    console.log(
+      `acceptanceRequired ${String(service.acceptanceRequired)}; allowedPrincipals [${service.allowedPrincipals.join(", ")}]`,
+    );
+
+    step("UpdateCustomKeyStore: KMS rejects the endpoint service, without saying why");
+    emu.failNext("UpdateCustomKeyStore", {
+      exception: "XksProxyVpcEndpointServiceInvalidConfigurationException",
+      message: VPC_MESSAGE,
+    });
+    const update = await createXksKeyStore.updateVpcEndpointService(kms, storeId, service.serviceName);
+    expect(
+      update.isErr() && update.error.cause === "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+      "the seed update should fail with XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+    );
+
+    step("ConnectCustomKeyStore: the store ends FAILED (and stays FAILED for doctor to find)");
+    emu.keyStore(storeId).failConnect("XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
+    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId }));
+    const connect = await waitForConnection(kms, storeId, fast);
+    if (connect.isErr()) console.log(`${connect.error.kind}: ${connect.error.cause}`);
+    expect(
+      connect.isErr() && connect.error.cause === "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+      "the seed store should fail to connect with XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+    );
+
+    const awsSettings = { ...aws.clientConfig };
+    if (options.cli !== false && existsSync(CLI)) {
+      step("doctor --deep: the two failing requirements, with the evidence and the fix for each");
+      const run = await runBuiltCli([
+        "doctor",
+        "--deep",
+        "--region",
+        emu.region,
+        "--endpoint",
+        emu.endpoint,
+        "--aws-endpoint",
+        aws.endpoint,
+      ]);
+      const failing = [...run.output.matchAll(/^ {2}FAIL (\S+)$/gm)].map((m) => m[1]).sort();
+      expect(run.code === 1, "doctor --deep should exit 1 (a store is FAILED)");
+      expect(
+        JSON.stringify(failing) === JSON.stringify(SEED_FAILING),
+        `doctor --deep should name exactly ${SEED_FAILING.join(" and ")}, not [${failing.join(", ")}]`,
+      );
+      expect(
+        !run.output.includes(settings.credential.rawSecretAccessKey),
+        "doctor --deep must not print the secret",
+      );
+    } else {
+      step("doctor-deep (the library; the CLI is not built): the two failing requirements");
+      const diagnosis = await doctorDeep.main(config, { customKeyStoreId: storeId, aws: awsSettings });
+      const failing = diagnosis?.failing.map((c) => c.id).sort() ?? [];
+      expect(
+        JSON.stringify(failing) === JSON.stringify(SEED_FAILING),
+        `doctor-deep should name exactly ${SEED_FAILING.join(" and ")}, not [${failing.join(", ")}]`,
+      );
+    }
+
+    step("Fix both: no acceptance, allow cks.kms.<region>.amazonaws.com; disconnect, update, connect");
+    service.acceptanceRequired = false;
+    service.allowedPrincipals = [...service.allowedPrincipals, `cks.kms.${emu.region}.amazonaws.com`];
+    await kms.send(new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId }));
+    const fixed = await createXksKeyStore.updateVpcEndpointService(kms, storeId, service.serviceName);
+    if (fixed.isOk()) console.log(`Updated ${storeId}.`);
+    expect(fixed.isOk(), "the update should succeed after the fix");
+    const connected = await connectAndWait.main(config, { customKeyStoreId: storeId, ...fast });
+    expect(connected.isOk(), "the seed store should connect after the fix");
+
+    step("doctor-deep (the library) after the fix: every check passes");
+    const after = await doctorDeep.main(config, { customKeyStoreId: storeId, aws: awsSettings });
+    expect(
+      after !== undefined && after.connectionState === "CONNECTED" && after.failing.length === 0,
+      "after the fix the store should be CONNECTED with no failing check",
+    );
+  } finally {
+    kms.destroy();
+    await Promise.all([emu.close(), aws.close()]);
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -6,12 +6,24 @@ import { fileURLToPath } from "node:url";
 import {
   ConnectCustomKeyStoreCommand,
   CreateCustomKeyStoreCommand,
+  DeleteCustomKeyStoreCommand,
   type KMSClient,
 } from "@aws-sdk/client-kms";
 import { catalog, explain, lookup } from "kms-keystore-errors";
-import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
+import type { Diagnosis, ProbeReport } from "kms-keystore-errors/diagnostics";
+import {
+  type AwsEmulator,
+  type KmsEmulator,
+  startAwsEmulator,
+  startKmsEmulator,
+  startXksProxy,
+  type XksProxy,
+  type XksVpcSetup,
+} from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { runDoctor } from "../src/cli/doctor.js";
 import { type CliIo, main } from "../src/cli/main.js";
+import { style } from "../src/cli/style.js";
 import { clientFor } from "./support/kms.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -113,11 +125,13 @@ describe("kms-keystore-errors (spawned)", () => {
     }
   });
 
-  it("--help lists both commands; no command prints usage and exits 2", async () => {
+  it("--help lists every command; no command prints usage and exits 2", async () => {
     const [help, none] = await Promise.all([cli(["--help"]), cli([])]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("explain <name|code|log line...>");
     expect(help.stdout).toContain("doctor [--region R]");
+    expect(help.stdout).toContain("doctor --deep");
+    expect(help.stdout).toContain("probe-xks --uri-endpoint URL");
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("Usage:");
   });
@@ -304,12 +318,26 @@ describe(main.name, () => {
   });
 
   it("prints usage for help, <command> --help and -h", async () => {
-    for (const args of [["help"], ["-h"], ["help", "doctor"], ["doctor", "--help"], ["explain", "-h"]]) {
+    for (const args of [
+      ["help"],
+      ["-h"],
+      ["help", "doctor"],
+      ["doctor", "--help"],
+      ["explain", "-h"],
+      ["help", "probe-xks"],
+      ["probe-xks", "--help"],
+    ]) {
       const run = await inProcess(args);
       expect(run.code, args.join(" ")).toBe(0);
       expect(run.stdout).toContain("Usage:");
     }
     expect((await inProcess(["doctor", "-h"])).stdout).toContain("--profile P");
+    const deepHelp = (await inProcess(["doctor", "--help"])).stdout;
+    for (const option of ["--deep", "--key-store cks-ID", "--aws-endpoint URL", "@aws-sdk/client-ec2"])
+      expect(deepHelp).toContain(option);
+    const probeHelp = (await inProcess(["probe-xks", "-h"])).stdout;
+    for (const text of ["XKS_PROXY_ACCESS_KEY_ID", "XKS_PROXY_SECRET_ACCESS_KEY", "--key-id ID", "--ca FILE"])
+      expect(probeHelp).toContain(text);
   });
 
   it("rejects usage errors with status 2", async () => {
@@ -319,6 +347,23 @@ describe(main.name, () => {
       ["doctor", "--region"],
       ["doctor", "extra"],
       ["doctor", "--endpoint", "not a url"],
+      ["doctor", "--key-store", "cks-1234567890abcdef0"],
+      ["doctor", "--aws-endpoint", "http://127.0.0.1:9"],
+      ["doctor", "--deep", "--aws-endpoint", "not a url"],
+      ["doctor", "--deep", "--key-store", "not-an-id"],
+      ["probe-xks"],
+      ["probe-xks", "--uri-endpoint", "https://xks.example.com", "--uri-path", "/kms/xks/v1"],
+      [
+        "probe-xks",
+        "--uri-endpoint",
+        "https://x.example.com",
+        "--uri-path",
+        "/kms/xks/v1",
+        "--region",
+        "r",
+        "x",
+      ],
+      ["probe-xks", "--samples", "0"],
       ["help", "nope"],
       ["--bogus"],
     ];
@@ -373,5 +418,345 @@ describe(main.name, () => {
         await empty.close();
       }
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// doctor --deep: the seed scenario against the KMS emulator and the AWS emulator (EC2, ELBv2)
+
+const SEED_FAILING = ["xks-vpc-acceptance-not-required", "xks-vpc-kms-principal-allowed"];
+
+describe("doctor --deep", () => {
+  let kmsEmulator: KmsEmulator;
+  let aws: AwsEmulator;
+  let kms: KMSClient;
+  let setup: XksVpcSetup;
+  let storeId: string;
+
+  /** A store on a compliant service, then the service requires acceptance and drops the KMS principal. */
+  beforeAll(async () => {
+    [kmsEmulator, aws] = await Promise.all([
+      startKmsEmulator({ connectDelayMs: 5 }),
+      startAwsEmulator({ region: "us-east-1" }),
+    ]);
+    kms = clientFor(kmsEmulator);
+    setup = aws.model.addXksVpcEndpointService();
+    const out = await kms.send(
+      new CreateCustomKeyStoreCommand({
+        CustomKeyStoreName: "seed-xks",
+        CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+        XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
+        XksProxyUriEndpoint: setup.uriEndpoint,
+        XksProxyUriPath: "/kms/xks/v1",
+        XksProxyVpcEndpointServiceName: setup.service.serviceName,
+        XksProxyAuthenticationCredential: { AccessKeyId: SECRET_ID, RawSecretAccessKey: SECRET_KEY },
+      }),
+    );
+    storeId = out.CustomKeyStoreId as string;
+    setup.service.acceptanceRequired = true;
+    setup.service.allowedPrincipals = [`arn:aws:iam::${aws.model.accountId}:root`];
+    kmsEmulator.keyStore(storeId).failConnect("XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
+    await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId }));
+    await vi.waitFor(() => expect(kmsEmulator.keyStore(storeId).state()).toBe("FAILED"));
+  });
+  afterAll(async () => {
+    kms?.destroy();
+    await Promise.all([kmsEmulator?.close(), aws?.close()]);
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
+  const args = (...extra: string[]) => [
+    "doctor",
+    "--deep",
+    "--region",
+    kmsEmulator.region,
+    "--endpoint",
+    kmsEmulator.endpoint,
+    "--aws-endpoint",
+    aws.endpoint,
+    ...extra,
+  ];
+
+  it("--json: exactly the two failing checks of the seed scenario (spawned)", async () => {
+    const [json, text] = await Promise.all([
+      cli(args("--json"), { env: credentials }),
+      cli(args(), { env: credentials }),
+    ]);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe("");
+    const body = JSON.parse(json.stdout) as {
+      keyStores: { customKeyStoreId: string }[];
+      diagnoses: Diagnosis[];
+    };
+    expect(body.keyStores.map((r) => r.customKeyStoreId)).toEqual([storeId]);
+    expect(body.diagnoses).toHaveLength(1);
+    const d = body.diagnoses[0] as Diagnosis;
+    expect(d).toMatchObject({
+      customKeyStoreId: storeId,
+      connectionState: "FAILED",
+      connectionErrorCode: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+    });
+    expect(d.failing.map((c) => c.id).sort()).toEqual(SEED_FAILING);
+    expect(d.checks.filter((c) => c.status !== "fail").every((c) => c.status === "pass")).toBe(true);
+
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("Deep checks");
+    expect([...text.stdout.matchAll(/^ {2}FAIL (\S+)$/gm)].map((m) => m[1]).sort()).toEqual(SEED_FAILING);
+    expect(text.stdout).toContain(`acceptanceRequired is true on ${setup.service.serviceId}`);
+    expect(text.stdout).toContain(
+      `1. Turn acceptance off: \`aws ec2 modify-vpc-endpoint-service-configuration --service-id ${setup.service.serviceId} --no-acceptance-required\``,
+    );
+    expect(text.stdout).toContain("--add-allowed-principals cks.kms.us-east-1.amazonaws.com");
+    expect(text.stdout).toContain(
+      "https://docs.aws.amazon.com/kms/latest/developerguide/vpc-connectivity.html",
+    );
+    expect(text.stdout).toMatch(/PASS 16 other checks passed\./);
+    for (const run of [json, text]) {
+      expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET_KEY);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET_ID);
+      expect(run.stdout).not.toMatch(ANSI);
+    }
+  });
+
+  it("without --deep the JSON stays the array of reports", async () => {
+    const run = await cli(
+      ["doctor", "--json", "--region", kmsEmulator.region, "--endpoint", kmsEmulator.endpoint],
+      { env: credentials },
+    );
+    expect(run.code).toBe(1);
+    expect(Array.isArray(JSON.parse(run.stdout))).toBe(true);
+  });
+
+  it("--key-store adds a store in any state; an unknown one exits 2", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.AWS_ACCESS_KEY_ID);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.AWS_SECRET_ACCESS_KEY);
+    const other = aws.model.addXksVpcEndpointService();
+    const out = await kms.send(
+      new CreateCustomKeyStoreCommand({
+        CustomKeyStoreName: "healthy-xks",
+        CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+        XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
+        XksProxyUriEndpoint: other.uriEndpoint,
+        XksProxyUriPath: "/kms/xks/v1",
+        XksProxyVpcEndpointServiceName: other.service.serviceName,
+        XksProxyAuthenticationCredential: { AccessKeyId: SECRET_ID, RawSecretAccessKey: SECRET_KEY },
+      }),
+    );
+    const healthy = out.CustomKeyStoreId as string;
+    try {
+      const run = await inProcess(args("--json", "--key-store", healthy));
+      expect(run.code).toBe(1);
+      const body = JSON.parse(run.stdout) as { diagnoses: Diagnosis[] };
+      expect(body.diagnoses.map((d) => d.customKeyStoreId)).toEqual([storeId, healthy]);
+      expect(body.diagnoses[1]?.connectionState).toBe("DISCONNECTED");
+      expect(body.diagnoses[1]?.failing).toEqual([]);
+
+      const missing = await inProcess(args("--key-store", "cks-00000000000000000"));
+      expect(missing.code).toBe(2);
+      expect(missing.stdout).toBe("");
+      expect(missing.stderr).toContain("no custom key store cks-00000000000000000 in us-east-1");
+    } finally {
+      await kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: healthy }));
+    }
+  });
+
+  it("a missing optional client package makes its checks unknown, with a one-line note", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.AWS_ACCESS_KEY_ID);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.AWS_SECRET_ACCESS_KEY);
+    const notInstalled = () =>
+      Promise.reject(
+        Object.assign(new Error("Cannot find package '@aws-sdk/client-elastic-load-balancing-v2'"), {
+          code: "ERR_MODULE_NOT_FOUND",
+        }),
+      );
+    const options = {
+      region: kmsEmulator.region,
+      endpoint: kmsEmulator.endpoint,
+      style: style(false),
+      deep: true,
+      awsEndpoint: aws.endpoint,
+      loaders: { elbv2: notInstalled },
+    };
+    const [json, text] = await Promise.all([
+      runDoctor({ ...options, json: true }),
+      runDoctor({ ...options, json: false }),
+    ]);
+    for (const run of [json, text]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(run.stderr).toContain("@aws-sdk/client-elastic-load-balancing-v2 is not installed");
+      expect(run.stderr).toContain("npm install @aws-sdk/client-elastic-load-balancing-v2");
+    }
+    const d = (JSON.parse(json.stdout) as { diagnoses: Diagnosis[] }).diagnoses[0] as Diagnosis;
+    const nlb = d.checks.filter((c) => c.id.startsWith("xks-nlb-"));
+    expect(nlb.length).toBeGreaterThan(0);
+    for (const c of nlb) expect(c.status, c.id).toBe("unknown");
+    expect(d.failing.map((c) => c.id).sort()).toEqual(SEED_FAILING);
+    expect(text.stdout).toMatch(/^ {2}UNKNOWN xks-nlb-internal$/m);
+    expect(text.stdout).toContain("Evidence:");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// probe-xks against the fake XKS proxy (HTTPS with the test CA)
+
+describe("probe-xks", () => {
+  /** A marked secret: it must never appear in any output. */
+  const PROXY_SECRET = "PROBESECRETMARKER-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+  const PROXY_KEY_ID = "AKIAPROBEMARKERKEYID";
+  const fixtures = fileURLToPath(new URL("./fixtures/xks-proxy/", import.meta.url));
+  const pem = (name: string) => readFileSync(join(fixtures, name), "utf8");
+  const REGION = "eu-west-1";
+  let proxy: XksProxy;
+  const outputs: string[] = [];
+
+  beforeAll(async () => {
+    proxy = await startXksProxy({
+      credential: { accessKeyId: PROXY_KEY_ID, secretAccessKey: PROXY_SECRET },
+      region: REGION,
+      hostname: "localhost",
+      tls: { key: pem("localhost-key.pem"), cert: pem("localhost.pem") },
+      keys: [{ id: "key-1" }],
+    });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    // Every probe-xks run of this block: the planted secret never appears, the access key id only masked.
+    expect(outputs.length).toBeGreaterThanOrEqual(8);
+    const all = outputs.join("\n");
+    expect(all).not.toContain(PROXY_SECRET);
+    expect(all).not.toContain("PROBESECRETMARKER");
+    expect(all).not.toContain(PROXY_KEY_ID);
+  });
+
+  const env = (secret = PROXY_SECRET) => ({
+    XKS_PROXY_ACCESS_KEY_ID: PROXY_KEY_ID,
+    XKS_PROXY_SECRET_ACCESS_KEY: secret,
+  });
+  const probeArgs = (...extra: string[]) => [
+    "probe-xks",
+    "--uri-endpoint",
+    proxy.endpoint,
+    "--uri-path",
+    proxy.uriPath,
+    "--region",
+    REGION,
+    "--ca",
+    join(fixtures, "ca.pem"),
+    "--samples",
+    "3",
+    ...extra,
+  ];
+  const record = (run: Run): Run => {
+    outputs.push(run.stdout, run.stderr);
+    return run;
+  };
+
+  it("exits 0 against a healthy proxy, printing every check (spawned)", async () => {
+    const run = record(await cli(probeArgs("--key-id", "key-1"), { env: env() }));
+    expect(run.stderr).toBe("");
+    expect(run.code, run.stdout).toBe(0);
+    for (const id of ["dns", "tcp", "tls", "uri-path", "authentication", "health", "latency", "key:key-1"])
+      expect(run.stdout).toMatch(new RegExp(`^PASS\\s+${id}\\s`, "m"));
+    expect(run.stdout).toContain("8 checks: 8 pass, 0 fail, 0 unknown");
+    expect(run.stdout).toContain("AKIA…");
+  });
+
+  it("--json prints the ProbeReport", async () => {
+    const run = record(
+      await cli(probeArgs("--json", "--key-id", "key-1", "--key-id", "key-2"), { env: env() }),
+    );
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as ProbeReport;
+    expect(Object.keys(report).sort()).toEqual(["checks", "durationMs", "endpoint", "ok", "uriPath"]);
+    expect(report).toMatchObject({ endpoint: proxy.endpoint, uriPath: proxy.uriPath, ok: false });
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["dns", "pass"],
+      ["tcp", "pass"],
+      ["tls", "pass"],
+      ["uri-path", "pass"],
+      ["authentication", "pass"],
+      ["health", "pass"],
+      ["latency", "pass"],
+      ["key:key-1", "pass"],
+      ["key:key-2", "fail"],
+    ]);
+    expect(report.checks[8]?.cause).toBe("XKS_KEY_NOT_FOUND");
+  });
+
+  it("exits 1 with the authentication check failing when the secret is wrong (text and --json)", async () => {
+    const wrong = env(`${PROXY_SECRET}-but-wrong`);
+    const [text, json] = await Promise.all([
+      cli(probeArgs(), { env: wrong }).then(record),
+      cli(probeArgs("--json"), { env: wrong }).then(record),
+    ]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^FAIL\s+authentication\s/m);
+    expect(text.stdout).toContain("Requirement:");
+    expect(text.stdout).toContain("What to do:");
+    expect(text.stdout).toContain("https://docs.aws.amazon.com/kms/");
+    expect(text.stdout).toMatch(/^UNKNOWN\s+health\s/m);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as ProbeReport;
+    const auth = report.checks.find((c) => c.id === "authentication");
+    expect(auth).toMatchObject({ status: "fail", cause: "INVALID_CREDENTIALS" });
+    expect(auth?.remediation?.steps.length).toBeGreaterThan(0);
+  });
+
+  it("refuses credentials on the command line with exit 2, without echoing them", async () => {
+    const cases = [
+      ["--secret-access-key", PROXY_SECRET],
+      [`--secret-access-key=${PROXY_SECRET}`],
+      ["--access-key-id", PROXY_KEY_ID],
+      [`--xks-secret=${PROXY_SECRET}`],
+      ["--secret", PROXY_SECRET],
+    ];
+    const runs = await Promise.all([
+      cli(probeArgs(...(cases[0] as string[])), { env: env() }).then(record),
+      ...cases.map((extra) => inProcess(probeArgs(...extra), { env: env() }).then(record)),
+    ]);
+    for (const run of runs) {
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain("XKS_PROXY_ACCESS_KEY_ID");
+      expect(run.stderr).toContain("XKS_PROXY_SECRET_ACCESS_KEY");
+      expect(run.stderr).toContain("never taken from the command line");
+    }
+  });
+
+  it("exits 2 naming the variables when the environment lacks the credential", async () => {
+    const [none, half] = await Promise.all([
+      cli(probeArgs(), { env: {} }).then(record),
+      inProcess(probeArgs(), { env: { XKS_PROXY_ACCESS_KEY_ID: PROXY_KEY_ID } }).then(record),
+    ]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("set XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY");
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain("set XKS_PROXY_SECRET_ACCESS_KEY in the environment");
+    expect(half.stderr).not.toContain("set XKS_PROXY_ACCESS_KEY_ID");
+  });
+
+  it("exits 2 for an invalid endpoint or an unreadable --ca, without a stack", async () => {
+    const [endpoint, ca] = await Promise.all([
+      inProcess(
+        [
+          "probe-xks",
+          "--uri-endpoint",
+          "http://xks.example.com",
+          "--uri-path",
+          "/kms/xks/v1",
+          "--region",
+          REGION,
+        ],
+        { env: env() },
+      ).then(record),
+      inProcess(probeArgs("--ca", join(fixtures, "missing.pem")), { env: env() }).then(record),
+    ]);
+    expect(endpoint.code).toBe(2);
+    expect(endpoint.stderr).toContain("uriEndpoint must start with https://");
+    expect(ca.code).toBe(2);
+    expect(ca.stderr).toContain("--ca: cannot read");
+    expect(ca.stderr).toContain("ENOENT");
+    for (const run of [endpoint, ca]) expect(run.stderr).not.toMatch(STACK);
   });
 });

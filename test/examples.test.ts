@@ -7,12 +7,13 @@ import {
   type KMSClient,
   type KMSClientConfig,
 } from "@aws-sdk/client-kms";
-import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
+import { type KmsEmulator, startAwsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as connectAndWait from "../examples/connect-and-wait.js";
 import * as createXksKeyStore from "../examples/create-xks-key-store.js";
 import { EXAMPLES, runDemo } from "../examples/demo.js";
 import * as doctor from "../examples/doctor.js";
+import * as doctorDeep from "../examples/doctor-deep.js";
 import * as opentelemetry from "../examples/opentelemetry.js";
 import * as retryKms from "../examples/retry-kms.js";
 import * as sendResult from "../examples/send-result.js";
@@ -213,6 +214,54 @@ describe("examples", () => {
     expect(printed()).toContain("Could not describe the custom key stores");
   });
 
+  it("doctor-deep: names the failing requirements of the VPC endpoint service, with the fix", async () => {
+    const aws = await startAwsEmulator({ region: emulator.region });
+    try {
+      const setup = aws.model.addXksVpcEndpointService();
+      const s = settings(7, true);
+      const out = await kms.send(
+        new CreateCustomKeyStoreCommand({
+          CustomKeyStoreName: s.name,
+          CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+          XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
+          XksProxyUriEndpoint: setup.uriEndpoint,
+          XksProxyUriPath: s.uriPath,
+          XksProxyVpcEndpointServiceName: setup.service.serviceName,
+          XksProxyAuthenticationCredential: {
+            AccessKeyId: s.credential.accessKeyId,
+            RawSecretAccessKey: s.credential.rawSecretAccessKey,
+          },
+        }),
+      );
+      const customKeyStoreId = out.CustomKeyStoreId as string;
+      const healthy = await doctorDeep.main(config, { customKeyStoreId, aws: aws.clientConfig });
+      expect(healthy?.failing).toEqual([]);
+      expect(healthy?.checks.every((c) => c.status === "pass")).toBe(true);
+
+      setup.service.acceptanceRequired = true;
+      setup.service.allowedPrincipals = [];
+      aws.model.deny("elasticloadbalancing:DescribeLoadBalancers");
+      const d = await doctorDeep.main(config, { customKeyStoreId, aws: aws.clientConfig });
+      expect(d?.failing.map((c) => c.id).sort()).toEqual([
+        "xks-vpc-acceptance-not-required",
+        "xks-vpc-kms-principal-allowed",
+      ]);
+      const text = printed();
+      expect(text).toContain("FAIL xks-vpc-acceptance-not-required");
+      expect(text).toContain(`--service-id ${setup.service.serviceId} --no-acceptance-required`);
+      expect(text).toContain("--add-allowed-principals cks.kms.us-east-1.amazonaws.com");
+      expect(text).toContain("UNKNOWN xks-nlb-internal");
+      expect(text).toContain("elasticloadbalancing:DescribeLoadBalancers");
+      expect(text).not.toContain(SECRET_KEY);
+      expect(text).not.toContain(SECRET_ID);
+
+      expect(await doctorDeep.main(config, { customKeyStoreId: "cks-00000000000000000" })).toBeUndefined();
+      expect(printed()).toContain("Could not diagnose cks-00000000000000000");
+    } finally {
+      await aws.close();
+    }
+  });
+
   it("opentelemetry: sets the log entry as span attributes", async () => {
     const keyId = await timingOutKey();
     const attributes = await opentelemetry.main({ ...config, maxAttempts: 1 }, { keyId });
@@ -238,6 +287,11 @@ describe("examples", () => {
     );
     expect(out).toContain("ConnectionFailed: XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
     expect(out).toContain("Encrypt requests: 2 (timed out, retried, succeeded)");
+    // (c) the seed scenario: exactly the two failing requirements, then the store connects.
+    expect(out).toContain("FAIL xks-vpc-acceptance-not-required");
+    expect(out).toContain("FAIL xks-vpc-kms-principal-allowed");
+    expect(out.match(/^FAIL /gm)).toHaveLength(2);
+    expect(out).toMatch(/CONNECTED; 18 checks: 0 failing, 0 unknown, 18 passing/);
     expect(out).not.toContain("demoRawSecretAccessKeyDoNotLogMe");
     expect(pinoLines.join("")).toContain('"kms.failure.cause":"XKS_PROXY_TIMED_OUT"');
   });

@@ -1,6 +1,6 @@
 /**
  * A small argv parser: boolean flags, flags with a value (`--region eu-west-1` or
- * `--region=eu-west-1`), positionals, `--` to end options and `-` as a positional (stdin).
+ * `--region=eu-west-1`), repeatable flags with a value (`--key-id a --key-id b`), positionals, `--` to end options and `-` as a positional (stdin).
  */
 
 /** The options one command accepts. @internal */
@@ -9,6 +9,8 @@ export interface OptionSpec {
   readonly booleans: readonly string[];
   /** Flags that take a value, long names without `--` (e.g. `"region"`). */
   readonly values: readonly string[];
+  /** Flags that take a value and may be repeated (`--key-id a --key-id b`), long names without `--`. */
+  readonly lists?: readonly string[];
   /** Single-letter aliases, e.g. `{ h: "help" }`. */
   readonly aliases?: Readonly<Record<string, string>>;
 }
@@ -17,6 +19,8 @@ export interface OptionSpec {
 export interface ParsedArgs {
   /** Flags that were given: `true` for booleans, the text for value flags. */
   readonly flags: ReadonlyMap<string, string | true>;
+  /** Values of repeatable flags, in order; absent when the flag was not given. */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
   /** Everything else, in order. */
   readonly positionals: readonly string[];
 }
@@ -37,6 +41,7 @@ export class UsageError extends Error {
  */
 export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs {
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -57,17 +62,19 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs
       flags.set(name, true);
       continue;
     }
-    if (name !== undefined && spec.values.includes(name)) {
+    const repeatable = name !== undefined && (spec.lists ?? []).includes(name);
+    if (name !== undefined && (repeatable || spec.values.includes(name))) {
       const value = inline ?? argv[++i];
       if (value === undefined || value === "" || (inline === undefined && value.startsWith("-"))) {
         throw new UsageError(`option ${rawName} needs a value`);
       }
-      flags.set(name, value);
+      if (repeatable) lists.set(name, [...(lists.get(name) ?? []), value]);
+      else flags.set(name, value);
       continue;
     }
     throw new UsageError(`unknown option ${printableOption(rawName)}`);
   }
-  return { flags, positionals };
+  return { flags, lists, positionals };
 }
 
 const printableOption = (text: string): string =>

@@ -3,6 +3,7 @@ import { classify } from "../classify.js";
 import type { KmsFailure } from "../failure.js";
 import { checkKeyStores, type KeyStoreReport } from "../lifecycle.js";
 import { formatFailure, toLogEntry } from "../log.js";
+import { type DeepEntry, type ModuleLoaders, renderDeep, runDeep } from "./deep.js";
 import type { Output } from "./explain.js";
 import { printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
@@ -14,6 +15,22 @@ export interface DoctorOptions {
   readonly profile?: string | undefined;
   readonly json: boolean;
   readonly style: Style;
+  /** Run the deep checks (`diagnoseKeyStore`) for FAILED stores and the named ones. */
+  readonly deep?: boolean | undefined;
+  /** Stores to look into with `deep`, whatever their state (`--key-store`). */
+  readonly keyStores?: readonly string[] | undefined;
+  /** Endpoint of the EC2, ELBv2 and CloudHSM clients (`--aws-endpoint`, a testing aid). */
+  readonly awsEndpoint?: string | undefined;
+  /** Loaders of the optional client packages (tests). */
+  readonly loaders?: Partial<ModuleLoaders> | undefined;
+}
+
+/** `doctor --deep --json`: the reports, and one diagnosis per store looked into. @internal */
+export interface DeepDoctorJson {
+  /** What `checkKeyStores` returned. */
+  readonly keyStores: readonly KeyStoreReport[];
+  /** What `diagnoseKeyStore` returned per store (or the failure that stopped it). */
+  readonly diagnoses: readonly DeepEntry[];
 }
 
 const stateStyle = (state: string, s: Style): ((text: string) => string) => {
@@ -88,10 +105,13 @@ function cannotDescribe(failure: KmsFailure, line: string, json: boolean): Outpu
 /**
  * Runs `doctor`: builds a `KMSClient` (default credential chain and Region resolution, with the
  * given Region, endpoint and profile), describes every custom key store and prints a table plus the
- * guidance for each `FAILED` or `DISCONNECTED` store. Exit status 1 when a store is `FAILED`, 2 when
- * the stores could not be described.
+ * guidance for each `FAILED` or `DISCONNECTED` store. With `deep`, then runs `diagnoseKeyStore` for
+ * every `FAILED` store and every store named in `keyStores`, and prints each failing check (with its
+ * remediation), each unknown check and the number of passing ones; `--json` then prints
+ * `{ keyStores, diagnoses }`. Exit status 1 when a store is `FAILED`, 2 when the stores could not be
+ * described or a named store does not exist.
  *
- * @param options - Region, endpoint, profile, JSON output and styles.
+ * @param options - Region, endpoint, profile, JSON output, styles and the deep-check options.
  * @returns What to print and the exit status.
  * @internal
  */
@@ -118,12 +138,42 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
     const reports = result.value;
     const failed = reports.some((r) => r.connectionState === "FAILED");
     const code = failed ? 1 : 0;
-    if (options.json) return { stdout: `${JSON.stringify(reports, null, 2)}\n`, stderr: "", code };
-    const s = options.style;
-    if (reports.length === 0) {
-      return { stdout: `No custom key stores in ${printable(region)}.\n`, stderr: "", code };
+    const named = [...new Set(options.keyStores ?? [])];
+    const unknown = named.filter((id) => !reports.some((r) => r.customKeyStoreId === id));
+    if (unknown.length > 0) {
+      const list = unknown.map((id) => printable(id).slice(0, 64)).join(", ");
+      return {
+        stdout: "",
+        stderr: `${PROGRAM} doctor: --key-store: no custom key store ${list} in ${printable(region)}.\n`,
+        code: 2,
+      };
     }
-    const out = [`Custom key stores in ${printable(region)}`, "", table(reports, s), "", summary(reports)];
+    const deep =
+      options.deep === true
+        ? await runDeep(
+            [
+              ...reports.filter((r) => r.connectionState === "FAILED" || named.includes(r.customKeyStoreId)),
+            ].map((r) => ({ customKeyStoreId: r.customKeyStoreId, report: r })),
+            {
+              kms: client,
+              region,
+              profile: options.profile,
+              awsEndpoint: options.awsEndpoint,
+              loaders: options.loaders,
+            },
+          )
+        : undefined;
+    const notes = deep === undefined || deep.notes.length === 0 ? "" : `${deep.notes.join("\n")}\n`;
+    if (options.json) {
+      const body: DeepDoctorJson | readonly KeyStoreReport[] =
+        deep === undefined ? reports : { keyStores: reports, diagnoses: deep.diagnoses };
+      return { stdout: `${JSON.stringify(body, null, 2)}\n`, stderr: notes, code };
+    }
+    const s = options.style;
+    const out =
+      reports.length === 0
+        ? [`No custom key stores in ${printable(region)}.`]
+        : [`Custom key stores in ${printable(region)}`, "", table(reports, s), "", summary(reports)];
     for (const r of reports) {
       if (r.failure === undefined) continue;
       const name =
@@ -131,7 +181,15 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
       out.push("", s.bold(`${printable(r.customKeyStoreId)}${name}: ${printable(r.connectionState ?? "")}`));
       out.push(indent(formatFailure(r.failure), "  "));
     }
-    return { stdout: `${out.join("\n")}\n`, stderr: "", code };
+    if (deep !== undefined) {
+      const names = new Map(
+        reports.flatMap((r) =>
+          r.customKeyStoreName === undefined ? [] : [[r.customKeyStoreId, r.customKeyStoreName]],
+        ),
+      );
+      out.push("", renderDeep(deep, names, s));
+    }
+    return { stdout: `${out.join("\n")}\n`, stderr: notes, code };
   } finally {
     client.destroy();
   }

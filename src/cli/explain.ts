@@ -21,7 +21,16 @@ function retryText(entry: CatalogEntry, s: Style): string {
   return `${s.red("no")}: something must change first (see the steps); retrying unchanged will fail again`;
 }
 
-function remediationLines(r: Remediation, s: Style, indent: string): string[] {
+/**
+ * A remediation as lines: summary, numbered steps, docs.
+ *
+ * @param r - The remediation.
+ * @param s - The styles.
+ * @param indent - Prefix of every line.
+ * @returns The lines.
+ * @internal
+ */
+export function remediationLines(r: Remediation, s: Style, indent: string): string[] {
   return [
     `${indent}${r.summary}`,
     ...(r.steps.length === 0 ? [] : ["", `${indent}${s.bold("What to do:")}`]),

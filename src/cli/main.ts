@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs, UsageError } from "./args.js";
 import { runDoctor } from "./doctor.js";
 import { type Output, runExplain } from "./explain.js";
+import { ACCESS_KEY_ID_ENV, credentialFlag, runProbe, SECRET_ACCESS_KEY_ENV } from "./probe.js";
 import { style, useColour } from "./style.js";
 import { PROGRAM, USAGE } from "./usage.js";
 
@@ -14,7 +15,10 @@ export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   /** Standard error. */
   readonly stderr: { write(text: string): unknown };
-  /** The environment (`NO_COLOR`, `FORCE_COLOR`). The AWS SDK reads credentials from `process.env`. */
+  /**
+   * The environment (`NO_COLOR`, `FORCE_COLOR`, and for `probe-xks` `XKS_PROXY_ACCESS_KEY_ID` and
+   * `XKS_PROXY_SECRET_ACCESS_KEY`). The AWS SDK reads its credentials from `process.env`.
+   */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal (colour is used only then). */
   readonly isTTY: boolean;
@@ -38,7 +42,7 @@ function version(): string {
   return "unknown";
 }
 
-const COMMANDS = ["explain", "doctor"] as const;
+const COMMANDS = ["explain", "doctor", "probe-xks"] as const;
 type Command = (typeof COMMANDS)[number];
 const isCommand = (name: string | undefined): name is Command =>
   (COMMANDS as readonly string[]).includes(name ?? "");
@@ -50,6 +54,96 @@ const usageError = (message: string, command: Command | ""): Output => ({
   } --help' for usage.\n`,
   code: 2,
 });
+
+/** A custom key store id: `cks-` and letters or digits (KMS uses 17). */
+const STORE_ID = /^cks-[A-Za-z0-9]{1,60}$/;
+
+const textFlag =
+  (flags: ReadonlyMap<string, string | true>) =>
+  (name: string): string | undefined => {
+    const value = flags.get(name);
+    return typeof value === "string" ? value : undefined;
+  };
+
+/** A positive whole number flag, or a usage error naming it. */
+function intFlag(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+/** `probe-xks`: refuses credentials on argv, reads them from the environment, runs the probe. */
+async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof style>): Promise<Output> {
+  // Before parsing: a credential on the command line is refused, and its value never echoed.
+  const flag = argv.map(credentialFlag).find((name) => name !== undefined);
+  if (flag !== undefined) {
+    return usageError(
+      `refusing ${flag}: the proxy credential is never taken from the command line (it would show in ps, shell history and CI logs). Set ${ACCESS_KEY_ID_ENV} and ${SECRET_ACCESS_KEY_ENV} in the environment instead`,
+      "probe-xks",
+    );
+  }
+  const { flags, lists, positionals } = parseArgs(argv, {
+    booleans: ["json", "help"],
+    values: ["uri-endpoint", "uri-path", "region", "samples", "timeout-ms", "ca"],
+    lists: ["key-id"],
+    aliases: { h: "help" },
+  });
+  if (flags.has("help")) return { stdout: USAGE["probe-xks"], stderr: "", code: 0 };
+  // Positionals are not echoed: one may be a secret pasted by mistake.
+  if (positionals.length > 0)
+    return usageError("unexpected argument (probe-xks takes only options)", "probe-xks");
+  const text = textFlag(flags);
+  const uriEndpoint = text("uri-endpoint");
+  const uriPath = text("uri-path");
+  const region = text("region") ?? io.env.AWS_REGION;
+  const missing = [
+    ...(uriEndpoint === undefined ? ["--uri-endpoint"] : []),
+    ...(uriPath === undefined ? ["--uri-path"] : []),
+    ...(region === undefined || region === "" ? ["--region"] : []),
+  ];
+  if (missing.length > 0) return usageError(`missing ${missing.join(", ")}`, "probe-xks");
+  const samples = intFlag(text("samples"), "samples", 1, 100);
+  const timeoutMs = intFlag(text("timeout-ms"), "timeout-ms", 1, 60_000);
+  const accessKeyId = io.env[ACCESS_KEY_ID_ENV];
+  const secretAccessKey = io.env[SECRET_ACCESS_KEY_ENV];
+  const unset = [
+    ...(accessKeyId === undefined || accessKeyId === "" ? [ACCESS_KEY_ID_ENV] : []),
+    ...(secretAccessKey === undefined || secretAccessKey === "" ? [SECRET_ACCESS_KEY_ENV] : []),
+  ];
+  if (unset.length > 0 || accessKeyId === undefined || secretAccessKey === undefined) {
+    return usageError(
+      `set ${unset.join(" and ")} in the environment: the key store's proxy authentication credential (never passed as an option)`,
+      "probe-xks",
+    );
+  }
+  let ca: string | undefined;
+  const caFile = text("ca");
+  if (caFile !== undefined) {
+    try {
+      ca = readFileSync(caFile, "utf8");
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return usageError(
+        `--ca: cannot read ${JSON.stringify(caFile.slice(0, 80))} (${typeof code === "string" ? code : "error"})`,
+        "probe-xks",
+      );
+    }
+  }
+  return runProbe({
+    uriEndpoint: uriEndpoint as string,
+    uriPath: uriPath as string,
+    region: region as string,
+    keyIds: lists.get("key-id") ?? [],
+    samples,
+    timeoutMs,
+    ca,
+    credential: { accessKeyId, secretAccessKey },
+    json: flags.has("json"),
+    style: s,
+  });
+}
 
 async function run(argv: readonly string[], io: CliIo): Promise<Output> {
   const [first, ...rest] = argv;
@@ -86,21 +180,39 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
         return usageError("what should I explain? Give an exception name, a code or a log line", "explain");
       return runExplain(query, { all: flags.has("all"), json: flags.has("json"), style: s });
     }
-    const { flags, positionals } = parseArgs(rest, {
-      booleans: ["json", "help"],
-      values: ["region", "endpoint", "profile"],
+    if (first === "probe-xks") return await probeXks(rest, io, s);
+    const { flags, lists, positionals } = parseArgs(rest, {
+      booleans: ["json", "help", "deep"],
+      values: ["region", "endpoint", "profile", "aws-endpoint"],
+      lists: ["key-store"],
       aliases: { h: "help" },
     });
     if (flags.has("help")) return { stdout: USAGE.doctor, stderr: "", code: 0 };
     if (positionals.length > 0)
       return usageError(`unexpected argument ${JSON.stringify(positionals[0]?.slice(0, 40))}`, "doctor");
-    const text = (name: string): string | undefined => {
-      const value = flags.get(name);
-      return typeof value === "string" ? value : undefined;
-    };
+    const text = textFlag(flags);
     const endpoint = text("endpoint");
     if (endpoint !== undefined && !URL.canParse(endpoint)) {
       return usageError(`--endpoint must be a URL, like https://kms.eu-west-1.amazonaws.com`, "doctor");
+    }
+    const deep = flags.has("deep");
+    const awsEndpoint = text("aws-endpoint");
+    const keyStores = lists.get("key-store") ?? [];
+    if (!deep && (awsEndpoint !== undefined || keyStores.length > 0)) {
+      return usageError(
+        `${awsEndpoint === undefined ? "--key-store" : "--aws-endpoint"} needs --deep`,
+        "doctor",
+      );
+    }
+    if (awsEndpoint !== undefined && !URL.canParse(awsEndpoint)) {
+      return usageError("--aws-endpoint must be a URL, like http://127.0.0.1:4566", "doctor");
+    }
+    const badId = keyStores.find((id) => !STORE_ID.test(id));
+    if (badId !== undefined) {
+      return usageError(
+        `--key-store takes a custom key store id like cks-1234567890abcdef0, not ${JSON.stringify(badId.slice(0, 40))}`,
+        "doctor",
+      );
     }
     return await runDoctor({
       region: text("region"),
@@ -108,6 +220,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
       profile: text("profile"),
       json: flags.has("json"),
       style: s,
+      deep,
+      keyStores,
+      awsEndpoint,
     });
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, first);
@@ -116,9 +231,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
 }
 
 /**
- * The CLI: `explain` and `doctor`, `--help`, `--version`. Writes to `io` and returns the exit status
- * (0 success, 1 nothing matched or a key store is `FAILED`, 2 usage error or the key stores could not
- * be described). Never throws; an unexpected error is one line on stderr and status 2, never a stack
+ * The CLI: `explain`, `doctor` (with `--deep`), `probe-xks`, `--help`, `--version`. Writes to `io`
+ * and returns the exit status (0 success, 1 nothing matched, a key store is `FAILED` or a probe check
+ * did not pass, 2 usage error, missing credential variables, or the key stores could not be
+ * described). Never throws; an unexpected error is one line on stderr and status 2, never a stack
  * trace or a raw SDK error.
  *
  * @param argv - The arguments after the program name (`process.argv.slice(2)`).
