@@ -74,6 +74,21 @@ describe(classify.name, () => {
       expect(failure.cause).toBe(cause);
     });
 
+    it("every cause a wire kind lists is reachable: its fallback, or a rule the kind reads", () => {
+      const unreachable = catalog.flatMap((entry) =>
+        entry.kinds
+          .filter((kind) => KINDS.some((k) => k.kind === kind && "status" in k))
+          .filter((kind) => fallbackCause(kind) !== entry.cause)
+          .filter(
+            (kind) =>
+              !KINDS.some((k) => k.kind === kind && "messageRules" in k) ||
+              !MESSAGE_RULES.some((rule) => rule.cause === entry.cause),
+          )
+          .map((kind) => `${kind} → ${entry.cause}`),
+      );
+      expect(unreachable).toEqual([]);
+    });
+
     it("falls back to the exception's generic cause when no rule matches", () => {
       const failure = classify(serviceError("KMSInvalidStateException", "Something entirely new happened."));
       expect(failure.cause).toBe("KMS_INVALID_STATE");

@@ -29,6 +29,7 @@ export const KINDS = [
     fault: "client",
     status: 400,
     keyStoreType: "EXTERNAL_KEY_STORE",
+    messageRules: true,
   },
   { kind: "XksKeyNotFoundException", fault: "client", status: 400, keyStoreType: "EXTERNAL_KEY_STORE" },
   {

@@ -13,6 +13,7 @@ import {
   writeError,
   writeOutput,
 } from "./protocol.js";
+import { XksGateway, type XksProxyTarget } from "./xks-gateway.js";
 
 /**
  * Options of {@link startKmsEmulator}.
@@ -31,6 +32,18 @@ export interface KmsEmulatorOptions {
   accountId?: string | undefined;
   /** Milliseconds a custom key store stays `CONNECTING` after `ConnectCustomKeyStore`. @defaultValue 50 */
   connectDelayMs?: number | undefined;
+  /**
+   * Real XKS proxies, by `XksProxyUriEndpoint` (`https://<fqdn>`): external key stores with that
+   * endpoint call the proxy for real (see {@link KmsEmulator.routeXksProxy}). A running fake proxy
+   * (`startXksProxy`) is a target as it is.
+   * @defaultValue {}
+   */
+  xksProxies?: Readonly<Record<string, XksProxyTarget>> | undefined;
+  /**
+   * Milliseconds the emulator waits for each call to a real XKS proxy before it counts as timed out
+   * (KMS waits 250; raise it on a slow machine). @defaultValue 250
+   */
+  xksTimeoutMs?: number | undefined;
 }
 
 /**
@@ -171,6 +184,28 @@ export interface KmsEmulator {
    */
   xksProxy(uriEndpoint: string): ProxyFaultControl;
   /**
+   * Routes an `XksProxyUriEndpoint` to a real XKS proxy (or, with `undefined`, back to the model).
+   * External key stores with that endpoint then behave as KMS with that proxy: `CreateCustomKeyStore`
+   * and `UpdateCustomKeyStore` (public endpoint) and `ConnectCustomKeyStore` call its GetHealthStatus,
+   * `CreateKey` its GetKeyMetadata, and `Encrypt`, `Decrypt`, `ReEncrypt` and `GenerateDataKey*` its
+   * Encrypt and Decrypt, each within {@link KmsEmulatorOptions.xksTimeoutMs}, signed with the store's
+   * `XksProxyAuthenticationCredential` and the emulator's Region, with KMS's `requestMetadata`
+   * (`kmsRequestId` is the KMS request id). Every proxy outcome surfaces as KMS surfaces it
+   * (exception, message, `ConnectionErrorCode`). Scripted proxy faults still apply, first.
+   *
+   * @param uriEndpoint - The `XksProxyUriEndpoint`, `https://<fqdn>`.
+   * @param target - The proxy (`startXksProxy`'s result, or `{ url, tls? }`), or undefined.
+   * @throws TypeError when the endpoint is not `https://<fqdn>` or the target has no http(s) URL.
+   *
+   * @example
+   * ```ts
+   * const proxy = await startXksProxy({ credential, keys: [{ id: "key-1" }], latencyMs: 400 });
+   * emu.routeXksProxy("https://xks.example.com", proxy);
+   * // ConnectCustomKeyStore -> FAILED, XKS_PROXY_TIMED_OUT (400 ms > 250 ms)
+   * ```
+   */
+  routeXksProxy(uriEndpoint: string, target: XksProxyTarget | undefined): void;
+  /**
    * Removes every scripted failure, delay, connect failure and proxy fault, and clears the request
    * log. Key stores and keys stay.
    */
@@ -233,6 +268,10 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
   const accountId = options.accountId ?? "111122223333";
   const port = options.port ?? 0;
   const connectDelayMs = checkDelay(options.connectDelayMs ?? 50, "connectDelayMs");
+  const xksTimeoutMs = options.xksTimeoutMs ?? 250;
+  if (!Number.isFinite(xksTimeoutMs) || xksTimeoutMs <= 0) {
+    throw new TypeError(`Expected \`xksTimeoutMs\` to be a positive number, got ${String(xksTimeoutMs)}.`);
+  }
   if (!/^[a-z0-9-]{1,32}$/.test(region))
     throw new TypeError(`Expected \`region\` to be a Region name, got ${region}.`);
   if (!/^\d{12}$/.test(accountId))
@@ -241,11 +280,16 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
     throw new TypeError(`Expected \`port\` to be an integer from 0 to 65535, got ${String(port)}.`);
   }
 
+  const gateway = new XksGateway(region, accountId, xksTimeoutMs);
+  for (const [uriEndpoint, target] of Object.entries(options.xksProxies ?? {})) {
+    gateway.route(uriEndpoint, target);
+  }
   const keys = new KeyModel(region, accountId);
   const stores = new KeyStoreModel(
     connectDelayMs,
     (id) => keys.liveKeysIn(id),
     (id) => keys.removeKeysIn(id),
+    gateway,
   );
   keys.attach(stores);
   const dispatch = operations(stores, keys);
@@ -307,7 +351,9 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
       if (run === undefined) {
         throw new KmsError("UnknownOperationException", `The KMS emulator does not implement ${operation}.`);
       }
-      writeOutput(res, run(parseBody(body)), requestId);
+      const output = await run(parseBody(body), { requestId, operation });
+      if (closed) return;
+      writeOutput(res, output, requestId);
     } catch (error) {
       writeError(
         res,
@@ -349,6 +395,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
       operation === undefined ? [...log] : log.filter((r) => r.operation === operation),
     keyStore: (id) => stores.control(id),
     xksProxy: (uriEndpoint) => stores.endpointControl(uriEndpoint),
+    routeXksProxy: (uriEndpoint, target) => gateway.route(uriEndpoint, target),
     reset: () => {
       script.reset();
       stores.resetFaults();
@@ -358,6 +405,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
       closing ??= new Promise<void>((resolve) => {
         closed = true;
         stores.dispose();
+        gateway.dispose();
         for (const [timer, wake] of sleepers) {
           clearTimeout(timer);
           wake();

@@ -53,6 +53,7 @@ export type {
   ProxyFaultControl,
 } from "./key-stores.js";
 export type { BackingStoreFault, CloudHsmFault, XksProxyFault } from "./proxy-faults.js";
+export type { XksProxyTarget } from "./xks-gateway.js";
 export type {
   CallXksProxyOptions,
   EkmHealth,

@@ -9,6 +9,8 @@ import {
   faultInfo,
   fillMessage,
   type MessageVars,
+  outcomeInfo,
+  type ProxyOutcomeFault,
 } from "./proxy-faults.js";
 import {
   invalid,
@@ -20,6 +22,7 @@ import {
   reqString,
   type StringRule,
 } from "./validation.js";
+import type { KmsCall, XksGateway } from "./xks-gateway.js";
 
 /**
  * The connection state of a custom key store, as `DescribeCustomKeyStores` reports it.
@@ -166,6 +169,8 @@ export interface StoreRecord {
   timer: NodeJS.Timeout | undefined;
   readonly connectFailures: Countdown<string>[];
   fault: Countdown<BackingStoreFault> | undefined;
+  /** Bumped on every state change, so that a pending health check cannot settle a later attempt. */
+  attempt: number;
 }
 
 /**
@@ -297,6 +302,36 @@ export const faultError = (surface: FaultSurface, vars: MessageVars): KmsError =
   new KmsError(surface.exception, fillMessage(surface.message, vars));
 
 /**
+ * Builds the KMS error for a real proxy outcome at one surface. An outcome the surface has no row
+ * for (e.g. `KeyNotFoundException` from a health check) is an answer KMS cannot interpret.
+ *
+ * @param fault - The outcome row.
+ * @param surface - Where it surfaces.
+ * @param vars - The values the message mentions.
+ * @returns The error.
+ * @internal
+ */
+export const outcomeError = (
+  fault: ProxyOutcomeFault,
+  surface: "manage" | "createKey" | "crypto",
+  vars: MessageVars,
+): KmsError => {
+  const row = outcomeInfo(fault)[surface] ?? outcomeInfo("invalid-response")[surface];
+  if (row === undefined) throw new Error(`The fault table lacks invalid-response.${surface}.`);
+  return faultError(row, vars);
+};
+
+/**
+ * The `ConnectionErrorCode` a connect attempt ends with after a real proxy outcome.
+ *
+ * @param fault - The outcome row.
+ * @returns The code.
+ * @internal
+ */
+export const outcomeConnectionCode = (fault: ProxyOutcomeFault): string =>
+  outcomeInfo(fault).connectionErrorCode ?? "XKS_PROXY_INVALID_RESPONSE";
+
+/**
  * The custom key store model: state, validation and the connect state machine.
  * @internal
  */
@@ -306,21 +341,30 @@ export class KeyStoreModel {
   readonly #connectDelayMs: number;
   readonly #liveKeys: (storeId: string) => number;
   readonly #onDelete: (storeId: string) => void;
+  readonly #gateway: XksGateway;
   #disposed = false;
 
   /**
    * @param connectDelayMs - How long a connect attempt stays `CONNECTING`.
    * @param liveKeys - The number of keys of a store that are not pending deletion.
    * @param onDelete - Called when a store is deleted (to forget its keys).
+   * @param gateway - Calls the real XKS proxies of routed endpoints.
    */
   constructor(
     connectDelayMs: number,
     liveKeys: (storeId: string) => number,
     onDelete: (storeId: string) => void,
+    gateway: XksGateway,
   ) {
     this.#connectDelayMs = connectDelayMs;
     this.#liveKeys = liveKeys;
     this.#onDelete = onDelete;
+    this.#gateway = gateway;
+  }
+
+  /** The gateway to the real XKS proxies of routed endpoints. */
+  get gateway(): XksGateway {
+    return this.#gateway;
   }
 
   /**
@@ -381,9 +425,10 @@ export class KeyStoreModel {
   /**
    * `CreateCustomKeyStore`.
    * @param input - The request.
+   * @param call - The KMS request (for a routed proxy's health check).
    * @returns The response.
    */
-  create(input: JsonObject): JsonObject {
+  async create(input: JsonObject, call: KmsCall): Promise<JsonObject> {
     const name = reqString(input, "CustomKeyStoreName", RULES.CustomKeyStoreName);
     const type = optEnum(input, "CustomKeyStoreType", STORE_TYPES) ?? "AWS_CLOUDHSM";
     const base = { id: newStoreId(), name, type, creationDate: new Date() };
@@ -439,7 +484,11 @@ export class KeyStoreModel {
       );
     }
     this.#checkUnique(store);
-    if (store.xks?.connectivity === "PUBLIC_ENDPOINT") this.#checkProxy(store, false);
+    if (store.xks?.connectivity === "PUBLIC_ENDPOINT") {
+      await this.#checkProxy(store, false, call);
+      // Another request may have taken the name or URI while the proxy answered.
+      this.#checkUnique(store);
+    }
     this.#stores.set(store.id, store);
     return { CustomKeyStoreId: store.id };
   }
@@ -482,11 +531,13 @@ export class KeyStoreModel {
   }
 
   /**
-   * `ConnectCustomKeyStore`: returns at once; the store is `CONNECTING`, then `CONNECTED` or `FAILED`.
+   * `ConnectCustomKeyStore`: returns at once; the store is `CONNECTING`, then `CONNECTED` or `FAILED`
+   * (for a routed external key store, after the proxy's GetHealthStatus).
    * @param input - The request.
+   * @param call - The KMS request (for a routed proxy's health check).
    * @returns The response.
    */
-  connect(input: JsonObject): JsonObject {
+  connect(input: JsonObject, call: KmsCall): JsonObject {
     const store = this.require(reqString(input, "CustomKeyStoreId", RULES.CustomKeyStoreId));
     if (store.state === "FAILED") {
       throw new KmsError(
@@ -503,7 +554,7 @@ export class KeyStoreModel {
     if (store.state !== "DISCONNECTED" || this.#disposed) return {};
     store.state = "CONNECTING";
     store.errorCode = undefined;
-    store.timer = setTimeout(() => this.#settle(store), this.#connectDelayMs);
+    store.timer = setTimeout(() => this.#settle(store, call), this.#connectDelayMs);
     store.timer.unref();
     return {};
   }
@@ -528,9 +579,10 @@ export class KeyStoreModel {
   /**
    * `UpdateCustomKeyStore`.
    * @param input - The request.
+   * @param call - The KMS request (for a routed proxy's health check).
    * @returns The response.
    */
-  update(input: JsonObject): JsonObject {
+  async update(input: JsonObject, call: KmsCall): Promise<JsonObject> {
     const store = this.require(reqString(input, "CustomKeyStoreId", RULES.CustomKeyStoreId));
     const newName = optString(input, "NewCustomKeyStoreName", RULES.NewCustomKeyStoreName);
     const foreign = store.type === "AWS_CLOUDHSM" ? XKS_FIELDS : CLOUDHSM_FIELDS;
@@ -589,7 +641,9 @@ export class KeyStoreModel {
       next.xks !== undefined &&
       (next.xks.connectivity === "PUBLIC_ENDPOINT" || store.state === "CONNECTED")
     ) {
-      this.#checkProxy(next, true);
+      await this.#checkProxy(next, true, call);
+      if (this.#stores.get(store.id) !== store) throw notFound(store.id);
+      this.#checkUnique(next);
     }
     store.name = next.name;
     store.cloudHsm = next.cloudHsm;
@@ -720,6 +774,7 @@ export class KeyStoreModel {
       timer: undefined,
       connectFailures: [],
       fault: undefined,
+      attempt: 0,
     };
   }
 
@@ -728,9 +783,10 @@ export class KeyStoreModel {
     store.timer = undefined;
     store.state = state;
     store.errorCode = errorCode;
+    store.attempt += 1;
   }
 
-  #settle(store: StoreRecord): void {
+  #settle(store: StoreRecord, call: KmsCall): void {
     store.timer = undefined;
     if (this.#disposed || store.state !== "CONNECTING") return;
     const scripted = store.connectFailures[0];
@@ -741,8 +797,21 @@ export class KeyStoreModel {
       return;
     }
     const fault = this.takeFault(store, store.xks?.uriEndpoint, "connect");
-    if (fault?.connectionErrorCode !== undefined) this.#setState(store, "FAILED", fault.connectionErrorCode);
-    else this.#setState(store, "CONNECTED", undefined);
+    if (fault?.connectionErrorCode !== undefined) {
+      this.#setState(store, "FAILED", fault.connectionErrorCode);
+      return;
+    }
+    if (!this.#gateway.routed(store.xks)) {
+      this.#setState(store, "CONNECTED", undefined);
+      return;
+    }
+    // KMS's connect ends with the proxy's GetHealthStatus; the store stays CONNECTING meanwhile.
+    const attempt = store.attempt;
+    void this.#gateway.health(store.xks, call).then((outcome) => {
+      if (this.#disposed || store.attempt !== attempt || store.state !== "CONNECTING") return;
+      if (outcome === undefined) this.#setState(store, "CONNECTED", undefined);
+      else this.#setState(store, "FAILED", outcomeConnectionCode(outcome));
+    });
   }
 
   #checkUnique(store: StoreRecord): void {
@@ -791,7 +860,7 @@ export class KeyStoreModel {
   }
 
   /** KMS calls the proxy's GetHealthStatus while creating or updating a store. */
-  #checkProxy(store: StoreRecord, existing: boolean): void {
+  async #checkProxy(store: StoreRecord, existing: boolean, call: KmsCall): Promise<void> {
     const xks = store.xks;
     if (xks === undefined) return;
     const fault = this.takeFault(
@@ -801,6 +870,14 @@ export class KeyStoreModel {
     );
     if (fault?.manage !== undefined) {
       throw faultError(fault.manage, { uri: `${xks.uriEndpoint}${xks.uriPath}`, customKeyStoreId: store.id });
+    }
+    if (!this.#gateway.routed(xks)) return;
+    const outcome = await this.#gateway.health(xks, call);
+    if (outcome !== undefined) {
+      throw outcomeError(outcome, "manage", {
+        uri: `${xks.uriEndpoint}${xks.uriPath}`,
+        customKeyStoreId: store.id,
+      });
     }
   }
 }

@@ -4,6 +4,7 @@ import {
   encodeMarker,
   faultError,
   type KeyStoreModel,
+  outcomeError,
   type StoreRecord,
 } from "./key-stores.js";
 import { epochSeconds, type JsonObject, KmsError } from "./protocol.js";
@@ -18,6 +19,7 @@ import {
   reqBlob,
   reqString,
 } from "./validation.js";
+import type { KmsCall, XksSealed } from "./xks-gateway.js";
 
 type KeyState = "Enabled" | "Disabled" | "PendingDeletion" | "PendingImport";
 type Origin = "AWS_KMS" | "EXTERNAL" | "AWS_CLOUDHSM" | "EXTERNAL_KEY_STORE";
@@ -80,6 +82,13 @@ const CIPHERTEXT_MAX = 6144;
 
 /** Blob layout: version (1) ‖ key id length (1) ‖ key id ‖ IV (12) ‖ tag (16) ‖ ciphertext. */
 const BLOB_VERSION = 0x01;
+/**
+ * Blob of a key whose external key store proxy is real (double encryption, as in KMS: the proxy
+ * encrypts KMS's own version-1 blob): version (1) ‖ then, each as length (1) ‖ bytes: KMS key id,
+ * external key id, IV, tag, ciphertext metadata ‖ the proxy's ciphertext.
+ */
+const XKS_BLOB_VERSION = 0x02;
+const XKS_BLOB_FIELDS = 5;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -88,6 +97,36 @@ const aad = (context: Readonly<Record<string, string>> | undefined): Buffer =>
   Buffer.from(JSON.stringify(Object.entries(context ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 
 const invalidCiphertext = (): KmsError => new KmsError("InvalidCiphertextException", "");
+
+/**
+ * The AAD sent to the proxy: the KMS key ARN, binding the proxy's layer to the KMS key. The
+ * encryption context binds KMS's own inner layer, so a wrong context is an
+ * `InvalidCiphertextException`, as for any KMS key.
+ */
+const proxyAad = (key: { readonly arn: string }): Buffer => Buffer.from(key.arn, "utf8");
+
+/** Packs length-prefixed fields (each < 256 bytes) and a tail. */
+const pack = (version: number, fields: readonly Buffer[], tail: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([version]), ...fields.flatMap((f) => [Buffer.from([f.length]), f]), tail]);
+
+/** Unpacks {@link pack}'s fields; undefined when the blob is too short. */
+const unpack = (blob: Buffer, count: number): { fields: Buffer[]; tail: Buffer } | undefined => {
+  const fields: Buffer[] = [];
+  let at = 1;
+  for (let i = 0; i < count; i += 1) {
+    const length = blob[at];
+    if (length === undefined || at + 1 + length > blob.length) return undefined;
+    fields.push(blob.subarray(at + 1, at + 1 + length));
+    at += 1 + length;
+  }
+  return { fields, tail: blob.subarray(at) };
+};
+
+/** The KMS key id a blob names (either layout), or undefined when it is not one of ours. */
+const blobKeyIdOf = (blob: Buffer): string | undefined => {
+  if (blob[0] !== BLOB_VERSION && blob[0] !== XKS_BLOB_VERSION) return undefined;
+  return unpack(blob, 1)?.fields[0]?.toString("utf8");
+};
 
 const dryRun = (input: JsonObject): void => {
   if (optBool(input, "DryRun") === true) {
@@ -147,11 +186,12 @@ export class KeyModel {
   }
 
   /**
-   * `CreateKey`.
+   * `CreateKey`: in an external key store whose proxy is routed, after the proxy's GetKeyMetadata.
    * @param input - The request.
+   * @param call - The KMS request (for the proxy's `requestMetadata`).
    * @returns The response.
    */
-  create(input: JsonObject): JsonObject {
+  async create(input: JsonObject, call: KmsCall): Promise<JsonObject> {
     const description = optString(input, "Description", { min: 0, max: 8192 }) ?? "";
     const keyUsage = optEnum(input, "KeyUsage", KEY_USAGES) ?? "ENCRYPT_DECRYPT";
     const keySpec =
@@ -201,22 +241,21 @@ export class KeyModel {
           `${what} Its connection state is ${store.state}. Connect the custom key store and wait until it is CONNECTED.`,
         );
       }
-      if (xksKeyId !== undefined) {
-        for (const key of this.#keys.values()) {
-          if (key.customKeyStoreId === store.id && key.xksKeyId === xksKeyId) {
-            throw new KmsError(
-              "XksKeyAlreadyInUseException",
-              `The external key ${xksKeyId} is already associated with KMS key ${key.arn} in custom key store ${store.id}.`,
-            );
-          }
-        }
-      }
+      this.#checkXksKeyFree(store, xksKeyId);
       const fault = this.#storeModel().takeFault(store, store.xks?.uriEndpoint, "createKey");
       if (fault?.createKey !== undefined) {
         throw faultError(fault.createKey, {
           customKeyStoreId: store.id,
           ...(xksKeyId === undefined ? {} : { xksKeyId }),
         });
+      }
+      const gateway = this.#storeModel().gateway;
+      if (xksKeyId !== undefined && gateway.routed(store.xks)) {
+        const outcome = await gateway.metadata(store.xks, xksKeyId, call);
+        if (outcome !== undefined) {
+          throw outcomeError(outcome, "createKey", { customKeyStoreId: store.id, xksKeyId });
+        }
+        this.#checkXksKeyFree(store, xksKeyId);
       }
     }
     const id = randomUUID();
@@ -319,9 +358,10 @@ export class KeyModel {
   /**
    * `Encrypt`.
    * @param input - The request.
+   * @param call - The KMS request (for a routed proxy's `requestMetadata`).
    * @returns The response.
    */
-  encrypt(input: JsonObject): JsonObject {
+  async encrypt(input: JsonObject, call: KmsCall): Promise<JsonObject> {
     const key = this.#resolve(reqString(input, "KeyId", KEY_ID_RULE));
     const plaintext = reqBlob(input, "Plaintext", 1, 4096);
     const context = optStringMap(input, "EncryptionContext");
@@ -329,7 +369,7 @@ export class KeyModel {
     dryRun(input);
     this.#usable(key);
     return {
-      CiphertextBlob: this.#seal(key, plaintext, context).toString("base64"),
+      CiphertextBlob: (await this.#sealAny(key, plaintext, context, call)).toString("base64"),
       KeyId: key.arn,
       EncryptionAlgorithm: "SYMMETRIC_DEFAULT",
     };
@@ -338,13 +378,14 @@ export class KeyModel {
   /**
    * `Decrypt`.
    * @param input - The request.
+   * @param call - The KMS request (for a routed proxy's `requestMetadata`).
    * @returns The response.
    */
-  decrypt(input: JsonObject): JsonObject {
+  async decrypt(input: JsonObject, call: KmsCall): Promise<JsonObject> {
     const blob = reqBlob(input, "CiphertextBlob", 1, CIPHERTEXT_MAX);
     const context = optStringMap(input, "EncryptionContext");
     const keyId = optString(input, "KeyId", KEY_ID_RULE);
-    const { key, plaintext } = this.#open(blob, context, keyId, input, "EncryptionAlgorithm");
+    const { key, plaintext } = await this.#open(blob, context, keyId, input, "EncryptionAlgorithm", call);
     return {
       KeyId: key.arn,
       Plaintext: plaintext.toString("base64"),
@@ -355,25 +396,29 @@ export class KeyModel {
   /**
    * `ReEncrypt`.
    * @param input - The request.
+   * @param call - The KMS request (for a routed proxy's `requestMetadata`).
    * @returns The response.
    */
-  reEncrypt(input: JsonObject): JsonObject {
+  async reEncrypt(input: JsonObject, call: KmsCall): Promise<JsonObject> {
     const blob = reqBlob(input, "CiphertextBlob", 1, CIPHERTEXT_MAX);
     const sourceContext = optStringMap(input, "SourceEncryptionContext");
     const sourceKeyId = optString(input, "SourceKeyId", KEY_ID_RULE);
     const destination = this.#resolve(reqString(input, "DestinationKeyId", KEY_ID_RULE));
     const destinationContext = optStringMap(input, "DestinationEncryptionContext");
     this.#checkAlgorithm(input, "DestinationEncryptionAlgorithm", destination);
-    const { key, plaintext } = this.#open(
+    const { key, plaintext } = await this.#open(
       blob,
       sourceContext,
       sourceKeyId,
       input,
       "SourceEncryptionAlgorithm",
+      call,
     );
     this.#usable(destination);
     return {
-      CiphertextBlob: this.#seal(destination, plaintext, destinationContext).toString("base64"),
+      CiphertextBlob: (await this.#sealAny(destination, plaintext, destinationContext, call)).toString(
+        "base64",
+      ),
       SourceKeyId: key.arn,
       KeyId: destination.arn,
       SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT",
@@ -385,9 +430,10 @@ export class KeyModel {
    * `GenerateDataKey` and `GenerateDataKeyWithoutPlaintext`.
    * @param input - The request.
    * @param withPlaintext - Whether the response carries the plaintext data key.
+   * @param call - The KMS request (for a routed proxy's `requestMetadata`).
    * @returns The response.
    */
-  generateDataKey(input: JsonObject, withPlaintext: boolean): JsonObject {
+  async generateDataKey(input: JsonObject, withPlaintext: boolean, call: KmsCall): Promise<JsonObject> {
     const key = this.#resolve(reqString(input, "KeyId", KEY_ID_RULE));
     const bytes = optInt(input, "NumberOfBytes", 1, 1024);
     const spec = optEnum(input, "KeySpec", DATA_KEY_SPECS);
@@ -399,10 +445,77 @@ export class KeyModel {
     this.#usable(key);
     const plaintext = randomBytes(bytes ?? (spec === "AES_128" ? 16 : 32));
     return {
-      CiphertextBlob: this.#seal(key, plaintext, context).toString("base64"),
+      CiphertextBlob: (await this.#sealAny(key, plaintext, context, call)).toString("base64"),
       ...(withPlaintext ? { Plaintext: plaintext.toString("base64") } : {}),
       KeyId: key.arn,
     };
+  }
+
+  #checkXksKeyFree(store: StoreRecord, xksKeyId: string | undefined): void {
+    if (xksKeyId === undefined) return;
+    for (const key of this.#keys.values()) {
+      if (key.customKeyStoreId === store.id && key.xksKeyId === xksKeyId) {
+        throw new KmsError(
+          "XksKeyAlreadyInUseException",
+          `The external key ${xksKeyId} is already associated with KMS key ${key.arn} in custom key store ${store.id}.`,
+        );
+      }
+    }
+  }
+
+  /** The message values of a key's proxy failures. */
+  #vars(key: KeyRecord, store: StoreRecord): Readonly<Record<string, string>> {
+    return {
+      keyArn: key.arn,
+      customKeyStoreId: store.id,
+      ...(key.xksKeyId === undefined ? {} : { xksKeyId: key.xksKeyId }),
+    };
+  }
+
+  /** Seals locally, then, for a key whose proxy is routed, has the proxy encrypt that blob. */
+  async #sealAny(
+    key: KeyRecord,
+    plaintext: Buffer,
+    context: Readonly<Record<string, string>> | undefined,
+    call: KmsCall,
+  ): Promise<Buffer> {
+    const inner = this.#seal(key, plaintext, context);
+    const store = this.#store(key);
+    const gateway = this.#storeModel().gateway;
+    if (store === undefined || key.xksKeyId === undefined || !gateway.routed(store.xks)) return inner;
+    const result = await gateway.encrypt(store.xks, key.xksKeyId, key.arn, inner, proxyAad(key), call);
+    if (!result.ok) throw outcomeError(result.fault, "crypto", this.#vars(key, store));
+    const { iv, tag, metadata, ciphertext } = result.value;
+    return pack(
+      XKS_BLOB_VERSION,
+      [Buffer.from(key.id, "utf8"), Buffer.from(key.xksKeyId, "utf8"), iv, tag, metadata],
+      ciphertext,
+    );
+  }
+
+  /** Has the proxy decrypt an {@link XKS_BLOB_VERSION} blob: KMS's inner blob, or a KMS error. */
+  async #proxyOpen(key: KeyRecord, blob: Buffer, call: KmsCall): Promise<Buffer> {
+    const parts = unpack(blob, XKS_BLOB_FIELDS);
+    const [, xksKeyId, iv, tag, metadata] = parts?.fields ?? [];
+    if (parts === undefined || xksKeyId === undefined || iv === undefined || tag === undefined) {
+      throw invalidCiphertext();
+    }
+    const store = this.#store(key);
+    if (store === undefined) throw invalidCiphertext();
+    const gateway = this.#storeModel().gateway;
+    // Without its proxy, KMS cannot reach the external key.
+    if (!gateway.routed(store.xks)) throw outcomeError("unreachable", "crypto", this.#vars(key, store));
+    const sealed: XksSealed = { ciphertext: parts.tail, iv, tag, metadata: metadata ?? Buffer.alloc(0) };
+    const result = await gateway.decrypt(
+      store.xks,
+      xksKeyId.toString("utf8"),
+      key.arn,
+      sealed,
+      proxyAad(key),
+      call,
+    );
+    if (!result.ok) throw outcomeError(result.fault, "crypto", this.#vars(key, store));
+    return result.value;
   }
 
   #storeModel(): KeyStoreModel {
@@ -485,17 +598,16 @@ export class KeyModel {
     return Buffer.concat([Buffer.from([BLOB_VERSION, id.length]), id, iv, cipher.getAuthTag(), ciphertext]);
   }
 
-  #open(
+  async #open(
     blob: Buffer,
     context: Readonly<Record<string, string>> | undefined,
     keyId: string | undefined,
     input: JsonObject,
     algorithmField: string,
-  ): { key: KeyRecord; plaintext: Buffer } {
-    const idLength = blob[1] ?? 0;
-    const headerLength = 2 + idLength + IV_BYTES + TAG_BYTES;
-    if (blob[0] !== BLOB_VERSION || blob.length < headerLength) throw invalidCiphertext();
-    const blobKeyId = blob.subarray(2, 2 + idLength).toString("utf8");
+    call: KmsCall,
+  ): Promise<{ key: KeyRecord; plaintext: Buffer }> {
+    const blobKeyId = blobKeyIdOf(blob);
+    if (blobKeyId === undefined) throw invalidCiphertext();
     const key = this.#keys.get(blobKeyId);
     if (keyId !== undefined) {
       const requested = this.#resolve(keyId);
@@ -510,16 +622,23 @@ export class KeyModel {
     this.#checkAlgorithm(input, algorithmField, key);
     dryRun(input);
     this.#usable(key);
+    const inner = blob[0] === XKS_BLOB_VERSION ? await this.#proxyOpen(key, blob, call) : blob;
+    return { key, plaintext: this.#unseal(key, inner, context) };
+  }
+
+  /** Opens a version-1 blob with the key's own material. */
+  #unseal(key: KeyRecord, blob: Buffer, context: Readonly<Record<string, string>> | undefined): Buffer {
+    const idLength = blob[1] ?? 0;
+    const headerLength = 2 + idLength + IV_BYTES + TAG_BYTES;
+    if (blob[0] !== BLOB_VERSION || blob.length < headerLength) throw invalidCiphertext();
+    if (blob.subarray(2, 2 + idLength).toString("utf8") !== key.id) throw invalidCiphertext();
     const iv = blob.subarray(2 + idLength, 2 + idLength + IV_BYTES);
     const tag = blob.subarray(2 + idLength + IV_BYTES, headerLength);
     try {
       const decipher = createDecipheriv("aes-256-gcm", key.material, iv);
       decipher.setAAD(aad(context));
       decipher.setAuthTag(tag);
-      return {
-        key,
-        plaintext: Buffer.concat([decipher.update(blob.subarray(headerLength)), decipher.final()]),
-      };
+      return Buffer.concat([decipher.update(blob.subarray(headerLength)), decipher.final()]);
     } catch {
       throw invalidCiphertext();
     }

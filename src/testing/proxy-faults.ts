@@ -269,6 +269,94 @@ export const BACKING_STORE_FAULTS = {
   },
 } as const satisfies FaultTable;
 
+const INVALID_CIPHERTEXT =
+  "The external key store proxy rejected the request because the specified ciphertext or additional authenticated data is corrupted, missing, or otherwise invalid.";
+const UNSUPPORTED_OPERATION =
+  "The external key store proxy rejected the request because it does not support the requested operation. Verify the external key store proxy's capabilities with its vendor.";
+
+/**
+ * Proxy outcomes that only a real proxy call produces (the emulator's scripted faults cannot name
+ * them): a rejected ciphertext, an unsupported operation, an external key of the wrong spec.
+ * @internal
+ */
+export type EmergentFault = "invalid-ciphertext" | "unsupported-operation" | "key-unsupported-spec";
+
+/**
+ * Every proxy outcome the emulator can surface: a scripted fault or an emergent one.
+ * @internal
+ */
+export type ProxyOutcomeFault = XksProxyFault | EmergentFault;
+
+/**
+ * How KMS surfaces the proxy outcomes of {@link EmergentFault} (reference §4, §7c), in the shape of
+ * {@link BACKING_STORE_FAULTS}. An absent surface falls back to `"invalid-response"` (KMS cannot
+ * use the answer).
+ * @internal
+ */
+export const EMERGENT_FAULTS = {
+  "invalid-ciphertext": {
+    keyStoreType: "EXTERNAL_KEY_STORE",
+    crypto: invalidState(INVALID_CIPHERTEXT),
+  },
+  "unsupported-operation": {
+    keyStoreType: "EXTERNAL_KEY_STORE",
+    createKey: storeInvalidState(UNSUPPORTED_OPERATION),
+    crypto: invalidState(UNSUPPORTED_OPERATION),
+  },
+  "key-unsupported-spec": {
+    keyStoreType: "EXTERNAL_KEY_STORE",
+    createKey: {
+      exception: "XksKeyInvalidConfigurationException",
+      message:
+        "The external key {xksKeyId} is not a 256-bit AES key (key spec AES_256). Use an enabled AES_256 external key that supports encryption and decryption.",
+    },
+    crypto: invalidState(KEY_USAGE),
+  },
+} as const satisfies Readonly<Record<EmergentFault, FaultInfo>>;
+
+/**
+ * The outcome row for each error name of the XKS proxy API (reference §7c): what KMS does when the
+ * proxy answers with that `errorName`. A name not listed is a response KMS cannot interpret.
+ * @internal
+ */
+export const XKS_ERROR_FAULTS = {
+  ValidationException: "invalid-response",
+  InvalidStateException: "key-disabled",
+  InvalidCiphertextException: "invalid-ciphertext",
+  InvalidKeyUsageException: "key-unsupported-usage",
+  AuthenticationFailedException: "bad-credentials",
+  AccessDeniedException: "access-denied",
+  KeyNotFoundException: "key-not-found",
+  InvalidUriPathException: "invalid-uri-path",
+  ThrottlingException: "throttled",
+  InternalException: "ekm-unreachable",
+  UnsupportedOperationException: "unsupported-operation",
+  DependencyTimeoutException: "dependency-timeout",
+} as const satisfies Readonly<Record<string, ProxyOutcomeFault>>;
+
+/**
+ * The outcome row for each transport failure of a proxy call (`callXksProxy`'s `reason`).
+ * @internal
+ */
+export const XKS_TRANSPORT_FAULTS = {
+  timeout: "timeout",
+  connect: "unreachable",
+  tls: "tls",
+  malformed: "invalid-response",
+} as const satisfies Readonly<Record<string, ProxyOutcomeFault>>;
+
+/**
+ * What KMS does with a proxy outcome: the scripted fault's row or the emergent one's.
+ *
+ * @param fault - The outcome.
+ * @returns The table row.
+ * @internal
+ */
+export const outcomeInfo = (fault: ProxyOutcomeFault): FaultInfo =>
+  Object.hasOwn(EMERGENT_FAULTS, fault)
+    ? EMERGENT_FAULTS[fault as EmergentFault]
+    : BACKING_STORE_FAULTS[fault as XksProxyFault];
+
 /**
  * The values a message template may mention.
  * @internal
