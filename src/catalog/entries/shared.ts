@@ -163,7 +163,7 @@ export const SHARED_ENTRIES = [
   entry({
     cause: "KEY_STORE_NOT_CONNECTED",
     kinds: ["ConnectionFailed", "KMSInvalidStateException", "CustomKeyStoreInvalidStateException"],
-    codes: ["DISCONNECTED"],
+    codes: ["DISCONNECTED", "DISCONNECTING"],
     category: "conflict",
     retryable: false,
     customKeyStore: true,
@@ -213,7 +213,7 @@ export const SHARED_ENTRIES = [
   entry({
     cause: "CONNECT_WAIT_TIMED_OUT",
     kinds: ["ConnectionFailed"],
-    codes: [],
+    codes: ["CONNECTING"],
     category: "transient",
     retryable: true,
     customKeyStore: true,
