@@ -193,6 +193,44 @@ describe(withKeyStoreErrors.name, () => {
       expect(emulator.requests("Encrypt")).toHaveLength(1);
     });
 
+    it("wraps a custom strategy with the SDK's token interface, keeping its own limits", async () => {
+      // A strategy of the caller's own: up to 4 attempts, no delay, retries only what it is told is
+      // TRANSIENT or THROTTLING (as the SDK's standard strategy does).
+      const seen: string[] = [];
+      const custom = {
+        mode: "custom",
+        acquireInitialRetryToken: async () => ({ count: 0, getRetryCount: () => 0, getRetryDelay: () => 0 }),
+        refreshRetryTokenForRetry: async (
+          token: { count: number },
+          info: { errorType: string; error: unknown },
+        ) => {
+          seen.push(info.errorType);
+          if (token.count >= 3 || (info.errorType !== "TRANSIENT" && info.errorType !== "THROTTLING"))
+            throw info.error;
+          const count = token.count + 1;
+          return { count, getRetryCount: () => count, getRetryDelay: () => 0 };
+        },
+        recordSuccess: () => {},
+      };
+      const client = withKeyStoreErrors(clientFor(emulator, { retryStrategy: custom as never }));
+      emulator.failNext("Encrypt", {
+        exception: "KMSInvalidStateException",
+        message: TIMEOUT_MESSAGE,
+        times: 3,
+      });
+      await encrypt(client);
+      expect(emulator.requests("Encrypt")).toHaveLength(4);
+      expect(seen).toEqual(["TRANSIENT", "TRANSIENT", "TRANSIENT"]);
+      emulator.reset();
+      emulator.failNext("Encrypt", {
+        exception: "KMSInvalidStateException",
+        message: TIMEOUT_MESSAGE,
+        times: 9,
+      });
+      const error = await rejectionOf(encrypt(client));
+      expect(failureOf(error)?.attempts).toBe(4);
+    });
+
     it("leaves a custom strategy without the token interface alone, with a warning", async () => {
       const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
       const legacy = {
