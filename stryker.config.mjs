@@ -1,5 +1,5 @@
-// Mutation testing of the library's logic (not the emulator, the CLI shell or the diagnostics that
-// need live services): `npm run mutation`. Too slow for `npm test`; the score is reported in
+// Mutation testing of the library's logic (not the emulators, the CLI shell, the diagnostics or the
+// catalog's text): `npm run mutation`. Too slow for `npm test`; the score is reported in
 // reports/mutation/ and on the console.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -15,6 +15,10 @@ export default {
     "!src/index.ts",
     "!src/catalog/entries/**",
     "!src/catalog/docs.ts",
+    // Data, not logic: text and tables whose every string would otherwise count as a mutant.
+    "!src/catalog/requirements.ts",
+    "!src/catalog/kinds.ts",
+    "!src/catalog/schema.ts",
   ],
   coverageAnalysis: "perTest",
   concurrency: 2,
