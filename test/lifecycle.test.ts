@@ -40,6 +40,20 @@ async function createXks(): Promise<string> {
   return out.CustomKeyStoreId as string;
 }
 
+/** A CloudHSM key store (the emulator does not check the cluster). */
+async function createHsm(client: KMSClient): Promise<string> {
+  const out = await client.send(
+    new CreateCustomKeyStoreCommand({
+      CustomKeyStoreName: "hsm",
+      CustomKeyStoreType: "AWS_CLOUDHSM",
+      CloudHsmClusterId: "cluster-234abcdefgh",
+      TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+      KeyStorePassword: "kmsuser-password",
+    }),
+  );
+  return out.CustomKeyStoreId as string;
+}
+
 describe(connectionFailure.name, () => {
   const entry = (fields: Partial<CustomKeyStoresListEntry>): CustomKeyStoresListEntry => ({
     CustomKeyStoreId: "cks-1234567890abcdef0",
@@ -141,17 +155,7 @@ describe(waitForConnection.name, () => {
     const slow = await startKmsEmulator({ connectDelayMs: 10_000 });
     try {
       const client = clientFor(slow);
-      const id = (
-        await client.send(
-          new CreateCustomKeyStoreCommand({
-            CustomKeyStoreName: "hsm",
-            CustomKeyStoreType: "AWS_CLOUDHSM",
-            CloudHsmClusterId: "cluster-234abcdefgh",
-            TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
-            KeyStorePassword: "kmsuser-password",
-          }),
-        )
-      ).CustomKeyStoreId as string;
+      const id = await createHsm(client);
       await client.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
       const failure = (
         await waitForConnection(client, id, { intervalMs: 10, timeoutMs: 60 })
@@ -187,17 +191,7 @@ describe(waitForConnection.name, () => {
     const slow = await startKmsEmulator({ connectDelayMs: 10_000 });
     try {
       const client = clientFor(slow);
-      const sid = (
-        await client.send(
-          new CreateCustomKeyStoreCommand({
-            CustomKeyStoreName: "hsm",
-            CustomKeyStoreType: "AWS_CLOUDHSM",
-            CloudHsmClusterId: "cluster-234abcdefgh",
-            TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
-            KeyStorePassword: "kmsuser-password",
-          }),
-        )
-      ).CustomKeyStoreId as string;
+      const sid = await createHsm(client);
       await client.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: sid }));
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 30);
