@@ -392,25 +392,31 @@ describe("network faults", () => {
   it("delayMs with requestTimeout and throwOnRequestTimeout gives the SDK's TimeoutError", async () => {
     const impatient = clientFor(emu, { requestHandler: { requestTimeout: 50, throwOnRequestTimeout: true } });
     emu.failNext("ListKeys", { exception: "KMSInternalException", delayMs: 1000 });
-    const started = Date.now();
     const err = await rejectionOf(impatient.send(new ListKeysCommand({})));
     expect(err.name).toBe("TimeoutError");
-    expect(Date.now() - started).toBeLessThan(900);
     impatient.destroy();
   });
 
-  it("delay() slows every response of an operation until reset", async () => {
-    emu.delay("ListKeys", 60);
-    let started = Date.now();
-    await kms.send(new ListKeysCommand({}));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
-    started = Date.now();
-    await kms.send(new CreateKeyCommand({}));
-    expect(Date.now() - started).toBeLessThan(55);
+  it("delay() slows every response of an operation until removed", async () => {
+    // Which answer arrives first, not how long it took: the machine's speed does not matter.
+    const order: string[] = [];
+    const track = (label: string, p: Promise<unknown>) => p.then(() => order.push(label));
+    emu.delay("ListKeys", 300);
+    const started = Date.now();
+    await Promise.all([
+      track("ListKeys", kms.send(new ListKeysCommand({}))),
+      track("CreateKey", kms.send(new CreateKeyCommand({}))),
+    ]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+    expect(order).toEqual(["CreateKey", "ListKeys"]);
+    order.length = 0;
     emu.delay("ListKeys", 0);
-    started = Date.now();
-    await kms.send(new ListKeysCommand({}));
-    expect(Date.now() - started).toBeLessThan(55);
+    emu.delay("CreateKey", 300);
+    await Promise.all([
+      track("CreateKey", kms.send(new CreateKeyCommand({}))),
+      track("ListKeys", kms.send(new ListKeysCommand({}))),
+    ]);
+    expect(order).toEqual(["ListKeys", "CreateKey"]);
   });
 });
 
@@ -548,7 +554,8 @@ describe("keys", () => {
 
 describe("custom key stores", () => {
   it("round-trips the whole lifecycle of both store types", async () => {
-    const fresh = await startKmsEmulator({ connectDelayMs: 5 });
+    // Long enough to observe CONNECTING on a loaded machine; `settled` polls past it.
+    const fresh = await startKmsEmulator({ connectDelayMs: 400 });
     const client = clientFor(fresh);
     try {
       const hsm = await createStore(client, hsmInput());
