@@ -60,6 +60,24 @@ describe(connectionFailure.name, () => {
     ...fields,
   });
 
+  it("is undefined for a value that is not an entry", () => {
+    expect(connectionFailure(null as never)).toBeUndefined();
+    expect(connectionFailure("FAILED" as never)).toBeUndefined();
+    expect(connectionFailure({} as never)).toBeUndefined();
+  });
+
+  it("leaves keyStoreType out when the entry's type is not one KMS defines", () => {
+    const f = connectionFailure(
+      entry({
+        ConnectionState: "FAILED",
+        ConnectionErrorCode: "NETWORK_ERRORS",
+        CustomKeyStoreType: "OTHER" as never,
+      }),
+    );
+    expect(f).toMatchObject({ cause: "NETWORK_ERRORS", customKeyStoreId: "cks-1234567890abcdef0" });
+    expect(f).not.toHaveProperty("keyStoreType");
+  });
+
   it("is undefined for healthy and transitional states", () => {
     for (const state of ["CONNECTED", "CONNECTING", "DISCONNECTING"] as const) {
       expect(connectionFailure(entry({ ConnectionState: state }))).toBeUndefined();
@@ -205,8 +223,16 @@ describe(waitForConnection.name, () => {
   });
 
   it("throws a TypeError for invalid arguments, synchronously", () => {
-    expect(() => waitForConnection(kms, "")).toThrow(TypeError);
-    expect(() => waitForConnection(kms, "cks-1", { intervalMs: -1 })).toThrow(/intervalMs/);
+    expect(() => waitForConnection(kms, "")).toThrow(
+      "waitForConnection: `customKeyStoreId` must be a non-empty string (cks-…)",
+    );
+    expect(() => waitForConnection(kms, 7 as never)).toThrow("waitForConnection: `customKeyStoreId`");
+    expect(() => waitForConnection(kms, "cks-1", { intervalMs: -1 })).toThrow(
+      "waitForConnection: `intervalMs` must be a non-negative number of milliseconds",
+    );
+    expect(() => waitForConnection(kms, "cks-1", { timeoutMs: Number.POSITIVE_INFINITY })).toThrow(
+      "waitForConnection: `timeoutMs`",
+    );
   });
 });
 
@@ -252,6 +278,15 @@ describe(checkKeyStores.name, () => {
     expect(failure.kind).toBe("ValidationException");
     expect(JSON.stringify(failure)).not.toContain(ACCESS_KEY_ID);
     expect(failure.message).toBe("bad [REDACTED]");
+  });
+
+  it("throws a TypeError for a page size outside 1–1000, synchronously", () => {
+    for (const pageSize of [0, 1001, 1.5, Number.NaN]) {
+      expect(() => checkKeyStores(kms, { pageSize })).toThrow(
+        "checkKeyStores: `pageSize` must be an integer from 1 to 1000",
+      );
+    }
+    expect(() => checkKeyStores(kms, { pageSize: 1000 })).not.toThrow();
   });
 
   it("is Err with the classified failure when describing fails", async () => {

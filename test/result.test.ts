@@ -61,6 +61,22 @@ describe(sendResult.name, () => {
     expect((await pending)._unsafeUnwrapErr()).toMatchObject({ kind: "Aborted", retryable: false });
   });
 
+  it("names the operation only for classes named …Command", async () => {
+    const failing = { send: () => Promise.reject(new Error("boom")) };
+    class EncryptCommand {
+      readonly input = { KeyId: "k" };
+    }
+    class Custom {
+      readonly input = {};
+    }
+    const named = await sendResult(failing as never, new EncryptCommand() as never);
+    expect(named._unsafeUnwrapErr()).toMatchObject({ operation: "Encrypt", keyId: "k" });
+    const unnamed = await sendResult(failing as never, new Custom() as never);
+    expect(unnamed._unsafeUnwrapErr()).not.toHaveProperty("operation");
+    const bare = await sendResult(failing as never, Object.create(null, { input: { value: {} } }) as never);
+    expect(bare._unsafeUnwrapErr()).not.toHaveProperty("operation");
+  });
+
   it("never rejects, even when send throws synchronously", async () => {
     const client = {
       send: () => {
@@ -147,13 +163,34 @@ describe(retryKms.name, () => {
     expect(await rejectionOf(pending)).toBe(reason);
   });
 
-  it("validates its options with messages that name the option", async () => {
-    await expect(retryKms(async () => 1, { retries: -1 })).rejects.toThrow(/`retries`/);
-    await expect(retryKms(async () => 1, { minTimeout: Number.NaN })).rejects.toThrow(/`minTimeout`/);
-    await expect(retryKms(async () => 1, { shouldRetry: () => true } as never)).rejects.toThrow(
-      /shouldRetry/,
+  it("validates its options with messages that name the option and its unit", async () => {
+    const fn = async () => 1;
+    await expect(retryKms(fn, { retries: -1 })).rejects.toThrow(
+      "retryKms: `retries` must be a non-negative number of retries",
     );
-    await expect(retryKms("nope" as never)).rejects.toThrow(/`fn`/);
+    await expect(retryKms(fn, { retries: "2" as never })).rejects.toThrow("retryKms: `retries`");
+    await expect(retryKms(fn, { minTimeout: Number.NaN })).rejects.toThrow(
+      "retryKms: `minTimeout` must be a non-negative number of milliseconds",
+    );
+    await expect(retryKms(fn, { maxTimeout: -5 })).rejects.toThrow("retryKms: `maxTimeout`");
+    await expect(retryKms(fn, { maxRetryTime: -1 })).rejects.toThrow("retryKms: `maxRetryTime`");
+    await expect(retryKms(fn, { randomize: "yes" as never })).rejects.toThrow(
+      "retryKms: `randomize` must be a boolean",
+    );
+    await expect(retryKms(fn, { onFailedAttempt: 3 as never })).rejects.toThrow(
+      "retryKms: `onFailedAttempt` must be a function",
+    );
+    await expect(retryKms(fn, { shouldRetry: () => true } as never)).rejects.toThrow(
+      "retryKms: unknown option `shouldRetry` (retryKms decides from the failure's `retryable`)",
+    );
+    await expect(retryKms(fn, { factor: 3 } as never)).rejects.toThrow(/^retryKms: unknown option `factor`$/);
+    await expect(retryKms(fn, null as never)).rejects.toThrow(
+      "retryKms: options must be an object, got object",
+    );
+    await expect(retryKms("nope" as never)).rejects.toThrow("retryKms: `fn` must be a function");
+    await expect(
+      retryKms(fn, { retries: 0, minTimeout: 0, maxTimeout: 0, maxRetryTime: 0, randomize: false }),
+    ).resolves.toBe(1);
   });
 
   it("retries real KMS work against the emulator", async () => {
