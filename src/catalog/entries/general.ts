@@ -11,6 +11,7 @@ const DESCRIBE_KEY =
   "Check the key: `aws kms describe-key --key-id <key-id>` (`KeyState`, `KeyUsage`, `KeySpec`, `Origin`, `CustomKeyStoreId`).";
 const RETRY =
   "Retry with exponential backoff and jitter; the AWS SDK already retries this error up to `maxAttempts`.";
+const HEALTH_DASHBOARD = "If it persists, check the AWS Health Dashboard for KMS in the Region.";
 const CHECK_IDENTITY =
   "See which credentials the client really uses: `aws sts get-caller-identity` with the same environment, and check the credential provider chain (environment variables take precedence over profiles and instance roles).";
 
@@ -433,7 +434,7 @@ export const GENERAL_ENTRIES = [
     customKeyStore: false,
     remediation: {
       summary: "A system that KMS depends on did not respond in time (HTTP 503).",
-      steps: [RETRY, "If it persists, check the AWS Health Dashboard for KMS in the Region."],
+      steps: [RETRY, HEALTH_DASHBOARD],
       docs: [DOCS.commonErrors],
     },
   }),
@@ -728,7 +729,7 @@ export const GENERAL_ENTRIES = [
     customKeyStore: false,
     remediation: {
       summary: "KMS is temporarily unavailable (HTTP 503).",
-      steps: [RETRY, "If it persists, check the AWS Health Dashboard for KMS in the Region."],
+      steps: [RETRY, HEALTH_DASHBOARD],
       docs: [DOCS.commonErrors],
     },
   }),
