@@ -1,4 +1,5 @@
 import { defineConfig, mergeConfig } from "vitest/config";
+import { LoadFailureAsFailedTest } from "./test/support/load-failure-reporter.js";
 import base from "./vitest.config.js";
 
 // The tests that exercise the mutated library code (see stryker.config.mjs). Left out: tests of the
@@ -8,6 +9,8 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
+      // A test file that a mutant stops from loading counts as a failed test (see the reporter).
+      reporters: ["default", new LoadFailureAsFailedTest()],
       exclude: [
         "**/node_modules/**",
         "test/package.test.ts",
