@@ -42,8 +42,9 @@ export type CauseOf<K extends Kind> = AnyEntry extends infer E
  */
 export type KnownCatalogEntry = CatalogEntry<Cause, Kind>;
 
+/** Freezes the catalog's data (plain, acyclic objects and arrays) all the way down. */
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+  if (value !== null && typeof value === "object") {
     Object.freeze(value);
     for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   }
@@ -89,9 +90,12 @@ const COMPILED_RULES: readonly CompiledRule[] = (MESSAGE_RULES as readonly Messa
  */
 interface RuleIndex {
   readonly rules: readonly CompiledRule[];
-  readonly byWord: ReadonlyMap<string, readonly number[]>;
+  readonly byWord: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
+// Stryker disable all: which word of a fragment anchors a rule changes only how many rules are tried,
+// never which rule matches: firstMatch looks up every word of the message, so any word of the
+// fragment reaches the rule. No test can tell these mutants apart from the original.
 const WORD_FREQUENCY = new Map<string, number>();
 for (const compiled of COMPILED_RULES) {
   for (const fragments of compiled.alternatives) {
@@ -106,15 +110,16 @@ const rarer = (a: string, b: string): string => {
   const fb = WORD_FREQUENCY.get(b) ?? 0;
   return fb < fa || (fb === fa && b.length > a.length) ? b : a;
 };
+// Stryker restore all
 
 function indexRules(rules: readonly CompiledRule[]): RuleIndex {
-  const byWord = new Map<string, number[]>();
+  const byWord = new Map<string, Set<number>>();
   rules.forEach((compiled, position) => {
     for (const fragments of compiled.alternatives) {
       const anchor = (fragments[0] as string).trim().split(" ").reduce(rarer);
-      const list = byWord.get(anchor) ?? [];
-      if (!list.includes(position)) list.push(position);
-      byWord.set(anchor, list);
+      const positions = byWord.get(anchor) ?? new Set<number>();
+      positions.add(position);
+      byWord.set(anchor, positions);
     }
   });
   return { rules, byWord };
@@ -125,7 +130,9 @@ function firstMatch(index: RuleIndex, normalized: string): MessageRule<Cause> | 
   let best = Number.POSITIVE_INFINITY;
   let start = 1;
   while (start < normalized.length) {
-    const end = normalized.indexOf(" ", start);
+    // Normalised text ends in a space; text that does not is read to its end, not looped over.
+    const space = normalized.indexOf(" ", start);
+    const end = space === -1 ? normalized.length : space;
     const candidates = index.byWord.get(normalized.slice(start, end));
     if (candidates !== undefined) {
       for (const position of candidates) {
@@ -134,7 +141,8 @@ function firstMatch(index: RuleIndex, normalized: string): MessageRule<Cause> | 
     }
     start = end + 1;
   }
-  return best === Number.POSITIVE_INFINITY ? undefined : index.rules[best]?.rule;
+  // With no match, `best` is Infinity and there is no such rule.
+  return index.rules[best]?.rule;
 }
 
 /** Rules that apply to each kind, in catalog order: a rule applies when its cause lists the kind. */
