@@ -300,7 +300,8 @@ export function checkKeyStores(
   client: DescribeClient,
   options: CheckKeyStoresOptions = {},
 ): ResultAsync<KeyStoreReport[], KmsFailure> {
-  const pageSize = options?.pageSize ?? 100;
+  // Only a missing page size means the default: null is as wrong here as it is for the intervals.
+  const pageSize = options?.pageSize === undefined ? 100 : options.pageSize;
   if (typeof pageSize !== "number" || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
     throw new TypeError("checkKeyStores: `pageSize` must be an integer from 1 to 1000");
   }
