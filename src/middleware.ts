@@ -57,12 +57,17 @@ const isSignatureTiming = (error: object, failure: KmsFailure): boolean =>
  * @internal
  */
 export function catalogRetryDecision(error: unknown): "THROTTLING" | "TRANSIENT" | false | undefined {
-  if (!isKmsServiceError(error)) return undefined;
-  const failure = classify(error);
-  // Not KMS's answer after all (an empty or foreign body), or a signature the SDK re-signs.
-  if (failure.kind === "TransportError" || isSignatureTiming(error as object, failure)) return undefined;
-  if (!failure.retryable) return false;
-  return failure.category === "throttling" ? "THROTTLING" : "TRANSIENT";
+  try {
+    if (!isKmsServiceError(error)) return undefined;
+    const failure = classify(error);
+    // Not KMS's answer after all (an empty or foreign body), or a signature the SDK re-signs.
+    if (failure.kind === "TransportError" || isSignatureTiming(error as object, failure)) return undefined;
+    if (!failure.retryable) return false;
+    return failure.category === "throttling" ? "THROTTLING" : "TRANSIENT";
+  } catch {
+    // An error that cannot be read (a Proxy whose traps throw, say) keeps the SDK's own decision.
+    return undefined;
+  }
 }
 
 function safeCall(logger: unknown, what: string, fn: () => unknown): unknown {
@@ -166,27 +171,28 @@ export const keyStoreErrorsRetryMarker =
     try {
       return await next(args);
     } catch (error) {
-      const decision = catalogRetryDecision(error);
-      if (
-        decision !== undefined &&
-        decision !== false &&
-        isObject(error) &&
-        (error as { $retryable?: unknown }).$retryable === undefined
-      ) {
-        try {
-          Object.defineProperty(error, "$retryable", {
-            value: { throttling: decision === "THROTTLING" },
-            enumerable: false,
-            configurable: true,
-            writable: true,
-          });
-        } catch {
-          // A frozen error keeps the SDK's decision.
-        }
-      }
+      markRetryable(error);
       throw error;
     }
   };
+
+/** Marks an error the catalog retries and the SDK would not; the error itself is never replaced. */
+function markRetryable(error: unknown): void {
+  const decision = catalogRetryDecision(error);
+  // A decision to retry is only ever made for a KMS service error, which is an object.
+  if (decision !== "THROTTLING" && decision !== "TRANSIENT") return;
+  try {
+    if ((error as { $retryable?: unknown }).$retryable !== undefined) return;
+    Object.defineProperty(error, "$retryable", {
+      value: { throttling: decision === "THROTTLING" },
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+  } catch {
+    // A frozen or hostile error keeps the SDK's decision.
+  }
+}
 
 /** @internal */
 export const keyStoreErrorsRetryMarkerOptions = {
