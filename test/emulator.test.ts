@@ -410,12 +410,10 @@ describe("network faults", () => {
     const order: string[] = [];
     const track = (label: string, p: Promise<unknown>) => p.then(() => order.push(label));
     emu.delay("ListKeys", 300);
-    const started = Date.now();
     await Promise.all([
       track("ListKeys", kms.send(new ListKeysCommand({}))),
       track("CreateKey", kms.send(new CreateKeyCommand({}))),
     ]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
     expect(order).toEqual(["CreateKey", "ListKeys"]);
     order.length = 0;
     emu.delay("ListKeys", 0);
