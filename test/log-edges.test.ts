@@ -1,6 +1,6 @@
 import { formatFailure, type KmsFailure, toLogEntry } from "kms-keystore-errors";
 import { describe, expect, it } from "vitest";
-import { collectSecrets, redact } from "../src/log.js";
+import { collectSecrets, redact, SECRET_FIELDS } from "../src/log.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 /** A failure built by hand: only the fields given, nothing from the catalog. */
@@ -52,6 +52,10 @@ describe("collectSecrets: which fields", () => {
     "PrivateKeyPlaintext",
     "PrivateKeyCiphertextBlob",
   ];
+
+  it("names every field the library treats as secret, so a new one needs a line here", () => {
+    expect([...SECRET_FIELDS].sort()).toEqual([...fields].sort());
+  });
 
   it.each(fields)("treats the value of %s as a secret", (field) => {
     expect(collectSecrets({ [field]: `value of ${field}` })).toEqual([`value of ${field}`]);

@@ -16,7 +16,7 @@ import {
   keyStoreErrorsRetryMarkerOptions,
 } from "../src/middleware.js";
 import { serviceError, socketError } from "./support/errors.js";
-import { clientFor, rejectionOf } from "./support/kms.js";
+import { clientFor, recordingStrategy, rejectionOf } from "./support/kms.js";
 
 const TIMEOUT = "The external key store proxy did not respond in time.";
 const PROXY_THROTTLED =
@@ -594,25 +594,7 @@ describe("against the emulator", () => {
   const encrypt = (client: KMSClient) =>
     client.send(new EncryptCommand({ KeyId: keyId, Plaintext: new TextEncoder().encode("x") }));
 
-  /** A strategy of the caller's own: no delay, up to 3 attempts, records the error types it sees. */
-  const recording = () => {
-    const seen: string[] = [];
-    const strategy = {
-      acquireInitialRetryToken: async () => ({ count: 0, getRetryCount: () => 0, getRetryDelay: () => 0 }),
-      refreshRetryTokenForRetry: async (
-        token: { count: number },
-        info: { errorType: string; error: unknown },
-      ) => {
-        seen.push(info.errorType);
-        if (token.count >= 2 || (info.errorType !== "TRANSIENT" && info.errorType !== "THROTTLING"))
-          throw info.error;
-        const count = token.count + 1;
-        return { count, getRetryCount: () => count, getRetryDelay: () => 0 };
-      },
-      recordSuccess: () => {},
-    };
-    return { seen, strategy };
-  };
+  const recording = () => recordingStrategy(3);
 
   it("the plugin alone marks proxy throttling as throttling and a proxy timeout as transient", async () => {
     const { seen, strategy } = recording();

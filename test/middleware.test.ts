@@ -21,7 +21,7 @@ import {
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { keyStoreErrorsMiddlewareOptions } from "../src/middleware.js";
-import { clientFor, rejectionOf } from "./support/kms.js";
+import { clientFor, recordingStrategy, rejectionOf } from "./support/kms.js";
 
 const TIMEOUT_MESSAGE =
   "The external key store proxy did not respond in time. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator.";
@@ -194,24 +194,8 @@ describe(withKeyStoreErrors.name, () => {
     });
 
     it("wraps a custom strategy with the SDK's token interface, keeping its own limits", async () => {
-      // A strategy of the caller's own: up to 4 attempts, no delay, retries only what it is told is
-      // TRANSIENT or THROTTLING (as the SDK's standard strategy does).
-      const seen: string[] = [];
-      const custom = {
-        mode: "custom",
-        acquireInitialRetryToken: async () => ({ count: 0, getRetryCount: () => 0, getRetryDelay: () => 0 }),
-        refreshRetryTokenForRetry: async (
-          token: { count: number },
-          info: { errorType: string; error: unknown },
-        ) => {
-          seen.push(info.errorType);
-          if (token.count >= 3 || (info.errorType !== "TRANSIENT" && info.errorType !== "THROTTLING"))
-            throw info.error;
-          const count = token.count + 1;
-          return { count, getRetryCount: () => count, getRetryDelay: () => 0 };
-        },
-        recordSuccess: () => {},
-      };
+      // A strategy of the caller's own: up to 4 attempts, no delay.
+      const { seen, strategy: custom } = recordingStrategy(4);
       const client = withKeyStoreErrors(clientFor(emulator, { retryStrategy: custom as never }));
       emulator.failNext("Encrypt", {
         exception: "KMSInvalidStateException",
