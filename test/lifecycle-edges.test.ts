@@ -1,14 +1,13 @@
 import { getEventListeners } from "node:events";
-import {
-  CreateCustomKeyStoreCommand,
-  type CustomKeyStoresListEntry,
-  type DescribeCustomKeyStoresCommandOutput,
-  type KMSClient,
+import type {
+  CustomKeyStoresListEntry,
+  DescribeCustomKeyStoresCommandOutput,
+  KMSClient,
 } from "@aws-sdk/client-kms";
 import { checkKeyStores, connectionFailure, type KmsFailure, waitForConnection } from "kms-keystore-errors";
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { clientFor } from "./support/kms.js";
+import { clientFor, createHsmStore, createXksStore } from "./support/kms.js";
 
 let emulator: KmsEmulator;
 let kms: KMSClient;
@@ -28,21 +27,7 @@ const accessKeyId = (letter: string) => `ACCESSKEYIDFORSTORE${letter}`;
 
 async function createXks(keyId = accessKeyId("Z")): Promise<string> {
   counter++;
-  const out = await kms.send(
-    new CreateCustomKeyStoreCommand({
-      CustomKeyStoreName: `edge-xks-${counter}`,
-      CustomKeyStoreType: "EXTERNAL_KEY_STORE",
-      XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
-      XksProxyUriEndpoint: `https://edge-xks-${counter}.example.com`,
-      XksProxyUriPath: "/kms/xks/v1",
-      XksProxyVpcEndpointServiceName: `com.amazonaws.vpce.${emulator.region}.vpce-svc-0${counter}23456789abcdef`,
-      XksProxyAuthenticationCredential: {
-        AccessKeyId: keyId,
-        RawSecretAccessKey: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
-      },
-    }),
-  );
-  return out.CustomKeyStoreId as string;
+  return createXksStore(kms, emulator.region, counter, { name: `edge-xks-${counter}`, accessKeyId: keyId });
 }
 
 /** A distinct cluster id per store (a cluster backs at most one key store). */
@@ -50,16 +35,7 @@ const clusterId = (n: number) => `cluster-234abcdef${String(n).padStart(3, "0")}
 
 async function createHsm(): Promise<string> {
   counter++;
-  const out = await kms.send(
-    new CreateCustomKeyStoreCommand({
-      CustomKeyStoreName: `edge-hsm-${counter}`,
-      CustomKeyStoreType: "AWS_CLOUDHSM",
-      CloudHsmClusterId: clusterId(counter),
-      TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
-      KeyStorePassword: "kmsuser-password",
-    }),
-  );
-  return out.CustomKeyStoreId as string;
+  return createHsmStore(kms, { name: `edge-hsm-${counter}`, clusterId: clusterId(counter) });
 }
 
 interface RecordedSend {

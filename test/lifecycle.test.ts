@@ -1,13 +1,12 @@
 import {
   ConnectCustomKeyStoreCommand,
-  CreateCustomKeyStoreCommand,
   type CustomKeyStoresListEntry,
   type KMSClient,
 } from "@aws-sdk/client-kms";
 import { checkKeyStores, connectionFailure, waitForConnection } from "kms-keystore-errors";
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientFor } from "./support/kms.js";
+import { clientFor, createHsmStore, createXksStore } from "./support/kms.js";
 
 let emulator: KmsEmulator;
 let kms: KMSClient;
@@ -23,36 +22,15 @@ const ACCESS_KEY_ID = "ABCDEFGHIJKLMNOPQRST";
 
 async function createXks(): Promise<string> {
   counter++;
-  const out = await kms.send(
-    new CreateCustomKeyStoreCommand({
-      CustomKeyStoreName: `xks-${counter}`,
-      CustomKeyStoreType: "EXTERNAL_KEY_STORE",
-      XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
-      XksProxyUriEndpoint: `https://xks-${counter}.example.com`,
-      XksProxyUriPath: "/kms/xks/v1",
-      XksProxyVpcEndpointServiceName: `com.amazonaws.vpce.${emulator.region}.vpce-svc-0${counter}23456789abcdef`,
-      XksProxyAuthenticationCredential: {
-        AccessKeyId: ACCESS_KEY_ID,
-        RawSecretAccessKey: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
-      },
-    }),
-  );
-  return out.CustomKeyStoreId as string;
+  return createXksStore(kms, emulator.region, counter, {
+    name: `xks-${counter}`,
+    accessKeyId: ACCESS_KEY_ID,
+  });
 }
 
 /** A CloudHSM key store (the emulator does not check the cluster). */
-async function createHsm(client: KMSClient): Promise<string> {
-  const out = await client.send(
-    new CreateCustomKeyStoreCommand({
-      CustomKeyStoreName: "hsm",
-      CustomKeyStoreType: "AWS_CLOUDHSM",
-      CloudHsmClusterId: "cluster-234abcdefgh",
-      TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
-      KeyStorePassword: "kmsuser-password",
-    }),
-  );
-  return out.CustomKeyStoreId as string;
-}
+const createHsm = (client: KMSClient): Promise<string> =>
+  createHsmStore(client, { name: "hsm", clusterId: "cluster-234abcdefgh" });
 
 describe(connectionFailure.name, () => {
   const entry = (fields: Partial<CustomKeyStoresListEntry>): CustomKeyStoresListEntry => ({

@@ -1,4 +1,4 @@
-import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
+import { CreateCustomKeyStoreCommand, KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
 import type { KmsEmulator } from "kms-keystore-errors/testing";
 
 /** A real KMSClient pointed at the emulator, with static test credentials. */
@@ -46,4 +46,48 @@ export function recordingStrategy(maxAttempts: number) {
     recordSuccess: () => {},
   };
   return { seen, strategy };
+}
+
+/**
+ * Creates an external key store with VPC endpoint service connectivity and returns its id. Its proxy
+ * endpoint is named after the store; `n` keeps its endpoint service name unique in the emulator.
+ */
+export async function createXksStore(
+  kms: KMSClient,
+  region: string,
+  n: number,
+  fields: { readonly name: string; readonly accessKeyId: string },
+): Promise<string> {
+  const out = await kms.send(
+    new CreateCustomKeyStoreCommand({
+      CustomKeyStoreName: fields.name,
+      CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+      XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
+      XksProxyUriEndpoint: `https://${fields.name}.example.com`,
+      XksProxyUriPath: "/kms/xks/v1",
+      XksProxyVpcEndpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-0${n}23456789abcdef`,
+      XksProxyAuthenticationCredential: {
+        AccessKeyId: fields.accessKeyId,
+        RawSecretAccessKey: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
+      },
+    }),
+  );
+  return out.CustomKeyStoreId as string;
+}
+
+/** Creates a CloudHSM key store (the emulator does not check the cluster) and returns its id. */
+export async function createHsmStore(
+  kms: KMSClient,
+  fields: { readonly name: string; readonly clusterId: string },
+): Promise<string> {
+  const out = await kms.send(
+    new CreateCustomKeyStoreCommand({
+      CustomKeyStoreName: fields.name,
+      CustomKeyStoreType: "AWS_CLOUDHSM",
+      CloudHsmClusterId: fields.clusterId,
+      TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+      KeyStorePassword: "kmsuser-password",
+    }),
+  );
+  return out.CustomKeyStoreId as string;
 }
