@@ -12,7 +12,7 @@ import {
 import type { Kind } from "./catalog/kinds.js";
 import type { KeyStoreType, Remediation } from "./catalog/schema.js";
 import { FAILURE_KEY, type FailureContext, type KmsFailure } from "./failure.js";
-import { collectSecrets, redact } from "./log.js";
+import { collectSecrets, redact, Secrets } from "./redact.js";
 
 /** How deep `classify` and `failureOf` follow `error.cause` (as the SDK's own classifiers do). */
 const MAX_CAUSE_DEPTH = 10;
@@ -344,11 +344,9 @@ export function makeFailure(
   return Object.freeze(f) as unknown as KmsFailure;
 }
 
-const NO_SECRETS: readonly string[] = [];
-
 function classifyFresh(error: unknown, context: FailureContext | undefined): KmsFailure {
   const input = context?.input;
-  const secrets = input === undefined ? NO_SECRETS : collectSecrets(input);
+  const secrets = input === undefined ? Secrets.none : collectSecrets(input);
   const { kind, entry, code, keyStoreType } = classifyError(error);
   const metadata = read(error, "$metadata");
   const rawMessage = str(read(error, "message"));

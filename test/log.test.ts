@@ -1,7 +1,6 @@
 import { formatFailure, type KmsFailure, type KmsLogEntry, toLogEntry } from "kms-keystore-errors";
 import { describe, expect, it } from "vitest";
 import { classify } from "../src/classify.js";
-import { collectSecrets, redact } from "../src/log.js";
 import { serviceError, socketError } from "./support/errors.js";
 
 const timeout = () =>
@@ -122,53 +121,5 @@ describe(formatFailure.name, () => {
     expect(text).toContain("1 attempt");
     expect(text).not.toContain("1 attempts");
     expect(text.split("\n")[0]).toBe("LimitExceededException: LIMIT_EXCEEDED");
-  });
-});
-
-describe("redaction", () => {
-  it("collects secrets by field at any depth, binary values as text and Base64, longest first", () => {
-    const secrets = collectSecrets({
-      KeyId: "not-a-secret",
-      Nested: { Deeper: { KeyStorePassword: "short-pw" } },
-      XksProxyAuthenticationCredential: {
-        AccessKeyId: "AKIAAAAAAAAAAAAAAAAA",
-        RawSecretAccessKey: "s".repeat(43),
-      },
-      Plaintext: new TextEncoder().encode("hello world"),
-      Message: "abc",
-    });
-    expect(secrets).toEqual([
-      "s".repeat(43),
-      "AKIAAAAAAAAAAAAAAAAA",
-      "aGVsbG8gd29ybGQ=",
-      "hello world",
-      "short-pw",
-    ]);
-    expect(secrets).not.toContain("not-a-secret");
-  });
-
-  it("replaces every occurrence, removes control characters and caps the length", () => {
-    expect(redact("a SECRET b SECRET", ["SECRET"])).toBe("a [REDACTED] b [REDACTED]");
-    expect(redact("one\ntwo\u2028three\u0007", [])).toBe("one two three ");
-    const long = redact("x".repeat(5000));
-    expect(long.length).toBe(2048 + "… [truncated]".length);
-    expect(long.endsWith("… [truncated]")).toBe(true);
-    expect(redact("plain text", [])).toBe("plain text");
-  });
-
-  it("never throws on hostile inputs", () => {
-    const hostile = new Proxy(
-      {},
-      {
-        ownKeys() {
-          throw new Error("trap");
-        },
-      },
-    );
-    expect(collectSecrets(hostile)).toEqual([]);
-    expect(collectSecrets(null)).toEqual([]);
-    const cyclic: Record<string, unknown> = {};
-    cyclic.self = cyclic;
-    expect(collectSecrets(cyclic)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { Agent as HttpsAgent } from "node:https";
 import { isIP } from "node:net";
 import { type Cause, catalogEntry } from "../catalog/index.js";
 import type { Remediation } from "../catalog/schema.js";
-import { redact } from "../log.js";
+import { redact, secretsOf } from "../redact.js";
 import {
   type CallXksProxyOptions,
   sendXksRequest,
@@ -350,8 +350,8 @@ const fmt = (ms: number): string => `${Math.round(ms)} ms`;
 export async function probeXksProxy(options: ProbeXksProxyOptions): Promise<ProbeReport> {
   const o = validate(options);
   const started = performance.now();
-  const secrets = [o.credential.secretAccessKey, o.credential.accessKeyId].filter((s) => s.length >= 4);
-  const clean = (text: string): string => redact(text, secrets).slice(0, 300);
+  const secrets = secretsOf(o.credential.secretAccessKey, o.credential.accessKeyId);
+  const clean = (text: string): string => redact(text, secrets, 300);
   const checks: ProbeCheck[] = [];
   let stepStarted = performance.now();
   const push = (

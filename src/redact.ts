@@ -1,0 +1,620 @@
+/**
+ * Redaction and terminal safety: the one module that keeps secrets out of failures, log entries,
+ * formatted text, CLI output, diagnostic reports and the emulators' request logs.
+ *
+ * Secrets are collected from a command input by field ({@link SECRET_FIELDS}) or given by value
+ * ({@link secretsOf}), and then found in foreign text (a service's or proxy's message) in every form
+ * an echo takes:
+ * - exactly, and in any letter case;
+ * - with whitespace, control, zero-width or bidi characters inserted anywhere (a re-flowed message);
+ * - Base64 (at any byte alignment, padded or not), Base64url, hex in either case, URL-encoded
+ *   (percent or form encoding) and JSON-escaped, for string and byte secrets alike;
+ * - cut: a prefix or a suffix of {@link PARTIAL_MATCH_LENGTH} or more characters of any of those
+ *   forms (a message truncated by whoever sent it).
+ * SigV4 `Credential=` and `Signature=` values are redacted wherever they appear. Text is redacted
+ * before it is cut, always. Everything here is pure and total: no Node built-ins, no throws.
+ */
+
+/** The placeholder that replaces every secret value. @internal */
+export const REDACTED = "[REDACTED]";
+
+/**
+ * Members of KMS command inputs (at any depth) whose values are secret: plaintext, ciphertext,
+ * passwords, MAC messages and the external key store proxy credential (both its parts).
+ * @internal
+ */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  "Plaintext",
+  "CiphertextBlob",
+  "SourceCiphertextBlob",
+  "KeyStorePassword",
+  "RawSecretAccessKey",
+  "AccessKeyId",
+  "XksProxyAuthenticationCredential",
+  "Message",
+  "Mac",
+  "EncryptedKeyMaterial",
+  "ImportToken",
+  "CiphertextForRecipient",
+  "SharedSecret",
+  "PrivateKeyPlaintext",
+  "PrivateKeyCiphertextBlob",
+]);
+
+/** Secret values shorter than this (in characters or bytes) cannot be told from ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * A prefix or suffix of a secret's form this long or longer is redacted wherever it occurs: what a
+ * sender's own truncation leaves of an echo.
+ * @internal
+ */
+export const PARTIAL_MATCH_LENGTH = 12;
+/** Longest text {@link redact} returns by default; longer text is cut (after redaction) and marked. */
+const MAX_TEXT_LENGTH = 2048;
+/** Text beyond this is not looked at: it is cut first (with room for the longest secret form). */
+const MAX_SCANNED_LENGTH = 65_536;
+/** How deep an input is walked for secrets, and how many nodes at most (linear, bounded work). */
+const MAX_DEPTH = 16;
+const MAX_NODES = 10_000;
+/** Secret values kept from one input at most (each yields a dozen forms). */
+const MAX_SECRETS = 256;
+
+// ---------------------------------------------------------------------------------------------
+// Terminal safety
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * ANSI/ECMA-48 escape sequences (CSI, OSC with BEL or ST terminator, DCS/SOS/PM/APC strings, and
+ * two-character escapes), in their 7-bit and 8-bit (C1) forms.
+ */
+const ESCAPE_SEQUENCES =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
+  /(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|(?:\u001b[\]PX^_]|[\u009d\u0090\u0098\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
+
+/**
+ * Characters never printed as they are: C0 and C1 controls (DEL included), line and paragraph
+ * separators, and the bidirectional formatting characters (embeddings, overrides, isolates, marks)
+ * that can make a terminal show text in another order than it is.
+ */
+const UNPRINTABLE_CLASS =
+  "[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]";
+const UNPRINTABLE = new RegExp(`${UNPRINTABLE_CLASS}+`, "g");
+const UNPRINTABLE_TEST = new RegExp(UNPRINTABLE_CLASS);
+
+/**
+ * Makes text safe to print on a terminal or in a line-oriented log: escape sequences are removed,
+ * and every other run of control, line-separator or bidi-formatting characters becomes one space.
+ * Use it on text that holds no secret (ours, or already passed through {@link redact}, which applies it).
+ *
+ * @param text - Any text.
+ * @returns Printable text on one line.
+ * @internal
+ */
+export function sanitize(text: string): string {
+  if (!UNPRINTABLE_TEST.test(text)) return text;
+  return text.replace(ESCAPE_SEQUENCES, "").replace(UNPRINTABLE, " ");
+}
+
+/** Characters JSON.stringify leaves raw that a terminal or a JavaScript parser may act on. */
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `JSON.stringify`, with DEL, the C1 controls, the line/paragraph separators and the bidi
+ * formatting characters escaped as `\uXXXX` as well (JSON only requires it of C0), so that printed
+ * JSON cannot drive a terminal either. Never throws: a value that cannot be serialised (a cycle, a
+ * BigInt, a throwing `toJSON`) gives `null`.
+ *
+ * @param value - What to serialise.
+ * @param space - Indentation, as for `JSON.stringify`.
+ * @returns JSON text, ASCII-safe for terminals.
+ * @internal
+ */
+export function toSafeJson(value: unknown, space?: number): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, undefined, space);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) return "null";
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collecting secrets
+// ---------------------------------------------------------------------------------------------
+
+const safeGet = (obj: object, key: string): unknown => {
+  try {
+    return (obj as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+};
+
+const safeKeys = (obj: object): string[] => {
+  try {
+    return Object.keys(obj);
+  } catch {
+    return [];
+  }
+};
+
+/** The bytes of a typed array, DataView or ArrayBuffer from any realm (not `instanceof`). */
+function bytesOf(value: object): Uint8Array | undefined {
+  try {
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    const tag = Object.prototype.toString.call(value);
+    if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") {
+      return new Uint8Array(value as ArrayBuffer);
+    }
+  } catch {
+    // A detached buffer or a hostile object: no bytes.
+  }
+  return undefined;
+}
+
+/**
+ * A set of secret values, ready to be redacted from text. Immutable; the encoded forms are computed
+ * on first use. Build one with {@link collectSecrets} or {@link secretsOf}.
+ * @internal
+ */
+export class Secrets {
+  /** No secrets: {@link redact} then only sanitises and cuts. */
+  static readonly none: Secrets = new Secrets([]);
+  /** The secret values as given: strings, and bytes (copied). */
+  readonly values: readonly (string | Uint8Array)[];
+  #matchers: readonly Matcher[] | undefined;
+
+  /** @param values - Strings and byte arrays; shorter ones than 4 are ignored. */
+  constructor(values: readonly (string | Uint8Array)[]) {
+    this.values = values;
+  }
+
+  /** How many secret values there are. */
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** The skeletons of every form of every value, for matching. @internal */
+  matchers(): readonly Matcher[] {
+    this.#matchers ??= buildMatchers(this.values);
+    return this.#matchers;
+  }
+
+  /**
+   * These secrets and more.
+   *
+   * @param other - More secrets.
+   * @returns A new set holding both.
+   */
+  with(other: Secrets): Secrets {
+    if (other.size === 0) return this;
+    if (this.size === 0) return other;
+    return new Secrets([...this.values, ...other.values]);
+  }
+}
+
+/** Adds one leaf value (a string or bytes) to `out`, when long enough. */
+function addLeaf(value: unknown, out: (string | Uint8Array)[]): boolean {
+  if (typeof value === "string") {
+    if (value.length >= MIN_SECRET_LENGTH) out.push(value);
+    return true;
+  }
+  if (value === null || typeof value !== "object") return true;
+  const bytes = bytesOf(value);
+  if (bytes === undefined) return false;
+  if (bytes.length > 0) out.push(bytes.slice());
+  return true;
+}
+
+/**
+ * Walks `input` once (iteratively: a seen-set, a depth cap and a node cap keep it linear in the
+ * input's size whatever its shape). Under a member named in `fields` every string and byte leaf is a
+ * secret; with `all`, every leaf of the whole input is.
+ */
+function walk(input: unknown, fields: ReadonlySet<string> | undefined, out: (string | Uint8Array)[]): void {
+  const seen = new WeakSet<object>();
+  const stack: { value: unknown; depth: number; secret: boolean }[] = [
+    { value: input, depth: 0, secret: fields === undefined },
+  ];
+  let nodes = 0;
+  while (stack.length > 0 && nodes < MAX_NODES && out.length < MAX_SECRETS) {
+    const { value, depth, secret } = stack.pop() as { value: unknown; depth: number; secret: boolean };
+    nodes++;
+    if (secret && addLeaf(value, out)) continue;
+    if (value === null || typeof value !== "object" || depth >= MAX_DEPTH) continue;
+    if (seen.has(value) || bytesOf(value) !== undefined) continue;
+    seen.add(value);
+    const keys = safeKeys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      stack.push({
+        value: safeGet(value, key),
+        depth: depth + 1,
+        secret: secret || (fields as ReadonlySet<string>).has(key),
+      });
+    }
+  }
+}
+
+/**
+ * Collects the secret values of a command input (or of anything shaped like one): the members named
+ * in {@link SECRET_FIELDS}, at any depth, strings and byte arrays (any realm) alike. Linear in the
+ * input's size; never throws.
+ *
+ * @param input - A command input, or any untrusted value.
+ * @returns The secrets found.
+ * @internal
+ */
+export function collectSecrets(input: unknown): Secrets {
+  if (input === null || typeof input !== "object") return Secrets.none;
+  const out: (string | Uint8Array)[] = [];
+  try {
+    walk(input, SECRET_FIELDS, out);
+  } catch {
+    // A hostile input cannot stop classification; what was collected so far is still redacted.
+  }
+  return out.length === 0 ? Secrets.none : new Secrets(out);
+}
+
+/**
+ * Secrets given by value: strings and byte arrays, or arrays and objects of them (every leaf
+ * counts). For credentials, signatures and headers a caller holds itself.
+ *
+ * @param values - The secret values.
+ * @returns The secrets.
+ * @internal
+ */
+export function secretsOf(...values: readonly unknown[]): Secrets {
+  const out: (string | Uint8Array)[] = [];
+  try {
+    walk(values, undefined, out);
+  } catch {
+    // As for collectSecrets.
+  }
+  return out.length === 0 ? Secrets.none : new Secrets(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms and skeletons
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Characters an echo may have inserted into a secret without changing it: whitespace (Unicode
+ * spaces, line breaks), C0/C1 controls, zero-width and other format characters (soft hyphen, bidi
+ * marks, embeddings and isolates, word joiners, BOM), and the tag characters U+E0000–E007F.
+ */
+const IGNORABLE_SOURCE =
+  "[\\s\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufff8]|\\udb40[\\udc00-\\udc7f]";
+const IGNORABLE_ALL = new RegExp(IGNORABLE_SOURCE, "g");
+const IGNORABLE_ONE = new RegExp(`^(?:${IGNORABLE_SOURCE})`);
+const NON_ASCII = /[^\x20-\x7e\t\n\r]/;
+
+/** Lower case, one code unit for one (so that positions map back to the text). */
+function fold(text: string): string {
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
+  let out = "";
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    out += lower.length === ch.length ? lower : ch;
+  }
+  return out;
+}
+
+/** What matching compares: the folded text without its ignorable characters. */
+const skeleton = (text: string): string => fold(text).replace(IGNORABLE_ALL, "");
+
+/** One form of one secret, as a skeleton. @internal */
+export interface Matcher {
+  readonly form: string;
+  /**
+   * The skeletons of the form's first and last {@link PARTIAL_MATCH_LENGTH} characters (the whole
+   * form when it is no longer): the shortest cut that is still redacted.
+   */
+  readonly head: string;
+  readonly tail: string;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * Base64 of `bytes` as it appears inside a longer Base64 text, for each of the three byte offsets
+ * the secret can start at: only the characters that depend on the secret's bytes alone.
+ */
+function base64Alignments(bytes: Uint8Array): string[] {
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = new Uint8Array(offset + bytes.length);
+    padded.set(bytes, offset);
+    const encoded = base64(padded).replace(/=+$/, "");
+    const first = Math.ceil((offset * 8) / 6);
+    const last = Math.floor(((offset + bytes.length) * 8) / 6);
+    forms.push(encoded.slice(first, last));
+  }
+  return forms;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const hex = (bytes: Uint8Array): string => {
+  let out = "";
+  for (const byte of bytes) out += HEX[byte];
+  return out;
+};
+
+/** Unreserved URI characters (RFC 3986) stay as they are; every other byte becomes `%XX`. */
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+function percentEncode(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) {
+    const ch = String.fromCharCode(byte);
+    out += byte < 0x80 && UNRESERVED.test(ch) ? ch : `%${HEX[byte]}`;
+  }
+  return out;
+}
+
+/** JSON string escaping, plain and ASCII-only (as Python's `json.dumps` writes it). */
+function jsonForms(text: string): string[] {
+  const plain = JSON.stringify(text).slice(1, -1);
+  const ascii = plain.replace(
+    /[^\x20-\x7e]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return [plain, ascii];
+}
+
+/** Every form an echo of this value may take (before skeletonising). */
+function formsOf(value: string | Uint8Array): string[] {
+  const forms: string[] = [];
+  let bytes: Uint8Array;
+  let text: string | undefined;
+  if (typeof value === "string") {
+    text = value;
+    bytes = utf8.encode(value);
+  } else {
+    bytes = value;
+    try {
+      text = utf8Decoder.decode(value);
+    } catch {
+      text = undefined;
+    }
+  }
+  if (text !== undefined) forms.push(text, ...jsonForms(text));
+  // The whole encoding (its last character depends on the secret alone when nothing follows), and
+  // the three alignments inside a longer encoding; each also in the URL-safe alphabet.
+  for (const b64 of [base64(bytes).replace(/=+$/, ""), ...base64Alignments(bytes)]) {
+    forms.push(b64, b64.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  forms.push(hex(bytes));
+  const url = percentEncode(bytes);
+  forms.push(url, url.replace(/%20/g, "+"));
+  return forms;
+}
+
+function buildMatchers(values: readonly (string | Uint8Array)[]): Matcher[] {
+  const seen = new Set<string>();
+  const matchers: Matcher[] = [];
+  for (const value of values) {
+    for (const raw of formsOf(value)) {
+      const form = skeleton(raw);
+      if (form.length < MIN_SECRET_LENGTH || seen.has(form)) continue;
+      seen.add(form);
+      if (raw.length <= PARTIAL_MATCH_LENGTH) {
+        matchers.push({ form, head: form, tail: form });
+        continue;
+      }
+      // A cut keeps PARTIAL_MATCH_LENGTH characters of the form as written: what they leave once
+      // skeletonised is the anchor (at least MIN_SECRET_LENGTH of it).
+      const head = skeleton(raw.slice(0, PARTIAL_MATCH_LENGTH));
+      const tail = skeleton(raw.slice(raw.length - PARTIAL_MATCH_LENGTH));
+      matchers.push({
+        form,
+        head: form.slice(0, Math.max(head.length, MIN_SECRET_LENGTH)),
+        tail: form.slice(form.length - Math.max(tail.length, MIN_SECRET_LENGTH)),
+      });
+    }
+  }
+  // Longest first: a long form's match covers what a shorter one would find inside it.
+  return matchers.sort((a, b) => b.form.length - a.form.length);
+}
+
+/** Longest prefix of `form` at `s[at…]`. */
+function extendForward(s: string, at: number, form: string): number {
+  let n = 0;
+  while (n < form.length && at + n < s.length && s.charCodeAt(at + n) === form.charCodeAt(n)) n++;
+  return n;
+}
+
+/** Longest suffix of `form` ending at `s[…end)`. */
+function extendBackward(s: string, end: number, form: string, floor: number): number {
+  let n = 0;
+  while (
+    n < form.length &&
+    end - n - 1 >= floor &&
+    s.charCodeAt(end - n - 1) === form.charCodeAt(form.length - n - 1)
+  ) {
+    n++;
+  }
+  return n;
+}
+
+/** Ranges `[start, end)` of the skeleton that are a secret, or a cut secret. */
+function findInSkeleton(s: string, matchers: readonly Matcher[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const { form, head, tail } of matchers) {
+    if (head.length === form.length) {
+      for (let at = s.indexOf(form); at !== -1; at = s.indexOf(form, at + form.length)) {
+        ranges.push([at, at + form.length]);
+      }
+      continue;
+    }
+    // A form, or a prefix of it of at least PARTIAL_MATCH_LENGTH characters.
+    for (let at = s.indexOf(head); at !== -1; ) {
+      const n = extendForward(s, at, form);
+      ranges.push([at, at + n]);
+      at = s.indexOf(head, at + n);
+    }
+    // A suffix of it of at least PARTIAL_MATCH_LENGTH characters.
+    let floor = 0;
+    for (let at = s.indexOf(tail); at !== -1; at = s.indexOf(tail, at + tail.length)) {
+      const end = at + tail.length;
+      const n = extendBackward(s, end, form, floor);
+      ranges.push([end - n, end]);
+      floor = end;
+    }
+  }
+  return ranges;
+}
+
+/** The skeleton of `text` and, for each of its characters, its position in `text`. */
+function skeletonWithPositions(text: string): { s: string; at: number[] } {
+  let s = "";
+  const at: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const rest = IGNORABLE_ONE.exec(text.slice(i, i + 2));
+    if (rest !== null) {
+      i += rest[0].length;
+      continue;
+    }
+    const cp = text.codePointAt(i) as number;
+    const ch = String.fromCodePoint(cp);
+    const lower = ch.toLowerCase();
+    const folded = lower.length === ch.length ? lower : ch;
+    for (let k = 0; k < folded.length; k++) {
+      s += folded[k];
+      at.push(i + k);
+    }
+    i += ch.length;
+  }
+  return { s, at };
+}
+
+/** Replaces the secrets' occurrences in `text` with the placeholder. */
+function replaceSecrets(text: string, matchers: readonly Matcher[]): string {
+  if (matchers.length === 0 || text.length < MIN_SECRET_LENGTH) return text;
+  // Fast path: no form occurs in the skeleton, so nothing to map back.
+  const quick = skeleton(text);
+  if (findInSkeleton(quick, matchers).length === 0) return text;
+  const { s, at } = skeletonWithPositions(text);
+  const ranges = findInSkeleton(s, matchers)
+    .map(([start, end]): [number, number] => [at[start] as number, (at[end - 1] as number) + 1])
+    .sort((a, b) => a[0] - b[0]);
+  let out = "";
+  let cursor = 0;
+  let open: [number, number] | undefined;
+  for (const range of ranges) {
+    if (open !== undefined && range[0] <= open[1]) {
+      open[1] = Math.max(open[1], range[1]);
+      continue;
+    }
+    if (open !== undefined) {
+      out += text.slice(cursor, open[0]) + REDACTED;
+      cursor = open[1];
+    }
+    open = [range[0], range[1]];
+  }
+  if (open !== undefined) {
+    out += text.slice(cursor, open[0]) + REDACTED;
+    cursor = open[1];
+  }
+  return out + text.slice(cursor);
+}
+
+/**
+ * SigV4 material: the `Credential=` scope (it starts with the access key id) and `Signature=`
+ * values, in an `Authorization` header or a presigned URL's query.
+ */
+const SIGV4 = /((?:X-Amz-)?Credential=)[^\s,;&"'<>]+|((?:X-Amz-)?Signature=)[0-9A-Fa-f]{8,}/gi;
+const SIGV4_TEST = /credential=|signature=/i;
+
+// ---------------------------------------------------------------------------------------------
+// Redaction
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Makes foreign text (a service's or proxy's message, a server's answer) safe to keep: the text is
+ * sanitised ({@link sanitize}), every form of every secret becomes `[REDACTED]`, SigV4 credentials
+ * and signatures too, and only then is it cut to `maxLength` (marked `… [truncated]`). Text past
+ * 64 KiB is not read. Never cut foreign text before passing it here.
+ *
+ * @param text - Foreign text.
+ * @param secrets - From {@link collectSecrets} or {@link secretsOf}.
+ * @param maxLength - Longest result (before the marker).
+ * @returns Text safe to log and print.
+ * @internal
+ */
+export function redact(text: string, secrets: Secrets = Secrets.none, maxLength = MAX_TEXT_LENGTH): string {
+  let out = text;
+  const matchers = secrets.size === 0 ? [] : secrets.matchers();
+  if (out.length > MAX_SCANNED_LENGTH) {
+    // Room for the longest form, so that a secret straddling the scan limit is still whole.
+    const room = matchers.reduce((n, m) => Math.max(n, m.form.length), 0);
+    out = out.slice(0, MAX_SCANNED_LENGTH + room);
+  }
+  // Sanitised first, so that escape sequences inserted into an echo cannot hide it.
+  out = replaceSecrets(sanitize(out), matchers);
+  if (SIGV4_TEST.test(out)) {
+    out = out.replace(SIGV4, (_match, credential?: string, signature?: string) =>
+      credential === undefined ? `${signature}${REDACTED}` : `${credential}${REDACTED}`,
+    );
+  }
+  return out.length > maxLength ? `${out.slice(0, maxLength)}… [truncated]` : out;
+}
+
+/** How deep {@link redactTree} copies; deeper values are replaced by a marker. */
+const MAX_TREE_DEPTH = 64;
+
+/**
+ * A redacted copy of a JSON-like value (a request body for a log): members named in `fields` become
+ * `[REDACTED]`, every string is redacted by value, and nesting past 64 levels (or past 10,000 nodes)
+ * becomes `"[TOO DEEP]"`. Iterative: any depth of input is safe.
+ *
+ * @param value - A parsed JSON value, or anything.
+ * @param secrets - Values to redact from strings.
+ * @param fields - Member names whose values are secret.
+ * @returns The copy.
+ * @internal
+ */
+export function redactTree(
+  value: unknown,
+  secrets: Secrets = Secrets.none,
+  fields: ReadonlySet<string> = SECRET_FIELDS,
+): unknown {
+  const all = secrets.with(collectSecrets(value));
+  const root: { v: unknown } = { v: undefined };
+  const stack: { from: unknown; set: (v: unknown) => void; depth: number }[] = [
+    { from: value, set: (v) => (root.v = v), depth: 0 },
+  ];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const { from, set, depth } = stack.pop() as (typeof stack)[number];
+    nodes++;
+    if (typeof from === "string") set(redact(from, all, Number.MAX_SAFE_INTEGER));
+    else if (from === null || typeof from !== "object") set(from);
+    else if (depth >= MAX_TREE_DEPTH || nodes > MAX_NODES) set("[TOO DEEP]");
+    else if (Array.isArray(from)) {
+      const copy: unknown[] = [];
+      set(copy);
+      for (let i = 0; i < from.length; i++) {
+        stack.push({ from: from[i], set: (v) => (copy[i] = v), depth: depth + 1 });
+      }
+    } else {
+      const copy: Record<string, unknown> = {};
+      set(copy);
+      for (const key of safeKeys(from)) {
+        if (fields.has(key)) copy[key] = REDACTED;
+        else stack.push({ from: safeGet(from, key), set: (v) => (copy[key] = v), depth: depth + 1 });
+      }
+    }
+  }
+  return root.v;
+}
