@@ -395,8 +395,13 @@ function formsOf(value: string | Uint8Array): string[] {
     forms.push(b64, b64.replace(/\+/g, "-").replace(/\//g, "_"));
   }
   forms.push(hex(bytes));
+  // RFC 3986 percent-encoding, and JavaScript's encodeURIComponent (which leaves !'()* alone).
   const url = percentEncode(bytes);
   forms.push(url, url.replace(/%20/g, "+"));
+  if (text !== undefined) {
+    const component = encodeURIComponent(text);
+    forms.push(component, component.replace(/%20/g, "+"));
+  }
   return forms;
 }
 

@@ -283,7 +283,7 @@ const describeStep = (failure: StepFailure, timeoutMs: number): string =>
 /** The catalog cause for a proxy error answer (health and key calls). */
 const causeOfAnswer = (outcome: XksCallOutcome & { ok: false }): Cause => {
   if (outcome.reason === "timeout") return "XKS_PROXY_TIMED_OUT";
-  if (outcome.reason === "malformed") return "XKS_PROXY_INVALID_RESPONSE";
+  if (outcome.reason === "malformed" || outcome.reason === "oversized") return "XKS_PROXY_INVALID_RESPONSE";
   if (outcome.reason === "tls") return "XKS_PROXY_INVALID_TLS_CONFIGURATION";
   if (outcome.reason === "connect") return "XKS_PROXY_NOT_REACHABLE";
   switch (outcome.errorName) {
@@ -351,7 +351,7 @@ export async function probeXksProxy(options: ProbeXksProxyOptions): Promise<Prob
   const o = validate(options);
   const started = performance.now();
   const secrets = secretsOf(o.credential.secretAccessKey, o.credential.accessKeyId);
-  const clean = (text: string): string => redact(text, secrets, 300);
+  const clean = (text: string, max = 300): string => redact(text, secrets, max);
   const checks: ProbeCheck[] = [];
   let stepStarted = performance.now();
   const push = (
@@ -538,9 +538,11 @@ export async function probeXksProxy(options: ProbeXksProxyOptions): Promise<Prob
         return `the connection failed (${outcome.detail ?? outcome.reason}) after ${fmt(outcome.elapsedMs)}`;
       case "malformed":
         return `HTTP ${outcome.status ?? "?"} with a body that is not the XKS JSON`;
+      case "oversized":
+        return `HTTP ${outcome.status ?? "?"}: ${outcome.detail ?? "the proxy answered with an oversized body"}`;
       case "http":
         return `HTTP ${outcome.status ?? "?"} ${outcome.errorName ?? "(no errorName)"}${
-          outcome.errorMessage === undefined ? "" : `: "${outcome.errorMessage.slice(0, 160)}"`
+          outcome.errorMessage === undefined ? "" : `: "${clean(outcome.errorMessage, 160)}"`
         }`;
     }
   };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { redactTree } from "../redact.js";
 import { checkDelay, type FailSpec, FaultScript, writeNetworkFault } from "./faults.js";
 import { type KeyStoreControl, KeyStoreModel, type ProxyFaultControl } from "./key-stores.js";
 import { KeyModel } from "./keys.js";
@@ -62,8 +63,10 @@ export interface RecordedRequest {
   /** When the request arrived. */
   readonly receivedAt: Date;
   /**
-   * The JSON input with `KeyStorePassword`, `RawSecretAccessKey` and `Plaintext` replaced by
-   * `"[REDACTED]"`; undefined when the body was not a JSON object.
+   * The JSON input, redacted as the library redacts (every secret member, such as
+   * `KeyStorePassword`, `RawSecretAccessKey` or `Plaintext`, becomes `"[REDACTED]"`, and their values
+   * are redacted from every other string; nesting past 64 levels becomes `"[TOO DEEP]"`); undefined
+   * when the body was not a JSON object.
    */
   readonly input: Readonly<Record<string, unknown>> | undefined;
 }
@@ -218,16 +221,6 @@ export interface KmsEmulator {
   close(): Promise<void>;
 }
 
-const SECRET_FIELDS = new Set(["KeyStorePassword", "RawSecretAccessKey", "Plaintext"]);
-
-const redact = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? "[REDACTED]" : redact(v)]),
-  );
-};
-
 const tryParse = (body: Buffer): Readonly<Record<string, unknown>> | undefined => {
   try {
     return parseBody(body);
@@ -325,7 +318,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
       operation: name,
       requestId,
       receivedAt: new Date(),
-      input: parsed === undefined ? undefined : (redact(parsed) as Readonly<Record<string, unknown>>),
+      input: parsed === undefined ? undefined : (redactTree(parsed) as Readonly<Record<string, unknown>>),
     });
     const spec = script.take(name);
     const wait = script.delayOf(name) + (spec?.delayMs ?? 0);

@@ -343,6 +343,7 @@ export const XKS_TRANSPORT_FAULTS = {
   connect: "unreachable",
   tls: "tls",
   malformed: "invalid-response",
+  oversized: "invalid-response",
 } as const satisfies Readonly<Record<string, ProxyOutcomeFault>>;
 
 /**

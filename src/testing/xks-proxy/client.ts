@@ -10,6 +10,13 @@ import { signXksRequest, type XksCredential } from "./sigv4.js";
 import { operationPath, type XksOperation } from "./spec.js";
 
 /**
+ * The most of an XKS proxy's answer that {@link callXksProxy} reads (64 KiB; the largest answer the
+ * specification allows, a 4,300-byte plaintext in Base64 with metadata, is well under 8 KiB).
+ * @public
+ */
+export const MAX_RESPONSE_BYTES = 65_536;
+
+/**
  * Options of {@link callXksProxy}.
  * @example
  * ```ts
@@ -58,7 +65,8 @@ export interface CallXksProxyOptions {
  * What {@link callXksProxy} observed. `reason`: `"timeout"` (no answer within `timeoutMs`),
  * `"connect"` (no TCP connection, or the connection was dropped), `"tls"` (handshake or certificate
  * failure), `"malformed"` (the body is not the JSON the status calls for), `"http"` (a non-2xx answer
- * with a JSON error body: `errorName` is the proxy's).
+ * with a JSON error body: `errorName` is the proxy's), `"oversized"` (the body passed
+ * {@link MAX_RESPONSE_BYTES}: reading stopped there).
  * @example
  * ```ts
  * const outcome: XksCallOutcome = await callXksProxy(options);
@@ -76,7 +84,7 @@ export type XksCallOutcome =
     }
   | {
       readonly ok: false;
-      readonly reason: "timeout" | "connect" | "tls" | "malformed" | "http";
+      readonly reason: "timeout" | "connect" | "tls" | "malformed" | "http" | "oversized";
       readonly status?: number;
       readonly errorName?: string;
       /** The proxy's `errorMessage` (not KMS's: KMS never returns it to callers). */
@@ -210,7 +218,23 @@ export async function sendXksRequest(
     });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      res.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > MAX_RESPONSE_BYTES) {
+          // Never held in memory: an XKS answer is a few KiB at most.
+          done({
+            ok: false,
+            reason: "oversized",
+            status: res.statusCode ?? 0,
+            detail: `the proxy answered with an oversized body (more than ${MAX_RESPONSE_BYTES} bytes)`,
+            elapsedMs: elapsed(),
+          });
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
       res.on("error", () =>
         done({ ok: false, reason: "connect", detail: "ECONNRESET", elapsedMs: elapsed() }),
       );

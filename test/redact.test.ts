@@ -1,0 +1,232 @@
+import { runInNewContext } from "node:vm";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  collectSecrets,
+  REDACTED,
+  redact,
+  redactTree,
+  SECRET_FIELDS,
+  sanitize,
+  secretsOf,
+  toSafeJson,
+} from "../src/redact.js";
+
+const PASSWORD = "correct horse 42";
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const b64 = (text: string | Uint8Array) => Buffer.from(text).toString("base64");
+
+describe("collectSecrets", () => {
+  it.each([...SECRET_FIELDS])("treats the value of %s as a secret, at any depth", (field) => {
+    const secrets = collectSecrets({ Outer: { [field]: `value of ${field}` } });
+    expect(secrets.values).toEqual([`value of ${field}`]);
+  });
+
+  it("takes every leaf under a secret member, strings and bytes alike", () => {
+    const secrets = collectSecrets({
+      XksProxyAuthenticationCredential: {
+        AccessKeyId: "AKIDEXAMPLE1",
+        RawSecretAccessKey: utf8("secret-bytes"),
+      },
+      KeyId: "not-a-secret",
+    });
+    expect(secrets.values.map((v) => (typeof v === "string" ? v : Buffer.from(v).toString()))).toEqual([
+      "AKIDEXAMPLE1",
+      "secret-bytes",
+    ]);
+  });
+
+  it("ignores values shorter than four characters and empty byte arrays", () => {
+    expect(collectSecrets({ Plaintext: "abc", Mac: new Uint8Array(0) }).size).toBe(0);
+  });
+
+  it("recognises byte arrays made in another realm", () => {
+    const foreign = runInNewContext("new Uint8Array([104, 105, 100, 100, 101, 110, 33, 33])") as Uint8Array;
+    expect(foreign instanceof Uint8Array).toBe(false);
+    const secrets = collectSecrets({ Plaintext: foreign });
+    expect(redact("echo: hidden!!", secrets)).toBe(`echo: ${REDACTED}`);
+  });
+
+  it("walks an input with shared subtrees once (linear, not exponential)", () => {
+    // 14 levels, each object referenced twice: 16,384 paths to one leaf, read once.
+    let reads = 0;
+    let shared: Record<string, unknown> = {
+      get Leaf() {
+        reads++;
+        return "shared-secret-value";
+      },
+    };
+    for (let i = 0; i < 14; i++) shared = { a: shared, b: shared };
+    const secrets = collectSecrets({ Plaintext: shared });
+    expect(secrets.values).toEqual(["shared-secret-value"]);
+    expect(reads).toBe(1);
+  });
+
+  it("never throws on hostile inputs and keeps what it collected", () => {
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error("trap");
+        },
+      },
+    );
+    const cyclic: Record<string, unknown> = { Plaintext: "cyclic-secret" };
+    cyclic.self = cyclic;
+    expect(collectSecrets(hostile).size).toBe(0);
+    expect(collectSecrets(null).size).toBe(0);
+    expect(collectSecrets(cyclic).values).toEqual(["cyclic-secret"]);
+  });
+});
+
+describe("redact: the forms of an echo", () => {
+  const secrets = collectSecrets({ KeyStorePassword: PASSWORD });
+  const hex = Buffer.from(PASSWORD).toString("hex");
+
+  it.each([
+    ["exact", PASSWORD],
+    ["upper case", PASSWORD.toUpperCase()],
+    ["a line break inside", "correct\r\nhorse 42"],
+    ["zero-width characters inside", "c\u200bo\u200drrect hor\ufeffse 42"],
+    ["bidi controls inside", "correct\u202e horse\u2066 42"],
+    ["an escape sequence inside", "correct \u001b[31mhorse 42"],
+    ["Base64", b64(PASSWORD)],
+    ["Base64 without padding", b64(PASSWORD).replace(/=+$/, "")],
+    ["Base64 wrapped at 8 columns", b64(PASSWORD).replace(/(.{8})/g, "$1\n")],
+    ["Base64url", Buffer.from(PASSWORD).toString("base64url")],
+    ["Base64 inside a longer encoding (offset 1)", b64(`x${PASSWORD}y`)],
+    ["Base64 inside a longer encoding (offset 2)", b64(`xy${PASSWORD}`)],
+    ["hex, lower case", hex],
+    ["hex, upper case", hex.toUpperCase()],
+    ["URL-encoded", encodeURIComponent(PASSWORD)],
+    ["form-encoded", "correct+horse+42"],
+    ["JSON-escaped", JSON.stringify(PASSWORD).slice(1, -1)],
+    ["a 12-character prefix cut by truncation", PASSWORD.slice(0, 12)],
+    ["a 12-character suffix cut by truncation", PASSWORD.slice(-12)],
+  ])("finds the secret %s", (_form, echo) => {
+    const out = redact(`proxy said: <${echo}> end`, secrets);
+    expect(out).toContain(REDACTED);
+    expect(out.startsWith("proxy said: <")).toBe(true);
+    expect(out.endsWith("> end")).toBe(true);
+    expect(out.toLowerCase()).not.toContain("horse");
+    expect(out.toLowerCase()).not.toContain(hex.slice(0, 12));
+  });
+
+  it("finds byte secrets as Base64, Base64url, hex and URL-encoded", () => {
+    const bytes = new Uint8Array([
+      0xff, 0x00, 0x10, 0x80, 0x7f, 0xfe, 0x01, 0x02, 0x03, 0x04, 0xaa, 0xbb, 0xcc,
+    ]);
+    const byteSecrets = collectSecrets({ Plaintext: bytes });
+    const percent = [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+    for (const echo of [
+      b64(bytes),
+      Buffer.from(bytes).toString("base64url"),
+      Buffer.from(bytes).toString("hex").toUpperCase(),
+      percent,
+    ]) {
+      // Only Base64 padding may remain: it carries nothing of the secret.
+      expect(redact(`[${echo}]`, byteSecrets)).toMatch(/^\[\[REDACTED\]=*\]$/);
+    }
+  });
+
+  it("redacts before it cuts, so a secret at the cut leaves no prefix", () => {
+    const key = "S".repeat(20) + "abcdefghijklmnopqrstuvwxyz0123456789";
+    const text = `${"x".repeat(140)}${key}`;
+    const out = redact(text, secretsOf(key), 160);
+    expect(out).toBe(`${"x".repeat(140)}${REDACTED}`);
+  });
+
+  it("redacts SigV4 credentials and signatures wherever they appear", () => {
+    const header =
+      "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261202/eu-west-1/kms-xks-proxy/aws4_request, SignedHeaders=host;x-amz-date, Signature=" +
+      "0123456789abcdef".repeat(4);
+    const out = redact(header);
+    expect(out).not.toContain("AKIDEXAMPLE");
+    expect(out).not.toContain("0123456789abcdef");
+    expect(out).toContain(`Credential=${REDACTED}`);
+    expect(out).toContain(`Signature=${REDACTED}`);
+  });
+
+  it("leaves text without secrets alone, except for control characters", () => {
+    expect(redact("nothing to hide here", secrets)).toBe("nothing to hide here");
+    expect(redact("one\ntwo\u2028three\u0007")).toBe("one two three ");
+  });
+
+  it("cuts long text after redaction and marks the cut", () => {
+    const long = redact("x".repeat(5000));
+    expect(long).toBe(`${"x".repeat(2048)}… [truncated]`);
+  });
+
+  it("reads at most 64 KiB of a huge text", () => {
+    const huge = `${PASSWORD} ${"y".repeat(2_000_000)}`;
+    const out = redact(huge, secrets, Number.MAX_SAFE_INTEGER);
+    expect(out.startsWith(REDACTED)).toBe(true);
+    expect(out.length).toBeLessThan(70_000);
+  });
+
+  it("finds planted secrets whatever the surrounding text (property)", () => {
+    const secretArb = fc
+      .string({ minLength: 16, maxLength: 48, unit: "grapheme-ascii" })
+      .filter((s) => s.replace(/\s/g, "").length >= 16);
+    const encode = [
+      (s: string) => s,
+      (s: string) => s.toUpperCase(),
+      (s: string) => s.split("").join("\r\n"),
+      (s: string) => b64(s),
+      (s: string) => Buffer.from(s).toString("base64url"),
+      (s: string) => Buffer.from(s).toString("hex"),
+      (s: string) => encodeURIComponent(s),
+      (s: string) => s.slice(0, 12),
+      (s: string) => s.slice(-12),
+    ];
+    fc.assert(
+      fc.property(
+        secretArb,
+        fc.string({ maxLength: 40 }),
+        fc.string({ maxLength: 40 }),
+        fc.integer({ min: 0, max: encode.length - 1 }),
+        (secret, before, after, which) => {
+          const echo = (encode[which] as (s: string) => string)(secret);
+          const out = redact(`${before} ${echo} ${after}`, secretsOf(secret), Number.MAX_SAFE_INTEGER);
+          expect(out).not.toContain(echo);
+          expect(out).toContain(REDACTED);
+        },
+      ),
+      { seed: 1202, numRuns: 400 },
+    );
+  });
+});
+
+describe("sanitize and toSafeJson", () => {
+  it("removes escape sequences and turns control and bidi runs into one space", () => {
+    expect(sanitize("\u001b[31mred\u001b[0m")).toBe("red");
+    expect(sanitize("\u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007")).toBe("link");
+    expect(sanitize("a\u202eb\u2066c\r\n\u0085d")).toBe("a b c d");
+    expect(sanitize("plain")).toBe("plain");
+  });
+
+  it("escapes C1 controls, bidi characters and line separators in JSON", () => {
+    const json = toSafeJson({ name: "x\u0085\u009b31m\u202e\u2028" });
+    expect(json).toBe('{"name":"x\\u0085\\u009b31m\\u202e\\u2028"}');
+    expect(JSON.parse(json)).toEqual({ name: "x\u0085\u009b31m\u202e\u2028" });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(toSafeJson(cyclic)).toBe("null");
+  });
+});
+
+describe("redactTree", () => {
+  it("replaces secret members and redacts their values from every other string", () => {
+    expect(
+      redactTree({ KeyStorePassword: PASSWORD, Note: `echo ${PASSWORD}`, List: [1, `x ${PASSWORD}`] }),
+    ).toEqual({ KeyStorePassword: REDACTED, Note: `echo ${REDACTED}`, List: [1, `x ${REDACTED}`] });
+  });
+
+  it("copies a body nested 5,000 deep without overflowing the stack", () => {
+    let deep: unknown = { Plaintext: "deep-secret" };
+    for (let i = 0; i < 5000; i++) deep = { a: deep };
+    const copy = JSON.stringify(redactTree(deep));
+    expect(copy).toContain("[TOO DEEP]");
+    expect(copy).not.toContain("deep-secret");
+  });
+});
