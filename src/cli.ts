@@ -16,6 +16,29 @@ const readStdin = async (): Promise<string> => {
   return text;
 };
 
+/**
+ * Output that cannot be written ends the command quietly: EPIPE (the reader left, as `| head` does)
+ * with status 0, any other write error (ENOSPC on a full disk, EIO) with one line on stderr when
+ * stderr still works, and status 2. Never a stack trace.
+ */
+const onOutputError = (stream: "stdout" | "stderr") => (error: NodeJS.ErrnoException) => {
+  const code = typeof error?.code === "string" ? error.code : "EIO";
+  if (code === "EPIPE") process.exit(0);
+  if (stream === "stdout") {
+    try {
+      process.stderr.write(`kms-keystore-errors: cannot write the output (${code}).\n`, () =>
+        process.exit(2),
+      );
+      return;
+    } catch {
+      // stderr is gone too.
+    }
+  }
+  process.exit(2);
+};
+process.stdout.on("error", onOutputError("stdout"));
+process.stderr.on("error", onOutputError("stderr"));
+
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -100,6 +100,26 @@ const positive = (name: string, value: unknown, fallback: number): number => {
   return value;
 };
 
+/** Pages `checkKeyStores` reads at most (100,000 stores at the default page size). */
+const MAX_PAGES = 1000;
+
+/**
+ * The failure for a paginated answer that would never end: a `NextMarker` sent before, or more pages
+ * than any account holds. The answer is not one KMS would send (`UNREADABLE_RESPONSE`).
+ */
+const endlessPages = (why: string, page: number): KmsFailure =>
+  makeFailure(
+    "TransportError",
+    "EndlessPagination",
+    entryForCause("UNREADABLE_RESPONSE") as KnownCatalogEntry,
+    undefined,
+    {
+      operation: "DescribeCustomKeyStores",
+      message: `DescribeCustomKeyStores page ${page}: ${why}; stopped.`,
+    },
+    undefined,
+  );
+
 /** An `Aborted` failure for a signal's reason, whatever the reason is. */
 const aborted = (reason: unknown): KmsFailure => {
   const failure = classify(reason);
@@ -312,6 +332,9 @@ export function checkKeyStores(
       // Credential ids seen on earlier pages: redacted by value from any later failure's message.
       const accessKeyIds: string[] = [];
       let marker: string | undefined;
+      // Pagination is bounded: a repeated marker or too many pages is a failure, never a loop.
+      const markers = new Set<string>();
+      let page = 0;
       do {
         if (signal?.aborted) return err(aborted(signal.reason));
         const input = { Limit: pageSize, ...(marker === undefined ? {} : { Marker: marker }) };
@@ -336,6 +359,14 @@ export function checkKeyStores(
           if (typeof id === "string") accessKeyIds.push(id);
         }
         marker = out.Truncated === true && typeof out.NextMarker === "string" ? out.NextMarker : undefined;
+        page++;
+        if (marker !== undefined && markers.has(marker)) {
+          return err(endlessPages("the answer repeats a NextMarker it sent before", page));
+        }
+        if (marker !== undefined && page >= MAX_PAGES) {
+          return err(endlessPages(`more than ${MAX_PAGES} pages`, page));
+        }
+        if (marker !== undefined) markers.add(marker);
       } while (marker !== undefined);
       return ok(reports);
     })().catch((error: unknown) => err(classify(error))),

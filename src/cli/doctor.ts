@@ -3,6 +3,7 @@ import { classify } from "../classify.js";
 import type { KmsFailure } from "../failure.js";
 import { checkKeyStores, type KeyStoreReport } from "../lifecycle.js";
 import { formatFailure, toLogEntry } from "../log.js";
+import { toSafeJson } from "../redact.js";
 import { type DeepEntry, type ModuleLoaders, renderDeep, runDeep } from "./deep.js";
 import type { Output } from "./explain.js";
 import { printable, type Style } from "./style.js";
@@ -76,7 +77,7 @@ function table(reports: readonly KeyStoreReport[], s: Style): string {
 function summary(reports: readonly KeyStoreReport[]): string {
   const counts = new Map<string, number>();
   for (const r of reports) {
-    const state = (r.connectionState ?? "UNKNOWN").toLowerCase();
+    const state = printable(r.connectionState ?? "UNKNOWN").toLowerCase();
     counts.set(state, (counts.get(state) ?? 0) + 1);
   }
   const parts = [...counts].map(([state, n]) => `${n} ${state}`);
@@ -98,7 +99,7 @@ function describeFailedLine(failure: KmsFailure): string {
 /** Exit 2: the stores could not be described. */
 function cannotDescribe(failure: KmsFailure, line: string, json: boolean): Output {
   return json
-    ? { stdout: `${JSON.stringify({ error: toLogEntry(failure) }, null, 2)}\n`, stderr: "", code: 2 }
+    ? { stdout: `${toSafeJson({ error: toLogEntry(failure) }, 2)}\n`, stderr: "", code: 2 }
     : { stdout: "", stderr: `${line.replace(/\s+/g, " ").trim()}\n`, code: 2 };
 }
 
@@ -167,7 +168,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
     if (options.json) {
       const body: DeepDoctorJson | readonly KeyStoreReport[] =
         deep === undefined ? reports : { keyStores: reports, diagnoses: deep.diagnoses };
-      return { stdout: `${JSON.stringify(body, null, 2)}\n`, stderr: notes, code };
+      return { stdout: `${toSafeJson(body, 2)}\n`, stderr: notes, code };
     }
     const s = options.style;
     const out =

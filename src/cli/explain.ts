@@ -1,5 +1,6 @@
 import type { CatalogEntry, Remediation } from "../catalog/schema.js";
 import { explain, lookup, suggest } from "../explain.js";
+import { toSafeJson } from "../redact.js";
 import type { Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
 
@@ -104,7 +105,7 @@ export function runExplain(query: string, options: { all: boolean; json: boolean
       code: 1,
     };
   }
-  if (options.json) return { stdout: `${JSON.stringify(found, null, 2)}\n`, stderr: "", code: 0 };
+  if (options.json) return { stdout: `${toSafeJson(found, 2)}\n`, stderr: "", code: 0 };
   const s = options.style;
   const rule = s.dim("-".repeat(72));
   const header = options.all

@@ -3,7 +3,7 @@ import { parseArgs, UsageError } from "./args.js";
 import { runDoctor } from "./doctor.js";
 import { type Output, runExplain } from "./explain.js";
 import { ACCESS_KEY_ID_ENV, credentialFlag, runProbe, SECRET_ACCESS_KEY_ENV } from "./probe.js";
-import { style, useColour } from "./style.js";
+import { style, terminalSafe, useColour } from "./style.js";
 import { PROGRAM, USAGE } from "./usage.js";
 
 /**
@@ -260,7 +260,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const name = error instanceof Error ? error.name : typeof error;
     output = { stdout: "", stderr: `${PROGRAM}: unexpected ${name}; please report it.\n`, code: 2 };
   }
-  if (output.stdout !== "") io.stdout.write(output.stdout);
-  if (output.stderr !== "") io.stderr.write(output.stderr);
+  if (output.stdout !== "") io.stdout.write(terminalSafe(output.stdout));
+  if (output.stderr !== "") io.stderr.write(terminalSafe(output.stderr));
   return output.code;
 }

@@ -3,6 +3,7 @@
  * variables, never from argv (argv shows up in `ps`, shell history and CI logs).
  */
 import { type ProbeCheck, type ProbeReport, probeXksProxy } from "../diagnostics/index.js";
+import { toSafeJson } from "../redact.js";
 import { type Output, remediationLines } from "./explain.js";
 import { printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
@@ -124,7 +125,7 @@ export async function runProbe(options: ProbeCommandOptions): Promise<Output> {
   }
   const code = report.ok ? 0 : 1;
   const stdout = options.json
-    ? `${JSON.stringify(report, null, 2)}\n`
+    ? `${toSafeJson(report, 2)}\n`
     : renderProbe(report, options.region, options.style);
   return { stdout: scrub(stdout, secrets), stderr: "", code };
 }

@@ -3,6 +3,8 @@
  * `FORCE_COLOR`. Every function returns plain text when colour is off.
  */
 
+import { sanitize } from "../redact.js";
+
 /** What the CLI needs to know to decide on colour. @internal */
 export interface ColourEnvironment {
   /** The process environment (`NO_COLOR`, `FORCE_COLOR`). */
@@ -64,14 +66,24 @@ export function style(colour: boolean): Style {
 }
 
 /**
- * Removes control characters (ANSI escapes included) from text that did not come from us, such as a
- * key store's name, so that it cannot rewrite the terminal.
- *
- * @param text - Foreign text.
- * @returns Printable text.
+ * The one sanitiser for everything the CLI prints that did not come from us (a key store's name, a
+ * server's text): escape sequences removed, control, line-separator and bidi characters folded to a
+ * space. The same function as the library's (`sanitize` in `redact.ts`).
  * @internal
  */
-export function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+export const printable = sanitize;
+
+/**
+ * The last guard at the output: whatever reaches the terminal keeps only line breaks and the CLI's
+ * own colour codes (`ESC [ digits m`); any other control, C1 or bidi character is dropped.
+ *
+ * @param text - What the CLI is about to write.
+ * @returns The same text, without anything that could drive the terminal.
+ * @internal
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(OUTPUT_UNSAFE, (match) => (match.length > 1 ? match : ""));
 }
+const OUTPUT_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+  /\u001b\[[0-9;]*m|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
