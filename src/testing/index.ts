@@ -69,4 +69,10 @@ export type {
   XksProxyOptions,
   XksProxyRequest,
 } from "./xks-proxy/index.js";
-export { callXksProxy, startXksProxy, XKS_ERROR_STATUS, XKS_OPERATIONS } from "./xks-proxy/index.js";
+export {
+  callXksProxy,
+  MAX_RESPONSE_BYTES,
+  startXksProxy,
+  XKS_ERROR_STATUS,
+  XKS_OPERATIONS,
+} from "./xks-proxy/index.js";

@@ -12,6 +12,11 @@ import { operationPath, type XksOperation } from "./spec.js";
 /**
  * The most of an XKS proxy's answer that {@link callXksProxy} reads (64 KiB; the largest answer the
  * specification allows, a 4,300-byte plaintext in Base64 with metadata, is well under 8 KiB).
+ * @example
+ * ```ts
+ * import { MAX_RESPONSE_BYTES } from "kms-keystore-errors/testing";
+ * console.log(`answers over ${MAX_RESPONSE_BYTES} bytes are reported as oversized`);
+ * ```
  * @public
  */
 export const MAX_RESPONSE_BYTES = 65_536;

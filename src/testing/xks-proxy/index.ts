@@ -24,7 +24,7 @@ import {
   type XksOperation,
 } from "./spec.js";
 
-export { type CallXksProxyOptions, callXksProxy, type XksCallOutcome } from "./client.js";
+export { type CallXksProxyOptions, callXksProxy, MAX_RESPONSE_BYTES, type XksCallOutcome } from "./client.js";
 export type { XksCredential } from "./sigv4.js";
 export { XKS_ERROR_STATUS, XKS_OPERATIONS, type XksErrorName, type XksOperation } from "./spec.js";
 
