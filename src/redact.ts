@@ -303,7 +303,10 @@ function fold(text: string): string {
 }
 
 /** What matching compares: the folded text without its ignorable characters. */
-const skeleton = (text: string): string => fold(text).replace(IGNORABLE_ALL, "");
+const skeleton = (text: string): string =>
+  PRINTABLE_ASCII.test(text) ? text.toLowerCase() : fold(text).replace(IGNORABLE_ALL, "");
+/** Text with nothing to fold but letter case (most encoded forms, many messages). */
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 /** One form of one secret, as a skeleton. @internal */
 export interface Matcher {
@@ -317,14 +320,25 @@ export interface Matcher {
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+const utf8Decoder = new TextDecoder("utf-8");
 
+const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Base64 without padding (a table walk: `btoa` costs microseconds per call on small inputs). */
 function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const a = BASE64_ALPHABET;
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += a.charAt(n >> 18) + a.charAt((n >> 12) & 63) + a.charAt((n >> 6) & 63) + a.charAt(n & 63);
   }
-  return btoa(binary);
+  if (i < bytes.length) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out +=
+      a.charAt(n >> 18) + a.charAt((n >> 12) & 63) + (i + 1 < bytes.length ? a.charAt((n >> 6) & 63) : "");
+  }
+  return out;
 }
 
 /**
@@ -336,7 +350,7 @@ function base64Alignments(bytes: Uint8Array): string[] {
   for (let offset = 0; offset < 3; offset++) {
     const padded = new Uint8Array(offset + bytes.length);
     padded.set(bytes, offset);
-    const encoded = base64(padded).replace(/=+$/, "");
+    const encoded = base64(padded);
     const first = Math.ceil((offset * 8) / 6);
     const last = Math.floor(((offset + bytes.length) * 8) / 6);
     forms.push(encoded.slice(first, last));
@@ -351,14 +365,14 @@ const hex = (bytes: Uint8Array): string => {
   return out;
 };
 
-/** Unreserved URI characters (RFC 3986) stay as they are; every other byte becomes `%XX`. */
-const UNRESERVED = /[A-Za-z0-9\-._~]/;
+/** Each byte as RFC 3986 percent-encoding writes it: unreserved ASCII as itself, else `%XX`. */
+const PERCENT = Array.from({ length: 256 }, (_, byte) => {
+  const ch = String.fromCharCode(byte);
+  return /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${HEX[byte]}`;
+});
 function percentEncode(bytes: Uint8Array): string {
   let out = "";
-  for (const byte of bytes) {
-    const ch = String.fromCharCode(byte);
-    out += byte < 0x80 && UNRESERVED.test(ch) ? ch : `%${HEX[byte]}`;
-  }
+  for (const byte of bytes) out += PERCENT[byte];
   return out;
 }
 
@@ -372,6 +386,37 @@ function jsonForms(text: string): string[] {
   return [plain, ascii];
 }
 
+/** Whether bytes are well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
+function isUtf8(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] as number;
+    const need =
+      b < 0x80
+        ? 0
+        : b >= 0xc2 && b <= 0xdf
+          ? 1
+          : b >= 0xe0 && b <= 0xef
+            ? 2
+            : b >= 0xf0 && b <= 0xf4
+              ? 3
+              : -1;
+    if (need < 0 || i + need >= bytes.length + (need === 0 ? 1 : 0)) return false;
+    const c = bytes[i + 1] ?? 0;
+    if (need >= 1 && (c & 0xc0) !== 0x80) return false;
+    if (
+      (b === 0xe0 && c < 0xa0) ||
+      (b === 0xed && c > 0x9f) ||
+      (b === 0xf0 && c < 0x90) ||
+      (b === 0xf4 && c > 0x8f)
+    ) {
+      return false;
+    }
+    for (let k = 2; k <= need; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return false;
+    i += need + 1;
+  }
+  return true;
+}
+
 /** Every form an echo of this value may take (before skeletonising). */
 function formsOf(value: string | Uint8Array): string[] {
   const forms: string[] = [];
@@ -382,16 +427,13 @@ function formsOf(value: string | Uint8Array): string[] {
     bytes = utf8.encode(value);
   } else {
     bytes = value;
-    try {
-      text = utf8Decoder.decode(value);
-    } catch {
-      text = undefined;
-    }
+    // Text only when the bytes are valid UTF-8 (checked without the cost of a thrown error).
+    text = isUtf8(value) ? utf8Decoder.decode(value) : undefined;
   }
   if (text !== undefined) forms.push(text, ...jsonForms(text));
   // The whole encoding (its last character depends on the secret alone when nothing follows), and
   // the three alignments inside a longer encoding; each also in the URL-safe alphabet.
-  for (const b64 of [base64(bytes).replace(/=+$/, ""), ...base64Alignments(bytes)]) {
+  for (const b64 of [base64(bytes), ...base64Alignments(bytes)]) {
     forms.push(b64, b64.replace(/\+/g, "-").replace(/\//g, "_"));
   }
   forms.push(hex(bytes));
