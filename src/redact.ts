@@ -100,7 +100,7 @@ const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u
 
 /**
  * `JSON.stringify`, with DEL, the C1 controls, the line/paragraph separators and the bidi
- * formatting characters escaped as `\uXXXX` as well (JSON only requires it of C0), so that printed
+ * formatting characters escaped as `\u` escapes (`\u0085`) as well (JSON only requires it of C0), so that printed
  * JSON cannot drive a terminal either. Never throws: a value that cannot be serialised (a cycle, a
  * BigInt, a throwing `toJSON`) gives `null`.
  *
