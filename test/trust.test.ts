@@ -195,6 +195,17 @@ describe("output errors end quietly", () => {
   });
 });
 
+/** One probe sample of a hostile proxy, with the test's credential. */
+const probe = (url: string, timeoutMs: number) =>
+  probeXksProxy({
+    uriEndpoint: url,
+    uriPath: "/kms/xks/v1",
+    region: "eu-west-1",
+    credential: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET },
+    samples: 1,
+    timeoutMs,
+  });
+
 describe("the XKS probe keeps the credential out of its report", () => {
   it("redacts a secret that straddles the proxy message's cut, and an echoed Authorization header", async () => {
     const proxy = await hostile((req, res) => {
@@ -206,14 +217,7 @@ describe("the XKS probe keeps the credential out of its report", () => {
         }),
       );
     });
-    const report = await probeXksProxy({
-      uriEndpoint: proxy.url,
-      uriPath: "/kms/xks/v1",
-      region: "eu-west-1",
-      credential: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET },
-      samples: 1,
-      timeoutMs: 2000,
-    });
+    const report = await probe(proxy.url, 2000);
     const text = JSON.stringify(report);
     expect(text).toContain("[REDACTED]");
     for (let cut = 12; cut <= SECRET.length; cut++) expect(text).not.toContain(SECRET.slice(0, cut));
@@ -240,14 +244,7 @@ describe("the XKS probe keeps the credential out of its report", () => {
       res.on("error", () => {});
       pump();
     });
-    const report = await probeXksProxy({
-      uriEndpoint: proxy.url,
-      uriPath: "/kms/xks/v1",
-      region: "eu-west-1",
-      credential: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET },
-      samples: 1,
-      timeoutMs: 5000,
-    });
+    const report = await probe(proxy.url, 5000);
     expect(JSON.stringify(report)).toContain("the proxy answered with an oversized body");
     expect(report.ok).toBe(false);
   });
