@@ -3,17 +3,26 @@
  * The `kms-keystore-errors` command: `explain` and `doctor`. A thin shell over the library; see
  * `src/cli/main.ts` for everything it does.
  */
-import { main } from "./cli/main.js";
+import { InputTooLargeError, main, STDIN_MAX_BYTES } from "./cli/main.js";
 
 // The AWS SDK warns on Node.js 20 about its future Node.js 22 requirement, over nine lines of stderr,
 // which would bury doctor's one-line errors. The CLI hides it unless the user set the SDK's switch.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
+/** Reads standard input up to `STDIN_MAX_BYTES`; more is refused (the CLI's input is bounded). */
 const readStdin = async (): Promise<string> => {
-  let text = "";
-  process.stdin.setEncoding("utf8");
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += bytes.length;
+    if (size > STDIN_MAX_BYTES) {
+      process.stdin.destroy();
+      throw new InputTooLargeError();
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 };
 
 /**
@@ -46,3 +55,6 @@ process.exitCode = await main(process.argv.slice(2), {
   isTTY: process.stdout.isTTY === true,
   readStdin,
 });
+// The output is written. A call cut off by a deadline may still hold a socket or a timer of the SDK's;
+// it must not hold the process: once the output has drained, the command ends whatever is pending.
+setTimeout(() => process.exit(), 1000).unref();

@@ -135,8 +135,30 @@ function distance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
+/** The most characters of a query compared whole; past that, its words are compared one by one. */
+const WHOLE_QUERY_MAX = 256;
+/** The most distinct words of a long query compared with the names (the search stays linear). */
+const WORDS_MAX = 64;
+
+/** How far a query may be from a name and still be suggested. */
+const threshold = (name: string): number => Math.max(3, Math.floor(name.length / 3));
+
+/** The distance of `q` to a known name, or undefined when it is too far to be suggested. */
+function closeness(q: string, name: string, contained: boolean): number | undefined {
+  const lower = name.toLowerCase();
+  if (contained && (lower.includes(q) || q.includes(lower))) return 0;
+  const limit = threshold(name);
+  // The distance is at least the difference in length: skip the table when that alone is too far.
+  if (Math.abs(q.length - lower.length) > limit) return undefined;
+  const d = distance(q, lower);
+  return d <= limit ? d : undefined;
+}
+
 /**
- * Names close to an unknown query, for a "did you mean" hint.
+ * Names close to an unknown query, for a "did you mean" hint. Linear in the query: a query of up to
+ * 256 characters is compared whole (a name inside it, or it inside a name, is closest); a longer one
+ * (a pasted log) word by word, by edit distance only: its first 64 distinct words that are shaped
+ * like a name (four or more characters, a capital letter after the first or an underscore). A name is compared with a word only when their lengths are close enough.
  *
  * @param query - What the user typed.
  * @param limit - How many suggestions at most.
@@ -146,14 +168,27 @@ function distance(a: string, b: string): number {
 export function suggest(query: string, limit = 3): readonly string[] {
   const q = query.trim().toLowerCase();
   if (q === "") return [];
-  return [...NAMES.keys()]
-    .map((name) => {
-      const lower = name.toLowerCase();
-      const d = lower.includes(q) || q.includes(lower) ? 0 : distance(q, lower);
-      return { name, d };
-    })
-    .filter(({ d, name }) => d <= Math.max(3, Math.floor(name.length / 3)))
-    .sort((a, b) => a.d - b.d || a.name.length - b.name.length)
+  const whole = q.length <= WHOLE_QUERY_MAX;
+  // In a long text, only words shaped like a name (a capital after the first letter, or an
+  // underscore) of four or more characters: prose words would match short names by chance.
+  const candidates = whole
+    ? [q]
+    : [
+        ...new Set(
+          (query.match(/[A-Za-z0-9_]+/g) ?? [])
+            .filter((w) => w.length > 3 && w.length <= WHOLE_QUERY_MAX && /.[A-Z_]/.test(w))
+            .map((w) => w.toLowerCase()),
+        ),
+      ].slice(0, WORDS_MAX);
+  const best = new Map<string, number>();
+  for (const name of NAMES.keys()) {
+    for (const candidate of candidates) {
+      const d = closeness(candidate, name, whole);
+      if (d !== undefined && d < (best.get(name) ?? Number.POSITIVE_INFINITY)) best.set(name, d);
+    }
+  }
+  return [...best]
+    .sort(([a, da], [b, db]) => da - db || a.length - b.length)
     .slice(0, limit)
-    .map(({ name }) => name);
+    .map(([name]) => name);
 }

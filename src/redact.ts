@@ -609,13 +609,27 @@ export function redact(text: string, secrets: Secrets = Secrets.none, maxLength 
   }
   // Sanitised first, so that escape sequences inserted into an echo cannot hide it.
   out = replaceSecrets(sanitize(out), matchers);
-  if (SIGV4_TEST.test(out)) {
-    out = out.replace(SIGV4, (_match, credential?: string, signature?: string) =>
-      credential === undefined ? `${signature}${REDACTED}` : `${credential}${REDACTED}`,
-    );
-  }
+  if (SIGV4_TEST.test(out)) out = out.replace(SIGV4, sigv4Replacement);
   return out.length > maxLength ? `${out.slice(0, maxLength)}… [truncated]` : out;
 }
+
+/**
+ * Replaces every form of every secret, and SigV4 credentials and signatures, in text that is already
+ * safe to print (built from redacted parts), keeping its line breaks and styling: the last pass over a
+ * whole output. Foreign text goes through {@link redact} first, which also sanitises and cuts.
+ *
+ * @param text - Printable text, possibly multi-line.
+ * @param secrets - From {@link collectSecrets} or {@link secretsOf}.
+ * @returns The text with the secrets replaced.
+ * @internal
+ */
+export function redactOutput(text: string, secrets: Secrets): string {
+  const out = replaceSecrets(text, secrets.size === 0 ? [] : secrets.matchers());
+  return SIGV4_TEST.test(out) ? out.replace(SIGV4, sigv4Replacement) : out;
+}
+
+const sigv4Replacement = (_match: string, credential?: string, signature?: string): string =>
+  credential === undefined ? `${signature}${REDACTED}` : `${credential}${REDACTED}`;
 
 /** How deep {@link redactTree} copies; deeper values are replaced by a marker. */
 const MAX_TREE_DEPTH = 64;

@@ -576,6 +576,7 @@ describe("doctor --deep", () => {
       deep: true,
       awsEndpoint: aws.endpoint,
       loaders: { elbv2: notInstalled },
+      deadlineMs: 60_000,
     };
     const [json, text] = await Promise.all([
       runDoctor({ ...options, json: true }),

@@ -5,15 +5,18 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { checkKeyStores } from "kms-keystore-errors";
-import { probeXksProxy } from "kms-keystore-errors/diagnostics";
+import { diagnoseKeyStore, probeXksProxy } from "kms-keystore-errors/diagnostics";
 import { startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+import { suggest } from "../src/explain.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const SECRET = "Hx7pQ2mZ9vR4tY6wK1nB3cF5gJ8dL0sA2eU4iO6aW8q"; // 43 characters, like an XKS secret
@@ -74,10 +77,15 @@ interface Run {
 }
 
 /** The built CLI in a child process; `stdout` may be a file descriptor or "closed" (a gone reader). */
-function cli(args: readonly string[], stdout: "pipe" | "closed" | number = "pipe"): Promise<Run> {
+function cli(
+  args: readonly string[],
+  stdout: "pipe" | "closed" | number = "pipe",
+  env: Readonly<Record<string, string>> = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: {
+        ...env,
         PATH: process.env.PATH ?? "",
         HOME: home,
         AWS_EC2_METADATA_DISABLED: "true",
@@ -281,5 +289,304 @@ describe("the emulator's request log", () => {
     } finally {
       await emulator.close();
     }
+  });
+});
+
+/**
+ * A loopback port whose listen queue is full and never drained: the server's process is stopped,
+ * so a new connection is never accepted and its connect hangs (what an unreachable firewalled host
+ * looks like to the client).
+ */
+async function unacceptedPort(): Promise<{ port: number; close: () => void }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      'const s = require("node:net").createServer(() => {}); s.listen({ port: 0, host: "127.0.0.1", backlog: 1 }, () => console.log(s.address().port));',
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const port = await new Promise<number>((resolve) =>
+    child.stdout?.setEncoding("utf8").once("data", (d: string) => resolve(Number(d.trim()))),
+  );
+  child.kill("SIGSTOP");
+  // Fill the queue: connect until a connection is no longer completed by the kernel.
+  const fillers: Socket[] = [];
+  for (let i = 0; i < 64; i++) {
+    const socket = connect(port, "127.0.0.1");
+    fillers.push(socket);
+    const accepted = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 500);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      socket.once("error", () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    if (!accepted) break;
+  }
+  return {
+    port,
+    close: () => {
+      for (const socket of fillers) socket.destroy();
+      child.kill("SIGKILL");
+    },
+  };
+}
+
+/** A KMS endpoint that accepts requests and never answers. */
+const silent = () => hostile(() => {});
+
+/** A KMS endpoint that answers 200 and then trickles its body a byte at a time, forever. */
+const trickling = () =>
+  hostile((_req, res) => {
+    res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-slow" });
+    res.write('{"CustomKeyStores":[');
+    const timer = setInterval(() => res.write(" "), 50);
+    res.on("close", () => clearInterval(timer));
+  });
+
+describe("every network call of the CLI is bounded", () => {
+  // One attempt, so that the line names the bound that fired, not the SDK's last retry.
+  const ONE_ATTEMPT = { AWS_MAX_ATTEMPTS: "1" };
+
+  it("doctor: a connection that is never accepted ends at the connect timeout, one line, status 2", async () => {
+    const target = await unacceptedPort();
+    try {
+      const run = await cli(
+        ["doctor", "--endpoint", `http://127.0.0.1:${target.port}`, "--timeout", "30"],
+        "pipe",
+        ONE_ATTEMPT,
+      );
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      // The connect timeout (3 s), not the request timeout or the deadline, ended it.
+      expect(run.stderr).toContain("TransportError (REQUEST_TIMEOUT)");
+      expect(run.stderr).toContain("did not establish a connection with the server within the configured timeout of 3000 ms");
+      expect(run.stderr).not.toContain("stopped after");
+      expect(run.stderr).not.toMatch(STACK);
+    } finally {
+      target.close();
+    }
+  });
+
+  it("doctor: a server that accepts and never answers ends at the request timeout, one line, status 2", async () => {
+    const server = await silent();
+    // --timeout 4: the request timeout is half of it (2 s), so it fires before the deadline.
+    const run = await cli(["doctor", "--endpoint", server.url, "--timeout", "4"], "pipe", ONE_ATTEMPT);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("TransportError (REQUEST_TIMEOUT)");
+    expect(run.stderr).toContain("2000 ms requestTimeout");
+    // The SDK's own warning would be a second line: it is an error here, printed once.
+    expect(run.stderr).not.toContain("WARN");
+    expect(run.stderr).not.toContain("stopped after");
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it("doctor: an answer trickled a byte at a time ends at the --timeout deadline, one line, status 2", async () => {
+    const server = await trickling();
+    const run = await cli(["doctor", "--endpoint", server.url, "--timeout", "2"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toEqual([
+      "kms-keystore-errors doctor: stopped after 2 s (--timeout): describing the key stores did not finish in time. Check the network path, or give it longer with --timeout <seconds>.",
+    ]);
+  });
+
+  it("doctor --deep: AWS endpoints that never answer end at the deadline, one line, status 2", async () => {
+    const kms = await hostile((_req, res) =>
+      kmsJson(res, {
+        CustomKeyStores: [
+          {
+            CustomKeyStoreId: "cks-1234567890abcdef0",
+            CustomKeyStoreName: "stuck",
+            CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+            ConnectionState: "FAILED",
+            ConnectionErrorCode: "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
+            XksProxyConfiguration: {
+              Connectivity: "VPC_ENDPOINT_SERVICE",
+              UriEndpoint: "https://xks.example.com",
+              UriPath: "/kms/xks/v1",
+              VpcEndpointServiceName: "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+            },
+          },
+        ],
+      }),
+    );
+    const aws = await trickling();
+    const run = await cli(["doctor", "--deep", "--endpoint", kms.url, "--aws-endpoint", aws.url, "--timeout", "3"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("stopped after 3 s (--timeout): describing the key stores and the deep checks");
+    // The deep checks had started: the AWS endpoint was called.
+    expect(aws.seen.length).toBeGreaterThan(0);
+  });
+
+  it("probe-xks: a proxy that trickles its answer ends at the --timeout deadline, one line, status 2", async () => {
+    const proxy = await hostile((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("{");
+      const timer = setInterval(() => res.write(" "), 50);
+      res.on("close", () => clearInterval(timer));
+    });
+    const run = await cli([
+      "probe-xks",
+      "--uri-endpoint",
+      proxy.url,
+      "--uri-path",
+      "/kms/xks/v1",
+      "--region",
+      "eu-west-1",
+      "--timeout-ms",
+      "60000",
+      "--timeout",
+      "2",
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toEqual([
+      "kms-keystore-errors probe-xks: stopped after 2 s (--timeout): the probe did not finish in time. Check the network path, or give it longer with --timeout <seconds>.",
+    ]);
+  });
+
+  it("refuses a --timeout outside 1-3600 seconds", async () => {
+    for (const value of ["0", "3601", "1.5", "soon"]) {
+      const run = await cli(["doctor", "--timeout", value]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("--timeout must be a whole number from 1 to 3600");
+    }
+  });
+});
+
+describe("the diagnostics' network calls are bounded", () => {
+  const credentials = { accessKeyId: "AKIDTRUST", secretAccessKey: "trust" };
+  const VPC_STORE = {
+    CustomKeyStoreId: "cks-1234567890abcdef0",
+    CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+    ConnectionState: "FAILED",
+    ConnectionErrorCode: "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
+    XksProxyConfiguration: {
+      Connectivity: "VPC_ENDPOINT_SERVICE",
+      UriEndpoint: "https://xks.example.com",
+      VpcEndpointServiceName: "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+    },
+  };
+
+  it("diagnoseKeyStore: an AWS call with no answer makes its checks unknown at requestTimeoutMs", async () => {
+    const kms = await hostile((_req, res) => kmsJson(res, { CustomKeyStores: [VPC_STORE] }));
+    const aws = await silent();
+    const result = await diagnoseKeyStore(
+      {
+        kms: new KMSClient({ endpoint: kms.url, region: "eu-west-1", credentials }),
+        ec2: new EC2Client({ endpoint: aws.url, region: "eu-west-1", credentials }),
+      },
+      VPC_STORE.CustomKeyStoreId,
+      { requestTimeoutMs: 300 },
+    );
+    const diagnosis = result._unsafeUnwrap();
+    const timedOut = diagnosis.checks.filter((c) => c.evidence.includes("gave no answer within 300 ms"));
+    expect(timedOut.length).toBeGreaterThan(0);
+    for (const check of timedOut) expect(check.status).toBe("unknown");
+    expect(aws.seen.length).toBeGreaterThan(0);
+  });
+
+  it("diagnoseKeyStore: a describe that trickles past deadlineMs is a REQUEST_TIMEOUT failure", async () => {
+    const kms = await trickling();
+    const result = await diagnoseKeyStore(
+      { kms: new KMSClient({ endpoint: kms.url, region: "eu-west-1", credentials }) },
+      VPC_STORE.CustomKeyStoreId,
+      { deadlineMs: 500 },
+    );
+    const failure = result._unsafeUnwrapErr();
+    expect(failure.kind).toBe("TransportError");
+    expect(failure.cause).toBe("REQUEST_TIMEOUT");
+    expect(failure.message).toContain("did not finish within 500 ms (deadlineMs)");
+  });
+
+  it("diagnoseKeyStore: refuses a request timeout or deadline outside 1-3,600,000 ms", () => {
+    const kms = new KMSClient({ region: "eu-west-1", credentials });
+    for (const bad of [0, -1, Number.NaN, 3_600_001]) {
+      expect(() => diagnoseKeyStore({ kms }, "cks-1", { requestTimeoutMs: bad })).toThrow(
+        "diagnoseKeyStore: `requestTimeoutMs` must be a number of milliseconds from 1 to 3600000.",
+      );
+      expect(() => diagnoseKeyStore({ kms }, "cks-1", { deadlineMs: bad })).toThrow(
+        "diagnoseKeyStore: `deadlineMs` must be a number of milliseconds from 1 to 3600000.",
+      );
+    }
+  });
+
+  it("probeXksProxy: a proxy that trickles past deadlineMs leaves the rest of the checks unknown", async () => {
+    const proxy = await hostile((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("{");
+      const timer = setInterval(() => res.write(" "), 50);
+      res.on("close", () => clearInterval(timer));
+    });
+    const report = await probeXksProxy({
+      uriEndpoint: proxy.url,
+      uriPath: "/kms/xks/v1",
+      credential: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET },
+      region: "eu-west-1",
+      timeoutMs: 60_000,
+      deadlineMs: 500,
+    });
+    expect(report.ok).toBe(false);
+    const notRun = report.checks.filter((c) => c.evidence.includes("deadline of 500 ms passed (deadlineMs)"));
+    expect(notRun.map((c) => c.id)).toContain("latency");
+    for (const check of notRun) expect(check.status).toBe("unknown");
+    // The checks before the trickled call were run.
+    expect(report.checks.find((c) => c.id === "tcp")?.status).toBe("pass");
+  });
+});
+
+describe("the CLI's work on its input is bounded", () => {
+  it("explain - refuses standard input over 1 MiB with one line and status 2", async () => {
+    const child = spawn(process.execPath, [CLI, "explain", "-"], {
+      env: { PATH: process.env.PATH ?? "", HOME: home },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      err += d;
+    });
+    child.stdin.on("error", () => {});
+    child.stdin.end("x".repeat(1024 * 1024 + 1));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err.trim().split("\n")[0]).toBe(
+      "kms-keystore-errors explain: standard input is larger than 1 MiB: paste only the error line (or its first 1 MiB)",
+    );
+  });
+
+  it("explain - on 1 MiB of unknown words answers, with no suggestion drawn from noise", async () => {
+    const io = {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+      env: {},
+      isTTY: false,
+      readStdin: async () => "Zqxwv blorp frobnicated ".repeat(Math.floor((1024 * 1024) / 24)),
+    };
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(["explain", "-"], io);
+    expect(code).toBe(1);
+    expect(err.join("")).not.toContain("did you mean");
+  });
+
+  it("the suggestion for a long pasted log comes from its words: a misspelt exception name is found", () => {
+    const log = `${"2026-12-07T05:00:00Z worker-7 request failed; ".repeat(5000)}KMSInvalidStateExcepton: proxy`;
+    expect(suggest(log)[0]).toBe("KMSInvalidStateException");
   });
 });

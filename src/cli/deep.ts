@@ -7,6 +7,7 @@ import type { AwsClientLike, Check, Diagnosis } from "../diagnostics/index.js";
 import { diagnoseKeyStore } from "../diagnostics/index.js";
 import type { KeyStoreReport } from "../lifecycle.js";
 import { type KmsLogEntry, toLogEntry } from "../log.js";
+import { httpBounds } from "./bounds.js";
 import { remediationLines } from "./explain.js";
 import { printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
@@ -64,6 +65,10 @@ export interface DeepOptions {
   readonly awsEndpoint?: string | undefined;
   /** Module loaders of the optional packages. @defaultValue {@link DEFAULT_LOADERS} */
   readonly loaders?: Partial<ModuleLoaders> | undefined;
+  /** The command's deadline in milliseconds: the clients' timeouts and each diagnosis's deadline. */
+  readonly deadlineMs: number;
+  /** Aborts at the deadline. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A target of the deep checks: a store id and, when doctor listed it, its report. */
@@ -98,7 +103,7 @@ const errorCode = (error: unknown): string => {
 async function buildClient(
   service: OptionalService,
   loader: () => Promise<unknown>,
-  config: Readonly<Record<string, string>>,
+  config: Readonly<Record<string, unknown>>,
 ): Promise<{ client: ClosableClient } | { note: string }> {
   const pkg = PACKAGES[service];
   const missing = (why: string) => ({
@@ -136,7 +141,8 @@ async function buildClient(
  */
 export async function runDeep(targets: readonly DeepTarget[], options: DeepOptions): Promise<DeepRun> {
   const needed = new Set(targets.flatMap((t) => servicesFor(t.report)));
-  const config: Record<string, string> = { region: options.region };
+  const bounds = httpBounds(options.deadlineMs);
+  const config: Record<string, unknown> = { region: options.region, requestHandler: bounds };
   if (options.profile !== undefined) config.profile = options.profile;
   if (options.awsEndpoint !== undefined) config.endpoint = options.awsEndpoint;
   const loaders = { ...DEFAULT_LOADERS, ...options.loaders };
@@ -160,7 +166,12 @@ export async function runDeep(targets: readonly DeepTarget[], options: DeepOptio
       const result = await diagnoseKeyStore(
         { kms: options.kms, ec2: clients.ec2, elbv2: clients.elbv2, cloudhsm: clients.cloudhsm },
         target.customKeyStoreId,
-        { region: options.region },
+        {
+          region: options.region,
+          signal: options.signal,
+          requestTimeoutMs: bounds.requestTimeout,
+          deadlineMs: options.deadlineMs,
+        },
       );
       diagnoses.push(
         result.isOk()

@@ -4,6 +4,7 @@ import type { KmsFailure } from "../failure.js";
 import { checkKeyStores, type KeyStoreReport } from "../lifecycle.js";
 import { formatFailure, toLogEntry } from "../log.js";
 import { toSafeJson } from "../redact.js";
+import { httpBounds } from "./bounds.js";
 import { type DeepEntry, type ModuleLoaders, renderDeep, runDeep } from "./deep.js";
 import type { Output } from "./explain.js";
 import { printable, type Style } from "./style.js";
@@ -24,6 +25,10 @@ export interface DoctorOptions {
   readonly awsEndpoint?: string | undefined;
   /** Loaders of the optional client packages (tests). */
   readonly loaders?: Partial<ModuleLoaders> | undefined;
+  /** The command's deadline in milliseconds: sets the clients' connect and request timeouts. */
+  readonly deadlineMs: number;
+  /** Aborts at the deadline: passed to every call. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** `doctor --deep --json`: the reports, and one diagnosis per store looked into. @internal */
@@ -93,7 +98,10 @@ const indent = (text: string, by: string): string =>
 /** The one line printed when the stores could not be described. */
 function describeFailedLine(failure: KmsFailure): string {
   const summaryText = failure.remediation.summary;
-  return `${PROGRAM} doctor: could not describe the custom key stores: ${failure.kind} (${failure.cause}). ${summaryText}`;
+  // The message is redacted already (classify); cut it only here, for one line.
+  const said =
+    failure.message === undefined ? "" : `: ${short(printable(failure.message), 160).replace(/\.+$/, "")}`;
+  return `${PROGRAM} doctor: could not describe the custom key stores: ${failure.kind} (${failure.cause})${said}. ${summaryText}`;
 }
 
 /** Exit 2: the stores could not be described. */
@@ -117,7 +125,7 @@ function cannotDescribe(failure: KmsFailure, line: string, json: boolean): Outpu
  * @internal
  */
 export async function runDoctor(options: DoctorOptions): Promise<Output> {
-  const config: KMSClientConfig = {};
+  const config: KMSClientConfig = { requestHandler: httpBounds(options.deadlineMs) };
   if (options.region !== undefined) config.region = options.region;
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.profile !== undefined) config.profile = options.profile;
@@ -134,7 +142,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
         options.json,
       );
     }
-    const result = await checkKeyStores(client);
+    const result = await checkKeyStores(client, { signal: options.signal });
     if (result.isErr()) return cannotDescribe(result.error, describeFailedLine(result.error), options.json);
     const reports = result.value;
     const failed = reports.some((r) => r.connectionState === "FAILED");
@@ -161,6 +169,8 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
               profile: options.profile,
               awsEndpoint: options.awsEndpoint,
               loaders: options.loaders,
+              deadlineMs: options.deadlineMs,
+              signal: options.signal,
             },
           )
         : undefined;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs, UsageError } from "./args.js";
+import { DEFAULT_TIMEOUT_SECONDS, deadlineOutput, MAX_TIMEOUT_SECONDS, withDeadline } from "./bounds.js";
 import { runDoctor } from "./doctor.js";
 import { type Output, runExplain } from "./explain.js";
 import { ACCESS_KEY_ID_ENV, credentialFlag, runProbe, SECRET_ACCESS_KEY_ENV } from "./probe.js";
@@ -22,8 +23,29 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal (colour is used only then). */
   readonly isTTY: boolean;
-  /** Reads all of standard input, for `explain -`. */
+  /**
+   * Reads all of standard input, for `explain -`: at most {@link STDIN_MAX_BYTES}, else it rejects
+   * with an {@link InputTooLargeError}.
+   */
   readonly readStdin?: (() => Promise<string>) | undefined;
+}
+
+/**
+ * The most bytes `explain -` reads from standard input (1 MiB): a pasted log beyond that is refused
+ * with a usage error, so the work on the input stays bounded.
+ * @public
+ */
+export const STDIN_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Standard input was larger than {@link STDIN_MAX_BYTES}.
+ * @public
+ */
+export class InputTooLargeError extends Error {
+  override readonly name = "InputTooLargeError";
+  constructor() {
+    super(`standard input is larger than ${STDIN_MAX_BYTES / 1024 / 1024} MiB`);
+  }
 }
 
 /** The package version, from the package.json next to `dist/` (or, from the sources, the root). */
@@ -74,6 +96,10 @@ function intFlag(value: string | undefined, name: string, min: number, max: numb
   return Number(value);
 }
 
+/** `--timeout <seconds>`: the command's overall deadline. */
+const timeoutFlag = (value: string | undefined): number =>
+  intFlag(value, "timeout", 1, MAX_TIMEOUT_SECONDS) ?? DEFAULT_TIMEOUT_SECONDS;
+
 /** `probe-xks`: refuses credentials on argv, reads them from the environment, runs the probe. */
 async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof style>): Promise<Output> {
   // Before parsing: a credential on the command line is refused, and its value never echoed.
@@ -86,7 +112,7 @@ async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof
   }
   const { flags, lists, positionals } = parseArgs(argv, {
     booleans: ["json", "help"],
-    values: ["uri-endpoint", "uri-path", "region", "samples", "timeout-ms", "ca"],
+    values: ["uri-endpoint", "uri-path", "region", "samples", "timeout-ms", "timeout", "ca"],
     lists: ["key-id"],
     aliases: { h: "help" },
   });
@@ -106,6 +132,7 @@ async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof
   if (missing.length > 0) return usageError(`missing ${missing.join(", ")}`, "probe-xks");
   const samples = intFlag(text("samples"), "samples", 1, 100);
   const timeoutMs = intFlag(text("timeout-ms"), "timeout-ms", 1, 60_000);
+  const seconds = timeoutFlag(text("timeout"));
   const accessKeyId = io.env[ACCESS_KEY_ID_ENV];
   const secretAccessKey = io.env[SECRET_ACCESS_KEY_ENV];
   const unset = [
@@ -131,18 +158,25 @@ async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof
       );
     }
   }
-  return runProbe({
-    uriEndpoint: uriEndpoint as string,
-    uriPath: uriPath as string,
-    region: region as string,
-    keyIds: lists.get("key-id") ?? [],
-    samples,
-    timeoutMs,
-    ca,
-    credential: { accessKeyId, secretAccessKey },
-    json: flags.has("json"),
-    style: s,
-  });
+  return withDeadline(
+    seconds,
+    (signal) =>
+      runProbe({
+        uriEndpoint: uriEndpoint as string,
+        uriPath: uriPath as string,
+        region: region as string,
+        keyIds: lists.get("key-id") ?? [],
+        samples,
+        timeoutMs,
+        deadlineMs: seconds * 1000,
+        signal,
+        ca,
+        credential: { accessKeyId, secretAccessKey },
+        json: flags.has("json"),
+        style: s,
+      }),
+    () => deadlineOutput("probe-xks", seconds, "the probe"),
+  );
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<Output> {
@@ -174,7 +208,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
       let query = positionals.join(" ");
       if (positionals.length === 1 && positionals[0] === "-") {
         if (io.readStdin === undefined) return usageError("cannot read stdin here", "explain");
-        query = (await io.readStdin()).replace(/\s+/g, " ");
+        try {
+          query = (await io.readStdin()).replace(/\s+/g, " ");
+        } catch (error) {
+          if (error instanceof InputTooLargeError) {
+            return usageError(`${error.message}: paste only the error line (or its first 1 MiB)`, "explain");
+          }
+          throw error;
+        }
       }
       if (query.trim() === "")
         return usageError("what should I explain? Give an exception name, a code or a log line", "explain");
@@ -183,7 +224,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
     if (first === "probe-xks") return await probeXks(rest, io, s);
     const { flags, lists, positionals } = parseArgs(rest, {
       booleans: ["json", "help", "deep"],
-      values: ["region", "endpoint", "profile", "aws-endpoint"],
+      values: ["region", "endpoint", "profile", "aws-endpoint", "timeout"],
       lists: ["key-store"],
       aliases: { h: "help" },
     });
@@ -214,16 +255,29 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
         "doctor",
       );
     }
-    return await runDoctor({
-      region: text("region"),
-      endpoint,
-      profile: text("profile"),
-      json: flags.has("json"),
-      style: s,
-      deep,
-      keyStores,
-      awsEndpoint,
-    });
+    const seconds = timeoutFlag(text("timeout"));
+    return await withDeadline(
+      seconds,
+      (signal) =>
+        runDoctor({
+          region: text("region"),
+          endpoint,
+          profile: text("profile"),
+          json: flags.has("json"),
+          style: s,
+          deep,
+          keyStores,
+          awsEndpoint,
+          deadlineMs: seconds * 1000,
+          signal,
+        }),
+      () =>
+        deadlineOutput(
+          "doctor",
+          seconds,
+          deep ? "describing the key stores and the deep checks" : "describing the key stores",
+        ),
+    );
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, first);
     throw error;

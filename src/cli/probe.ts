@@ -3,7 +3,7 @@
  * variables, never from argv (argv shows up in `ps`, shell history and CI logs).
  */
 import { type ProbeCheck, type ProbeReport, probeXksProxy } from "../diagnostics/index.js";
-import { toSafeJson } from "../redact.js";
+import { redactOutput, secretsOf, toSafeJson } from "../redact.js";
 import { type Output, remediationLines } from "./explain.js";
 import { printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
@@ -21,6 +21,10 @@ export interface ProbeCommandOptions {
   readonly keyIds: readonly string[];
   readonly samples?: number | undefined;
   readonly timeoutMs?: number | undefined;
+  /** The command's deadline in milliseconds. */
+  readonly deadlineMs: number;
+  /** Aborts at the deadline. */
+  readonly signal?: AbortSignal | undefined;
   readonly ca?: string | undefined;
   readonly credential: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly json: boolean;
@@ -87,10 +91,6 @@ export function renderProbe(report: ProbeReport, region: string, s: Style): stri
   return `${lines.join("\n")}\n`;
 }
 
-/** Removes every occurrence of the credential's parts, whatever the output (belt and braces). */
-const scrub = (text: string, secrets: readonly string[]): string =>
-  secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join("[REDACTED]") : out), text);
-
 /**
  * Runs `probe-xks`: probes the proxy and prints the report (text, or with `json` exactly the
  * `ProbeReport`). Exit status 0 when every check passes, 1 when any fails or is unknown, 2 when an
@@ -101,7 +101,8 @@ const scrub = (text: string, secrets: readonly string[]): string =>
  * @internal
  */
 export async function runProbe(options: ProbeCommandOptions): Promise<Output> {
-  const secrets = [options.credential.secretAccessKey, options.credential.accessKeyId];
+  // A last pass over the whole output, in every form redaction knows (the report is redacted already).
+  const secrets = secretsOf(options.credential.secretAccessKey, options.credential.accessKeyId);
   let report: ProbeReport;
   try {
     report = await probeXksProxy({
@@ -112,11 +113,13 @@ export async function runProbe(options: ProbeCommandOptions): Promise<Output> {
       keyIds: options.keyIds,
       samples: options.samples,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+      signal: options.signal,
       ca: options.ca,
     });
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    const message = scrub(printable(error.message), secrets);
+    const message = redactOutput(printable(error.message), secrets);
     return {
       stdout: "",
       stderr: `${PROGRAM} probe-xks: ${message}\nRun '${PROGRAM} probe-xks --help' for usage.\n`,
@@ -127,5 +130,5 @@ export async function runProbe(options: ProbeCommandOptions): Promise<Output> {
   const stdout = options.json
     ? `${toSafeJson(report, 2)}\n`
     : renderProbe(report, options.region, options.style);
-  return { stdout: scrub(stdout, secrets), stderr: "", code };
+  return { stdout: redactOutput(stdout, secrets), stderr: "", code };
 }

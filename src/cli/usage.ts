@@ -24,9 +24,9 @@ Examples:
   pbpaste | ${PROGRAM} explain -
 `;
 
-const DOCTOR = `Usage: ${PROGRAM} doctor [--region R] [--endpoint URL] [--profile P] [--json]
+const DOCTOR = `Usage: ${PROGRAM} doctor [--region R] [--endpoint URL] [--profile P] [--timeout S] [--json]
        ${PROGRAM} doctor --deep [--key-store cks-ID ...] [--aws-endpoint URL]
-                                  [--region R] [--endpoint URL] [--profile P] [--json]
+                     [--region R] [--endpoint URL] [--profile P] [--timeout S] [--json]
 
 Describes every custom key store in the account and Region (DescribeCustomKeyStores, all pages)
 and prints its state and, for FAILED and DISCONNECTED stores, what to do. Credentials and Region
@@ -46,6 +46,8 @@ Options:
   --region R            AWS Region (default: AWS_REGION or the profile's region)
   --endpoint URL        KMS endpoint (default: the Region's; AWS_ENDPOINT_URL_KMS is honoured)
   --profile P           Profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE)
+  --timeout S           Seconds the whole command may take, 1-3600 (default 60). Each request
+                        also has a 3 s connect and a 10 s response timeout (half of S if less)
   --json                Print the key store reports as JSON ({ "error": ... } when describing
                         failed); with --deep, { "keyStores": [...], "diagnoses": [...] }
   --deep                Also run the deep checks (diagnoseKeyStore) for FAILED stores
@@ -60,11 +62,11 @@ ec2:DescribeVpcEndpointServicePermissions, elasticloadbalancing:Describe*, ec2:D
 ec2:DescribeSecurityGroups and cloudhsm:DescribeClusters.
 Exit status: 0 no store FAILED (DISCONNECTED stores are listed with guidance), 1 a store is
 FAILED, 2 the stores could not be described (no Region, no credentials, access denied...), a
---key-store does not exist, or usage error.
+--key-store does not exist, the --timeout passed (one line on stderr), or usage error.
 `;
 
 const PROBE_XKS = `Usage: ${PROGRAM} probe-xks --uri-endpoint https://HOST --uri-path [/PREFIX]/kms/xks/v1 --region R
-       [--key-id ID ...] [--samples N] [--timeout-ms N] [--ca FILE] [--json]
+       [--key-id ID ...] [--samples N] [--timeout-ms N] [--timeout S] [--ca FILE] [--json]
 
 Probes an external key store (XKS) proxy as KMS reaches it, from where you run it, and says which
 requirement fails: dns, tcp, tls (chain, name, expiry), uri-path, authentication (SigV4 with the
@@ -85,12 +87,13 @@ Options:
   --key-id ID          An external key id (XksKeyId) to check with GetKeyMetadata (repeatable)
   --samples N          GetHealthStatus calls timed for the latency check, 1-100 (default 5)
   --timeout-ms N       Milliseconds each network step may take, 1-60000 (default 2000)
+  --timeout S          Seconds the whole probe may take, 1-3600 (default 60)
   --ca FILE            An extra trusted CA certificate (PEM), e.g. a private CA in tests
   --json               Print the probe report as JSON
   -h, --help           Show this help
 
-Exit status: 0 every check passed, 1 a check failed (or could not be evaluated), 2 usage error or
-the credential variables are not set.
+Exit status: 0 every check passed, 1 a check failed (or could not be evaluated), 2 usage error,
+the credential variables are not set, or the --timeout passed (one line on stderr).
 
 Example:
   XKS_PROXY_ACCESS_KEY_ID=... XKS_PROXY_SECRET_ACCESS_KEY=... \\

@@ -5,6 +5,8 @@
 import type { Cause } from "../catalog/index.js";
 import { REQUIREMENTS, type RequirementId, type RequirementScope } from "../catalog/requirements.js";
 import type { Remediation } from "../catalog/schema.js";
+import { redact } from "../redact.js";
+import { requestSignal } from "./bounds.js";
 
 /**
  * A structural AWS SDK v3 client: anything with the SDK's `send(command, options)`. The EC2, ELBv2
@@ -99,6 +101,14 @@ const readString = (value: unknown, key: string): string | undefined => {
   }
 };
 
+const safeString = (value: unknown): string => {
+  try {
+    return String(value);
+  } catch {
+    return "error";
+  }
+};
+
 /**
  * Turns a rejected call into evidence: the denied IAM action, or the error's name and message.
  * @param error - What the call rejected with.
@@ -108,7 +118,7 @@ const readString = (value: unknown, key: string): string | undefined => {
  */
 export const failedCall = (error: unknown, action: string): CallResult<never> => {
   const name = readString(error, "name") ?? "Error";
-  const message = (readString(error, "message") ?? String(error)).slice(0, 200);
+  const message = redact(readString(error, "message") ?? safeString(error), undefined, 200);
   if (DENIED.has(name)) {
     return { ok: false, code: name, evidence: `access denied: the caller lacks ${action} (${name})` };
   }
@@ -132,23 +142,54 @@ const loadCommand = async (pkg: string, operation: string): Promise<CommandClass
 
 /**
  * Calls the optional AWS clients of one diagnosis: loads command classes with dynamic `import()`,
- * passes the abort signal, and never rejects.
+ * bounds each call by the request timeout and the run's signal (the caller's and the deadline), and
+ * never rejects.
  * @internal
  */
 export class AwsCaller {
   readonly #clients: Partial<Record<OptionalService, AwsClientLike | undefined>>;
-  readonly #signal: AbortSignal | undefined;
+  readonly #signal: AbortSignal;
+  readonly #requestTimeoutMs: number;
 
   /**
    * @param clients - The optional clients.
-   * @param signal - Aborts the calls.
+   * @param signal - Aborts the calls (the caller's signal and the deadline).
+   * @param requestTimeoutMs - Milliseconds one call may take.
    */
   constructor(
     clients: Partial<Record<OptionalService, AwsClientLike | undefined>>,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal,
+    requestTimeoutMs: number,
   ) {
     this.#clients = clients;
     this.#signal = signal;
+    this.#requestTimeoutMs = requestTimeoutMs;
+  }
+
+  /**
+   * Sends one call bounded by the request timeout and the run's signal; a call cut by either is
+   * reported as such, not as the SDK's abort error.
+   *
+   * @param action - The IAM action, for the evidence.
+   * @param send - Sends the call with the given signal.
+   * @returns The output, or evidence; never rejects.
+   */
+  async send<T>(action: string, send: (abortSignal: AbortSignal) => Promise<T>): Promise<CallResult<T>> {
+    if (this.#signal.aborted) return { ok: false, code: "Aborted", evidence: `${action} was not called: stopped` };
+    const signal = requestSignal(this.#signal, this.#requestTimeoutMs);
+    try {
+      return { ok: true, value: await send(signal) };
+    } catch (error) {
+      if (this.#signal.aborted) return { ok: false, code: "Aborted", evidence: `${action} was stopped` };
+      if (signal.aborted) {
+        return {
+          ok: false,
+          code: "TimeoutError",
+          evidence: `${action} gave no answer within ${this.#requestTimeoutMs} ms`,
+        };
+      }
+      return failedCall(error, action);
+    }
   }
 
   /**
@@ -194,13 +235,11 @@ export class AwsCaller {
       return { ok: false, missing: true, evidence: `Install ${pkg} to run the ${purpose}` };
     }
     const action = `${IAM_PREFIXES[service]}:${operation}`;
-    try {
-      const options = this.#signal === undefined ? undefined : { abortSignal: this.#signal };
-      const value = (await client.send(new Command(input) as never, options as never)) as T;
-      return { ok: true, value };
-    } catch (error) {
-      return failedCall(error, action);
-    }
+    const command = Command;
+    return this.send(
+      action,
+      async (abortSignal) => (await client.send(new command(input) as never, { abortSignal } as never)) as T,
+    );
   }
 }
 

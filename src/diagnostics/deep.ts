@@ -6,6 +6,14 @@ import { DescribeCustomKeyStoresCommand, type KMSClient } from "@aws-sdk/client-
 import { ResultAsync } from "neverthrow";
 import { classify } from "../classify.js";
 import type { KmsFailure } from "../failure.js";
+import {
+  bounded,
+  DEFAULT_DIAGNOSIS_DEADLINE_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_DEADLINE_MS,
+  milliseconds,
+  requestSignal,
+} from "./bounds.js";
 import { cloudHsmChecks } from "./deep-cloudhsm.js";
 import {
   AwsCaller,
@@ -13,7 +21,6 @@ import {
   type CallResult,
   type Check,
   CheckSet,
-  failedCall,
 } from "./deep-support.js";
 import { xksVpcChecks } from "./deep-vpc.js";
 
@@ -42,6 +49,19 @@ export interface DiagnoseClients {
 export interface DiagnoseOptions {
   /** Aborts the diagnosis; it then resolves to an `Aborted` failure. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Milliseconds one AWS call may take (1–3,600,000); a call past it makes its checks `unknown`
+   * ("gave no answer within … ms"). It bounds the connection too: the call is aborted whatever phase
+   * it is in.
+   * @defaultValue 10000
+   */
+  readonly requestTimeoutMs?: number | undefined;
+  /**
+   * Milliseconds the whole diagnosis may take (1–3,600,000); past it, it resolves to a
+   * `TransportError` failure with cause `REQUEST_TIMEOUT`.
+   * @defaultValue 120000
+   */
+  readonly deadlineMs?: number | undefined;
   /** The key store's Region, when the KMS client's cannot be read. @defaultValue the KMS client's Region */
   readonly region?: string | undefined;
 }
@@ -86,14 +106,10 @@ const notFound = (customKeyStoreId: string): Error =>
     $fault: "client",
   });
 
-const sendKms = <T>(
-  kms: DiagnoseClients["kms"],
-  input: object,
-  signal: AbortSignal | undefined,
-): Promise<T> =>
+const sendKms = <T>(kms: DiagnoseClients["kms"], input: object, abortSignal: AbortSignal): Promise<T> =>
   (kms.send as (command: unknown, options?: unknown) => Promise<T>)(
     new DescribeCustomKeyStoresCommand(input),
-    signal === undefined ? undefined : { abortSignal: signal },
+    { abortSignal },
   );
 
 const regionOf = async (kms: DiagnoseClients["kms"]): Promise<string | undefined> => {
@@ -108,43 +124,64 @@ const regionOf = async (kms: DiagnoseClients["kms"]): Promise<string | undefined
 
 /** The other stores (every page of DescribeCustomKeyStores) that use a VPC endpoint service name. */
 const otherStoresUsing =
-  (kms: DiagnoseClients["kms"], customKeyStoreId: string, signal: AbortSignal | undefined) =>
+  (kms: DiagnoseClients["kms"], customKeyStoreId: string, caller: AwsCaller) =>
   async (serviceName: string): Promise<CallResult<readonly string[]>> => {
     const ids: string[] = [];
     let marker: string | undefined;
-    try {
-      for (let page = 0; page < 1000; page++) {
-        const out = await sendKms<{
+    const seen = new Set<string>();
+    for (let page = 0; page < 1000; page++) {
+      const call = await caller.send("kms:DescribeCustomKeyStores", (signal) =>
+        sendKms<{
           CustomKeyStores?: readonly StoreEntry[];
           NextMarker?: string;
           Truncated?: boolean;
-        }>(kms, marker === undefined ? {} : { Marker: marker }, signal);
-        for (const store of out.CustomKeyStores ?? []) {
-          if (
-            store.CustomKeyStoreId !== customKeyStoreId &&
-            store.XksProxyConfiguration?.VpcEndpointServiceName === serviceName
-          ) {
-            ids.push(store.CustomKeyStoreId ?? "?");
-          }
+        }>(kms, marker === undefined ? {} : { Marker: marker }, signal),
+      );
+      if (!call.ok) return call;
+      const out = call.value;
+      for (const store of out.CustomKeyStores ?? []) {
+        if (
+          store.CustomKeyStoreId !== customKeyStoreId &&
+          store.XksProxyConfiguration?.VpcEndpointServiceName === serviceName
+        ) {
+          ids.push(store.CustomKeyStoreId ?? "?");
         }
-        marker = out.Truncated === true ? out.NextMarker : undefined;
-        if (marker === undefined) break;
       }
-      return { ok: true, value: ids };
-    } catch (error) {
-      return failedCall(error, "kms:DescribeCustomKeyStores");
+      marker = out.Truncated === true ? out.NextMarker : undefined;
+      if (marker === undefined) return { ok: true, value: ids };
+      if (seen.has(marker)) {
+        return {
+          ok: false,
+          code: "EndlessPagination",
+          evidence: `kms:DescribeCustomKeyStores page ${page + 1} repeats a NextMarker it sent before; stopped`,
+        };
+      }
+      seen.add(marker);
     }
+    return {
+      ok: false,
+      code: "EndlessPagination",
+      evidence: "kms:DescribeCustomKeyStores sent more than 1000 pages; stopped",
+    };
   };
+
+/** The bounds of one diagnosis. */
+interface RunBounds {
+  readonly signal: AbortSignal;
+  readonly requestTimeoutMs: number;
+}
 
 async function runChecks(
   clients: DiagnoseClients,
   entry: StoreEntry,
   customKeyStoreId: string,
   options: DiagnoseOptions,
+  bounds: RunBounds,
 ): Promise<Check[]> {
   const caller = new AwsCaller(
     { ec2: clients.ec2, elbv2: clients.elbv2, cloudhsm: clients.cloudhsm },
-    options.signal,
+    bounds.signal,
+    bounds.requestTimeoutMs,
   );
   const region = options.region ?? (await regionOf(clients.kms));
   const type =
@@ -166,7 +203,7 @@ async function runChecks(
       region,
       serviceName: xks.VpcEndpointServiceName,
       uriEndpoint: xks.UriEndpoint,
-      otherStoresUsing: otherStoresUsing(clients.kms, customKeyStoreId, options.signal),
+      otherStoresUsing: otherStoresUsing(clients.kms, customKeyStoreId, caller),
     });
   }
   const set = new CheckSet("xks-public");
@@ -193,11 +230,17 @@ const abortReason = (signal: AbortSignal): unknown => {
  * The EC2, ELBv2 and CloudHSM v2 clients are optional peer dependencies: pass instances; their
  * command classes are loaded with `import()` only when a check runs.
  *
+ * Bounded: each AWS call by `requestTimeoutMs` (10 s), the whole diagnosis by `deadlineMs` (120 s),
+ * so a server that never answers, or trickles its answer, cannot hold it open.
+ *
  * @param clients - `kms` (required) and the optional `ec2`, `elbv2`, `cloudhsm` clients.
  * @param customKeyStoreId - The `cks-…` id.
- * @param options - `signal` to abort; `region` when the KMS client's cannot be read.
- * @returns Ok with the diagnosis; Err when the store cannot be described (its classification), or
- * on abort. Errors of individual checks never reject it: they make checks `unknown`.
+ * @param options - `signal` to abort; `requestTimeoutMs` and `deadlineMs`; `region` when the KMS
+ * client's cannot be read.
+ * @returns Ok with the diagnosis; Err when the store cannot be described (its classification), on
+ * abort (`Aborted`), or past the deadline (`TransportError`, `REQUEST_TIMEOUT`). Errors of individual
+ * checks never reject it: they make checks `unknown`.
+ * @throws TypeError - synchronously, for a request timeout or deadline that is not 1–3,600,000 ms.
  *
  * @example
  * ```ts
@@ -222,22 +265,49 @@ export function diagnoseKeyStore(
   customKeyStoreId: string,
   options: DiagnoseOptions = {},
 ): ResultAsync<Diagnosis, KmsFailure> {
+  const requestTimeoutMs = milliseconds(
+    "diagnoseKeyStore",
+    "requestTimeoutMs",
+    options?.requestTimeoutMs,
+    DEFAULT_REQUEST_TIMEOUT_MS,
+    MAX_DEADLINE_MS,
+  );
+  const deadlineMs = milliseconds(
+    "diagnoseKeyStore",
+    "deadlineMs",
+    options?.deadlineMs,
+    DEFAULT_DIAGNOSIS_DEADLINE_MS,
+    MAX_DEADLINE_MS,
+  );
   const context = { operation: "DescribeCustomKeyStores", customKeyStoreId };
+  const { signal, deadline } = bounded(options?.signal, deadlineMs);
+  /** Why the run stopped early: the caller's signal, or the deadline. */
+  const stopped = (): unknown =>
+    options?.signal?.aborted === true
+      ? abortReason(options.signal)
+      : Object.assign(new Error(`The diagnosis did not finish within ${deadlineMs} ms (deadlineMs).`), {
+          name: "TimeoutError",
+        });
   const run = async (): Promise<Diagnosis> => {
-    const out = await sendKms<{ CustomKeyStores?: readonly StoreEntry[] }>(
-      clients.kms,
-      { CustomKeyStoreId: customKeyStoreId },
-      options.signal,
-    );
+    let out: { CustomKeyStores?: readonly StoreEntry[] };
+    try {
+      out = await sendKms(
+        clients.kms,
+        { CustomKeyStoreId: customKeyStoreId },
+        requestSignal(signal, requestTimeoutMs),
+      );
+    } catch (error) {
+      throw signal.aborted ? stopped() : error;
+    }
     const entry = out.CustomKeyStores?.find((s) => s.CustomKeyStoreId === customKeyStoreId);
     if (entry === undefined) throw notFound(customKeyStoreId);
     let checks: Check[];
     try {
-      checks = await runChecks(clients, entry, customKeyStoreId, options);
+      checks = await runChecks(clients, entry, customKeyStoreId, options ?? {}, { signal, requestTimeoutMs });
     } catch {
       checks = [];
     }
-    if (options.signal?.aborted === true) throw abortReason(options.signal);
+    if (signal.aborted) throw stopped();
     return {
       customKeyStoreId,
       customKeyStoreType:
@@ -248,5 +318,11 @@ export function diagnoseKeyStore(
       failing: checks.filter((c) => c.status === "fail"),
     };
   };
-  return ResultAsync.fromPromise(Promise.resolve().then(run), (error) => classify(error, context));
+  // The deadline ends the run even where a call ignores its signal.
+  const expired = new Promise<never>((_, reject) => {
+    deadline.addEventListener("abort", () => reject(stopped()), { once: true });
+  });
+  return ResultAsync.fromPromise(Promise.race([Promise.resolve().then(run), expired]), (error) =>
+    classify(error, context),
+  );
 }

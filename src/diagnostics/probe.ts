@@ -21,6 +21,7 @@ import {
   URI_PATH_SUFFIX,
   type XksOperation,
 } from "../testing/xks-proxy/spec.js";
+import { bounded, DEFAULT_PROBE_DEADLINE_MS, MAX_DEADLINE_MS } from "./bounds.js";
 import { assessTls, connectTcp, inspectTls, resolveHost, type StepFailure } from "./probe-net.js";
 
 /**
@@ -55,6 +56,12 @@ export interface ProbeXksProxyOptions {
   samples?: number | undefined;
   /** Milliseconds each network step may take before it counts as failed. @defaultValue 2000 */
   timeoutMs?: number | undefined;
+  /**
+   * Milliseconds the whole probe may take (1–3,600,000): past it, checks not yet finished are
+   * reported `unknown`, as on abort.
+   * @defaultValue 60000
+   */
+  deadlineMs?: number | undefined;
   /** Stops the probe: checks not yet finished are reported `unknown`. */
   signal?: AbortSignal | undefined;
   /** An extra trusted CA certificate (PEM), added to Node's roots: for tests with a private CA. */
@@ -169,7 +176,10 @@ interface Validated {
   readonly keyIds: readonly string[];
   readonly samples: number;
   readonly timeoutMs: number;
-  readonly signal: AbortSignal | undefined;
+  readonly deadlineMs: number;
+  /** The caller's signal and the deadline, together. */
+  readonly signal: AbortSignal;
+  readonly deadline: AbortSignal;
   readonly ca: string | Buffer | undefined;
 }
 
@@ -244,6 +254,16 @@ function validate(options: ProbeXksProxyOptions): Validated {
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 60_000) {
     throw new TypeError("timeoutMs must be a number of milliseconds from 1 to 60000.");
   }
+  if (
+    options.deadlineMs !== undefined &&
+    (typeof options.deadlineMs !== "number" ||
+      !Number.isFinite(options.deadlineMs) ||
+      options.deadlineMs <= 0 ||
+      options.deadlineMs > MAX_DEADLINE_MS)
+  ) {
+    throw new TypeError(`deadlineMs must be a number of milliseconds from 1 to ${MAX_DEADLINE_MS}.`);
+  }
+  const deadlineMs = options.deadlineMs ?? DEFAULT_PROBE_DEADLINE_MS;
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError("signal must be an AbortSignal.");
   }
@@ -263,7 +283,8 @@ function validate(options: ProbeXksProxyOptions): Validated {
     keyIds: [...keyIds],
     samples,
     timeoutMs,
-    signal: options.signal,
+    deadlineMs,
+    ...bounded(options.signal, deadlineMs),
     ca: options.ca,
   };
 }
@@ -390,7 +411,13 @@ export async function probeXksProxy(options: ProbeXksProxyOptions): Promise<Prob
       if (!done.has(id)) push(id, requirement, "unknown", reason, undefined, 0);
   };
   const report = (): ProbeReport => {
-    if (o.signal?.aborted) rest("Not run: the probe was aborted.");
+    if (o.signal.aborted) {
+      rest(
+        o.deadline.aborted && options.signal?.aborted !== true
+          ? `Not run: the probe's deadline of ${o.deadlineMs} ms passed (deadlineMs).`
+          : "Not run: the probe was aborted.",
+      );
+    }
     return {
       endpoint: o.endpoint,
       uriPath: o.uriPath,
@@ -399,7 +426,7 @@ export async function probeXksProxy(options: ProbeXksProxyOptions): Promise<Prob
       durationMs: Math.round(performance.now() - started),
     };
   };
-  const aborted = (): boolean => o.signal?.aborted === true;
+  const aborted = (): boolean => o.signal.aborted;
   if (aborted()) return report();
 
   // dns ------------------------------------------------------------------------------------------

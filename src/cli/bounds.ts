@@ -1,0 +1,83 @@
+/**
+ * The CLI's bounds on the network: every SDK client it builds has a connect timeout and a request
+ * timeout, and every command that goes to the network has an overall deadline (`--timeout`). Past a
+ * bound the command ends with one line and exit status 2, never a hang.
+ */
+import type { Output } from "./explain.js";
+import { PROGRAM } from "./usage.js";
+
+/** The overall deadline of `doctor` and `probe-xks` when `--timeout` is not given, in seconds. @internal */
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+/** The longest `--timeout`, in seconds (one hour). @internal */
+export const MAX_TIMEOUT_SECONDS = 3600;
+/** How long an SDK client of the CLI waits for a TCP/TLS connection, in milliseconds. @internal */
+export const CONNECT_TIMEOUT_MS = 3000;
+/** How long an SDK client of the CLI waits for a response to one attempt, in milliseconds. @internal */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * The `requestHandler` options of every SDK client the CLI builds: connect and request timeouts (at
+ * most half the deadline each, so that a short `--timeout` still leaves room for a retry), and
+ * `throwOnRequestTimeout`, without which the SDK only prints a warning when a request times out.
+ *
+ * @param deadlineMs - The command's deadline.
+ * @returns Options for `new XClient({ requestHandler })`.
+ * @internal
+ */
+export const httpBounds = (
+  deadlineMs: number,
+): {
+  readonly connectionTimeout: number;
+  readonly requestTimeout: number;
+  readonly throwOnRequestTimeout: true;
+} => ({
+  connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, Math.ceil(deadlineMs / 2)),
+  requestTimeout: Math.min(REQUEST_TIMEOUT_MS, Math.ceil(deadlineMs / 2)),
+  throwOnRequestTimeout: true,
+});
+
+/**
+ * Runs a command's network work under its deadline: `work` gets a signal that aborts at the deadline,
+ * and the command ends then with `onDeadline`'s output, whether or not `work` has settled (a call that
+ * ignores its signal cannot hold the command open).
+ *
+ * @param seconds - The deadline.
+ * @param work - The command's work.
+ * @param onDeadline - The output past the deadline.
+ * @returns The work's output, or the deadline's.
+ * @internal
+ */
+export async function withDeadline(
+  seconds: number,
+  work: (signal: AbortSignal) => Promise<Output>,
+  onDeadline: () => Output,
+): Promise<Output> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<Output>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(Object.assign(new Error(`no answer within ${seconds} s`), { name: "TimeoutError" }));
+      resolve(onDeadline());
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([work(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The one line printed when a command's deadline passed.
+ *
+ * @param command - The command (`doctor`, `probe-xks`).
+ * @param seconds - The deadline.
+ * @param what - What was waited for.
+ * @returns Output on stderr with exit status 2.
+ * @internal
+ */
+export const deadlineOutput = (command: string, seconds: number, what: string): Output => ({
+  stdout: "",
+  stderr: `${PROGRAM} ${command}: stopped after ${seconds} s (--timeout): ${what} did not finish in time. Check the network path, or give it longer with --timeout <seconds>.\n`,
+  code: 2,
+});
