@@ -376,6 +376,13 @@ function percentEncode(bytes: Uint8Array): string {
   return out;
 }
 
+/** Every byte as `%XX`: a legal, if unusual, URL encoding some senders use. */
+function percentEncodeAll(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += `%${HEX[byte]}`;
+  return out;
+}
+
 /** JSON string escaping, plain and ASCII-only (as Python's `json.dumps` writes it). */
 function jsonForms(text: string): string[] {
   const plain = JSON.stringify(text).slice(1, -1);
@@ -437,9 +444,10 @@ function formsOf(value: string | Uint8Array): string[] {
     forms.push(b64, b64.replace(/\+/g, "-").replace(/\//g, "_"));
   }
   forms.push(hex(bytes));
-  // RFC 3986 percent-encoding, and JavaScript's encodeURIComponent (which leaves !'()* alone).
+  // RFC 3986 percent-encoding, every byte percent-encoded, and JavaScript's encodeURIComponent
+  // (which leaves !'()* alone).
   const url = percentEncode(bytes);
-  forms.push(url, url.replace(/%20/g, "+"));
+  forms.push(url, url.replace(/%20/g, "+"), percentEncodeAll(bytes));
   if (text !== undefined) {
     const component = encodeURIComponent(text);
     forms.push(component, component.replace(/%20/g, "+"));
@@ -631,13 +639,37 @@ export function redactOutput(text: string, secrets: Secrets): string {
 const sigv4Replacement = (_match: string, credential?: string, signature?: string): string =>
   credential === undefined ? `${signature}${REDACTED}` : `${credential}${REDACTED}`;
 
+/** A JSON blob: Base64 text as the JSON protocols send `Plaintext` and other byte members. */
+const BLOB = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The secrets of a wire body, and for each that is a Base64 blob its bytes as well: an echo of
+ * `Plaintext` is an echo of the bytes the blob stands for, in any of their forms.
+ */
+function withBlobBytes(secrets: Secrets): Secrets {
+  const bytes: Uint8Array[] = [];
+  for (const value of secrets.values) {
+    if (typeof value !== "string" || !BLOB.test(value)) continue;
+    try {
+      const binary = atob(value);
+      const decoded = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) decoded[i] = binary.charCodeAt(i);
+      bytes.push(decoded);
+    } catch {
+      // Not Base64 after all: the text alone is the secret.
+    }
+  }
+  return bytes.length === 0 ? secrets : secrets.with(new Secrets(bytes));
+}
+
 /** How deep {@link redactTree} copies; deeper values are replaced by a marker. */
 const MAX_TREE_DEPTH = 64;
 
 /**
  * A redacted copy of a JSON-like value (a request body for a log): members named in `fields` become
- * `[REDACTED]`, every string is redacted by value, and nesting past 64 levels (or past 10,000 nodes)
- * becomes `"[TOO DEEP]"`. Iterative: any depth of input is safe.
+ * `[REDACTED]`, every string is redacted by value (a secret member sent as a Base64 blob counts as its
+ * bytes too), and nesting past 64 levels (or past 10,000 nodes) becomes `"[TOO DEEP]"`. Iterative:
+ * any depth of input is safe.
  *
  * @param value - A parsed JSON value, or anything.
  * @param secrets - Values to redact from strings.
@@ -650,7 +682,7 @@ export function redactTree(
   secrets: Secrets = Secrets.none,
   fields: ReadonlySet<string> = SECRET_FIELDS,
 ): unknown {
-  const all = secrets.with(collectSecrets(value));
+  const all = secrets.with(withBlobBytes(collectSecrets(value)));
   const root: { v: unknown } = { v: undefined };
   const stack: { from: unknown; set: (v: unknown) => void; depth: number }[] = [
     { from: value, set: (v) => (root.v = v), depth: 0 },

@@ -100,6 +100,7 @@ describe("redact: the forms of an echo", () => {
     ["hex, upper case", hex.toUpperCase()],
     ["URL-encoded", encodeURIComponent(PASSWORD)],
     ["form-encoded", "correct+horse+42"],
+    ["every byte percent-encoded", [...Buffer.from(PASSWORD)].map((b) => `%${b.toString(16)}`).join("")],
     ["JSON-escaped", JSON.stringify(PASSWORD).slice(1, -1)],
     ["a 12-character prefix cut by truncation", PASSWORD.slice(0, 12)],
     ["a 12-character suffix cut by truncation", PASSWORD.slice(-12)],
@@ -220,6 +221,18 @@ describe("redactTree", () => {
     expect(
       redactTree({ KeyStorePassword: PASSWORD, Note: `echo ${PASSWORD}`, List: [1, `x ${PASSWORD}`] }),
     ).toEqual({ KeyStorePassword: REDACTED, Note: `echo ${REDACTED}`, List: [1, `x ${REDACTED}`] });
+  });
+
+  it("counts a secret member sent as a Base64 blob as its bytes, in every form", () => {
+    const bytes = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09]);
+    const body = {
+      Plaintext: bytes.toString("base64"),
+      EncryptionContext: { hex: bytes.toString("hex"), url: `a ${bytes.toString("base64url")} b` },
+    };
+    expect(redactTree(body)).toEqual({
+      Plaintext: REDACTED,
+      EncryptionContext: { hex: REDACTED, url: `a ${REDACTED} b` },
+    });
   });
 
   it("copies a body nested 5,000 deep without overflowing the stack", () => {

@@ -4,8 +4,8 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
-import { type AddressInfo, connect, type Socket } from "node:net";
+import { request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,7 @@ import { startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { suggest } from "../src/explain.js";
+import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const SECRET = "Hx7pQ2mZ9vR4tY6wK1nB3cF5gJ8dL0sA2eU4iO6aW8q"; // 43 characters, like an XKS secret
@@ -26,49 +27,13 @@ const STACK = /^\s+at /m;
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 let home: string;
-const servers: Server[] = [];
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
   home = mkdtempSync(join(tmpdir(), "kms-trust-home-"));
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
-});
-
-/** A loopback server with a handler; returns its base URL and the requests it saw. */
-async function hostile(
-  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
-): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8").on("data", (chunk: string) => {
-      body += chunk;
-    });
-    req.on("end", () => {
-      seen.push(body);
-      handler(req, res, body);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
-
-const kmsJson = (res: ServerResponse, body: unknown): void => {
-  res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-hostile" });
-  res.end(JSON.stringify(body));
-};
+afterEach(closeHostileServers);
 
 interface Run {
   readonly code: number | null;
@@ -366,7 +331,9 @@ describe("every network call of the CLI is bounded", () => {
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
       // The connect timeout (3 s), not the request timeout or the deadline, ended it.
       expect(run.stderr).toContain("TransportError (REQUEST_TIMEOUT)");
-      expect(run.stderr).toContain("did not establish a connection with the server within the configured timeout of 3000 ms");
+      expect(run.stderr).toContain(
+        "did not establish a connection with the server within the configured timeout of 3000 ms",
+      );
       expect(run.stderr).not.toContain("stopped after");
       expect(run.stderr).not.toMatch(STACK);
     } finally {
@@ -420,11 +387,22 @@ describe("every network call of the CLI is bounded", () => {
       }),
     );
     const aws = await trickling();
-    const run = await cli(["doctor", "--deep", "--endpoint", kms.url, "--aws-endpoint", aws.url, "--timeout", "3"]);
+    const run = await cli([
+      "doctor",
+      "--deep",
+      "--endpoint",
+      kms.url,
+      "--aws-endpoint",
+      aws.url,
+      "--timeout",
+      "3",
+    ]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
-    expect(run.stderr).toContain("stopped after 3 s (--timeout): describing the key stores and the deep checks");
+    expect(run.stderr).toContain(
+      "stopped after 3 s (--timeout): describing the key stores and the deep checks",
+    );
     // The deep checks had started: the AWS endpoint was called.
     expect(aws.seen.length).toBeGreaterThan(0);
   });

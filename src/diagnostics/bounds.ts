@@ -57,7 +57,13 @@ export const requestSignal = (signal: AbortSignal, timeoutMs: number): AbortSign
  * @throws TypeError naming the option and its range.
  * @internal
  */
-export function milliseconds(owner: string, name: string, value: unknown, fallback: number, max: number): number {
+export function milliseconds(
+  owner: string,
+  name: string,
+  value: unknown,
+  fallback: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > max) {
     throw new TypeError(`${owner}: \`${name}\` must be a number of milliseconds from 1 to ${max}.`);

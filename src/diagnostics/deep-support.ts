@@ -175,7 +175,8 @@ export class AwsCaller {
    * @returns The output, or evidence; never rejects.
    */
   async send<T>(action: string, send: (abortSignal: AbortSignal) => Promise<T>): Promise<CallResult<T>> {
-    if (this.#signal.aborted) return { ok: false, code: "Aborted", evidence: `${action} was not called: stopped` };
+    if (this.#signal.aborted)
+      return { ok: false, code: "Aborted", evidence: `${action} was not called: stopped` };
     const signal = requestSignal(this.#signal, this.#requestTimeoutMs);
     try {
       return { ok: true, value: await send(signal) };

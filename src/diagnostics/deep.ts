@@ -15,13 +15,7 @@ import {
   requestSignal,
 } from "./bounds.js";
 import { cloudHsmChecks } from "./deep-cloudhsm.js";
-import {
-  AwsCaller,
-  type AwsClientLike,
-  type CallResult,
-  type Check,
-  CheckSet,
-} from "./deep-support.js";
+import { AwsCaller, type AwsClientLike, type CallResult, type Check, CheckSet } from "./deep-support.js";
 import { xksVpcChecks } from "./deep-vpc.js";
 
 /**

@@ -1,0 +1,58 @@
+/**
+ * Hostile loopback servers for tests: each answers as the test says, records the request bodies it
+ * saw, and is closed by {@link closeHostileServers} (call it in `afterEach`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+const servers: Server[] = [];
+
+/**
+ * A loopback HTTP server with a handler.
+ *
+ * @param handler - Answers each request, with its body read.
+ * @returns Its base URL and the request bodies it saw, in order.
+ */
+export async function hostile(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8").on("data", (chunk: string) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      seen.push(body);
+      handler(req, res, body);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/** Closes every server {@link hostile} started, dropping open connections. */
+export const closeHostileServers = async (): Promise<void> => {
+  await Promise.all(
+    servers.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
+  );
+};
+
+/**
+ * Answers as KMS does over JSON 1.1.
+ *
+ * @param res - The response.
+ * @param body - The JSON body.
+ * @param status - The HTTP status.
+ */
+export const kmsJson = (res: ServerResponse, body: unknown, status = 200): void => {
+  res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-hostile" });
+  res.end(JSON.stringify(body));
+};
