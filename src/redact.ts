@@ -310,78 +310,38 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 /** One form of one secret, as a skeleton. @internal */
 export interface Matcher {
-  readonly form: string;
+  /** The form's length (as a skeleton). */
+  readonly length: number;
   /**
    * The skeletons of the form's first and last {@link PARTIAL_MATCH_LENGTH} characters (the whole
    * form when it is no longer): the shortest cut that is still redacted.
    */
   readonly head: string;
   readonly tail: string;
+  /** True when `head` is the whole form. */
+  readonly short: boolean;
+  /** The whole form's skeleton, built on first use. */
+  form(): string;
 }
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8");
 
-const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/** Base64 without padding (a table walk: `btoa` costs microseconds per call on small inputs). */
-function base64(bytes: Uint8Array): string {
-  const a = BASE64_ALPHABET;
-  let out = "";
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += a.charAt(n >> 18) + a.charAt((n >> 12) & 63) + a.charAt((n >> 6) & 63) + a.charAt(n & 63);
-  }
-  if (i < bytes.length) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] ?? 0) << 8);
-    out +=
-      a.charAt(n >> 18) + a.charAt((n >> 12) & 63) + (i + 1 < bytes.length ? a.charAt((n >> 6) & 63) : "");
-  }
-  return out;
-}
-
-/**
- * Base64 of `bytes` as it appears inside a longer Base64 text, for each of the three byte offsets
- * the secret can start at: only the characters that depend on the secret's bytes alone.
- */
-function base64Alignments(bytes: Uint8Array): string[] {
-  const forms: string[] = [];
-  for (let offset = 0; offset < 3; offset++) {
-    const padded = new Uint8Array(offset + bytes.length);
-    padded.set(bytes, offset);
-    const encoded = base64(padded);
-    const first = Math.ceil((offset * 8) / 6);
-    const last = Math.floor(((offset + bytes.length) * 8) / 6);
-    forms.push(encoded.slice(first, last));
-  }
-  return forms;
-}
-
+// The encoded forms are read straight as skeletons (lower case, ASCII) from tables of strings.
+const chars = (text: string): readonly string[] => [...text];
+/** Base64's alphabets, in lower case (the skeleton of a form is its lower case). */
+const BASE64_LOWER = chars("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123456789+/");
+const BASE64URL_LOWER = chars("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123456789-_");
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-const hex = (bytes: Uint8Array): string => {
-  let out = "";
-  for (const byte of bytes) out += HEX[byte];
-  return out;
-};
-
-/** Each byte as RFC 3986 percent-encoding writes it: unreserved ASCII as itself, else `%XX`. */
+/** Each byte as RFC 3986 writes it, lower case: unreserved ASCII as itself, else `%xx`. */
 const PERCENT = Array.from({ length: 256 }, (_, byte) => {
   const ch = String.fromCharCode(byte);
-  return /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${HEX[byte]}`;
+  return /[A-Za-z0-9\-._~]/.test(ch) ? ch.toLowerCase() : `%${HEX[byte]}`;
 });
-function percentEncode(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += PERCENT[byte];
-  return out;
-}
-
-/** Every byte as `%XX`: a legal, if unusual, URL encoding some senders use. */
-function percentEncodeAll(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += `%${HEX[byte]}`;
-  return out;
-}
+/** The same, with a space as `+` (HTML form encoding). */
+const PERCENT_PLUS = PERCENT.map((encoded, byte) => (byte === 0x20 ? "+" : encoded));
+/** Every byte as `%xx`: a legal, if unusual, URL encoding some senders use. */
+const PERCENT_ALL = HEX.map((pair) => `%${pair}`);
 
 /** JSON string escaping, plain and ASCII-only (as Python's `json.dumps` writes it). */
 function jsonForms(text: string): string[] {
@@ -424,9 +384,15 @@ function isUtf8(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Every form an echo of this value may take (before skeletonising). */
-function formsOf(value: string | Uint8Array): string[] {
-  const forms: string[] = [];
+/**
+ * Every form an echo of this value may take. The text forms (the value as text, JSON-escaped,
+ * `encodeURIComponent`) are built and skeletonised at once: native string functions make them cheap.
+ * The encoded forms (Base64 at each alignment and URL-safe, hex, percent-encodings) are read on
+ * demand: a matcher needs only their first and last {@link PARTIAL_MATCH_LENGTH} characters until one
+ * of those occurs in a text, and the whole form only then, so a large plaintext costs no more than a
+ * small one until it is echoed.
+ */
+function matchersOf(value: string | Uint8Array, add: (m: Matcher) => void, seen: Set<string>): void {
   let bytes: Uint8Array;
   let text: string | undefined;
   if (typeof value === "string") {
@@ -437,49 +403,134 @@ function formsOf(value: string | Uint8Array): string[] {
     // Text only when the bytes are valid UTF-8 (checked without the cost of a thrown error).
     text = isUtf8(value) ? utf8Decoder.decode(value) : undefined;
   }
-  if (text !== undefined) forms.push(text, ...jsonForms(text));
-  // The whole encoding (its last character depends on the secret alone when nothing follows), and
-  // the three alignments inside a longer encoding; each also in the URL-safe alphabet.
-  for (const b64 of [base64(bytes), ...base64Alignments(bytes)]) {
-    forms.push(b64, b64.replace(/\+/g, "-").replace(/\//g, "_"));
-  }
-  forms.push(hex(bytes));
-  // RFC 3986 percent-encoding, every byte percent-encoded, and JavaScript's encodeURIComponent
-  // (which leaves !'()* alone).
-  const url = percentEncode(bytes);
-  forms.push(url, url.replace(/%20/g, "+"), percentEncodeAll(bytes));
   if (text !== undefined) {
     const component = encodeURIComponent(text);
-    forms.push(component, component.replace(/%20/g, "+"));
+    // JavaScript's encodeURIComponent leaves !'()* alone, unlike RFC 3986.
+    for (const raw of [text, ...jsonForms(text), component, component.replace(/%20/g, "+")]) {
+      const form = skeleton(raw);
+      if (form.length < MIN_SECRET_LENGTH || seen.has(form)) continue;
+      seen.add(form);
+      // A cut keeps PARTIAL_MATCH_LENGTH characters of the form as written: what they leave once
+      // skeletonised is the anchor (at least MIN_SECRET_LENGTH of it).
+      const short = raw.length <= PARTIAL_MATCH_LENGTH;
+      const head = short
+        ? form
+        : form.slice(0, Math.max(skeleton(raw.slice(0, PARTIAL_MATCH_LENGTH)).length, MIN_SECRET_LENGTH));
+      const tail = short
+        ? form
+        : form.slice(
+            form.length - Math.max(skeleton(raw.slice(-PARTIAL_MATCH_LENGTH)).length, MIN_SECRET_LENGTH),
+          );
+      add({ length: form.length, head, tail, short, form: () => form });
+    }
   }
-  return forms;
+  // The standalone Base64, and the three alignments inside a longer Base64 text; each URL-safe too.
+  for (const alphabet of [BASE64_LOWER, BASE64URL_LOWER]) {
+    add(encodedMatcher(base64Reader(bytes, 0, true, alphabet)));
+    for (let offset = 0; offset < 3; offset++)
+      add(encodedMatcher(base64Reader(bytes, offset, false, alphabet)));
+  }
+  add(encodedMatcher({ length: bytes.length * 2, at: (k) => HEX[bytes[k >> 1] as number]?.[k & 1] ?? "" }));
+  // RFC 3986 percent-encoding (and with a space as `+`, as forms write it), and every byte as `%xx`.
+  add(percentMatcher(bytes, PERCENT));
+  if (bytes.includes(0x20)) add(percentMatcher(bytes, PERCENT_PLUS));
+  add(percentMatcher(bytes, PERCENT_ALL));
+}
+
+/** An encoded form read on demand: its length and its `k`th character (a skeleton already). */
+interface Reader {
+  readonly length: number;
+  at(k: number): string;
+}
+
+/** Characters `from` to `to` of a reader. */
+function read(reader: Reader, from: number, to: number): string {
+  let out = "";
+  for (let k = from; k < to; k++) out += reader.at(k);
+  return out;
+}
+
+/** A matcher over an encoded form: its head and tail now, the whole form when a text needs it. */
+function encodedMatcher(reader: Reader): Matcher {
+  const { length } = reader;
+  if (length <= PARTIAL_MATCH_LENGTH) {
+    const form = read(reader, 0, length);
+    return { length, head: form, tail: form, short: true, form: () => form };
+  }
+  let form: string | undefined;
+  return {
+    length,
+    head: read(reader, 0, PARTIAL_MATCH_LENGTH),
+    tail: read(reader, length - PARTIAL_MATCH_LENGTH, length),
+    short: false,
+    form: () => {
+      form ??= read(reader, 0, length);
+      return form;
+    },
+  };
+}
+
+/**
+ * The Base64 of `bytes` as it appears after `offset` other bytes (0–2), in lower case: with `whole`,
+ * the standalone encoding without padding (its last character depends on the secret alone when
+ * nothing follows); otherwise only the characters that depend on the secret's bytes alone.
+ */
+function base64Reader(
+  bytes: Uint8Array,
+  offset: number,
+  whole: boolean,
+  alphabet: readonly string[],
+): Reader {
+  const total = offset + bytes.length;
+  const first = Math.ceil((offset * 8) / 6);
+  const last = whole ? Math.ceil((total * 8) / 6) : Math.floor((total * 8) / 6);
+  const byte = (j: number): number => (j < offset ? 0 : (bytes[j - offset] ?? 0));
+  return {
+    length: Math.max(0, last - first),
+    at: (k) => {
+      const bit = (first + k) * 6;
+      const j = bit >> 3;
+      return alphabet[(((byte(j) << 8) | byte(j + 1)) >> (10 - (bit & 7))) & 63] as string;
+    },
+  };
+}
+
+/** A matcher over a percent-encoding, each byte written as `table` says (variable width). */
+function percentMatcher(bytes: Uint8Array, table: readonly string[]): Matcher {
+  let length = 0;
+  for (const b of bytes) length += (table[b] as string).length;
+  const encode = (from: number, to: number): string => {
+    let out = "";
+    for (let i = from; i < to; i++) out += table[bytes[i] as number];
+    return out;
+  };
+  if (length <= PARTIAL_MATCH_LENGTH) {
+    const form = encode(0, bytes.length);
+    return { length, head: form, tail: form, short: true, form: () => form };
+  }
+  let form: string | undefined;
+  const n = Math.min(bytes.length, PARTIAL_MATCH_LENGTH);
+  return {
+    length,
+    head: encode(0, n).slice(0, PARTIAL_MATCH_LENGTH),
+    tail: encode(bytes.length - n, bytes.length).slice(-PARTIAL_MATCH_LENGTH),
+    short: false,
+    form: () => {
+      form ??= encode(0, bytes.length);
+      return form;
+    },
+  };
 }
 
 function buildMatchers(values: readonly (string | Uint8Array)[]): Matcher[] {
   const seen = new Set<string>();
   const matchers: Matcher[] = [];
-  for (const value of values) {
-    for (const raw of formsOf(value)) {
-      const form = skeleton(raw);
-      if (form.length < MIN_SECRET_LENGTH || seen.has(form)) continue;
-      seen.add(form);
-      if (raw.length <= PARTIAL_MATCH_LENGTH) {
-        matchers.push({ form, head: form, tail: form });
-        continue;
-      }
-      // A cut keeps PARTIAL_MATCH_LENGTH characters of the form as written: what they leave once
-      // skeletonised is the anchor (at least MIN_SECRET_LENGTH of it).
-      const head = skeleton(raw.slice(0, PARTIAL_MATCH_LENGTH));
-      const tail = skeleton(raw.slice(raw.length - PARTIAL_MATCH_LENGTH));
-      matchers.push({
-        form,
-        head: form.slice(0, Math.max(head.length, MIN_SECRET_LENGTH)),
-        tail: form.slice(form.length - Math.max(tail.length, MIN_SECRET_LENGTH)),
-      });
-    }
-  }
+  const add = (m: Matcher): void => {
+    if (m.length >= MIN_SECRET_LENGTH) matchers.push(m);
+  };
+  for (const value of values) matchersOf(value, add, seen);
   // Longest first: a long form's match covers what a shorter one would find inside it.
-  return matchers.sort((a, b) => b.form.length - a.form.length);
+  return matchers.sort((a, b) => b.length - a.length);
 }
 
 /** Longest prefix of `form` at `s[at…]`. */
@@ -505,13 +556,17 @@ function extendBackward(s: string, end: number, form: string, floor: number): nu
 /** Ranges `[start, end)` of the skeleton that are a secret, or a cut secret. */
 function findInSkeleton(s: string, matchers: readonly Matcher[]): [number, number][] {
   const ranges: [number, number][] = [];
-  for (const { form, head, tail } of matchers) {
-    if (head.length === form.length) {
-      for (let at = s.indexOf(form); at !== -1; at = s.indexOf(form, at + form.length)) {
-        ranges.push([at, at + form.length]);
+  for (const matcher of matchers) {
+    const { head, tail } = matcher;
+    if (matcher.short) {
+      for (let at = s.indexOf(head); at !== -1; at = s.indexOf(head, at + head.length)) {
+        ranges.push([at, at + head.length]);
       }
       continue;
     }
+    // The whole form is built only when its head or tail occurs.
+    if (s.indexOf(head) === -1 && s.indexOf(tail) === -1) continue;
+    const form = matcher.form();
     // A form, or a prefix of it of at least PARTIAL_MATCH_LENGTH characters.
     for (let at = s.indexOf(head); at !== -1; ) {
       const n = extendForward(s, at, form);
@@ -612,7 +667,7 @@ export function redact(text: string, secrets: Secrets = Secrets.none, maxLength 
   const matchers = secrets.size === 0 ? [] : secrets.matchers();
   if (out.length > MAX_SCANNED_LENGTH) {
     // Room for the longest form, so that a secret straddling the scan limit is still whole.
-    const room = matchers.reduce((n, m) => Math.max(n, m.form.length), 0);
+    const room = matchers.reduce((n, m) => Math.max(n, m.length), 0);
     out = out.slice(0, MAX_SCANNED_LENGTH + room);
   }
   // Sanitised first, so that escape sequences inserted into an echo cannot hide it.
