@@ -125,4 +125,9 @@ export interface MessageRule<C extends string = string> {
   readonly match: readonly (string | readonly string[])[];
   /** The store type this message implies, when it names one. */
   readonly keyStoreType?: KeyStoreType;
+  /**
+   * Set when no documented message backs the rule: the fragments are an inference from related
+   * wording, so the cause is a likely reading, not a documented one.
+   */
+  readonly heuristic?: true;
 }
