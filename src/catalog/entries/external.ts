@@ -261,7 +261,7 @@ export const XKS_ENTRIES = [
         "Read the exception message: an invalid URI path means the steps below; TLS, certificate or VPC endpoint service wording points at that setting instead.",
         "Look up the path that your proxy serves in its documentation or proxy configuration file; it has the form `/<optional-prefix>/kms/xks/v1`.",
         "Compare it with the key store's `XksProxyConfiguration.UriPath`: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>`.",
-        "Correct it with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-uri-path <path>`; the path can change while the store is connected.",
+        "Correct it with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-uri-path <path>`; the path can change while the store is `CONNECTED` or `DISCONNECTED`, but a `FAILED` store refuses every update until it is disconnected.",
         "Check that `XksProxyUriEndpoint` points at the right proxy and that the proxy serves that path with POST on port 443.",
         RECONNECT,
       ],
