@@ -223,7 +223,7 @@ export const GENERAL_ENTRIES = [
     customKeyStore: false,
     remediation: {
       summary:
-        "KMS cannot decrypt the ciphertext: it is corrupted, truncated or not a KMS ciphertext, or the encryption context differs from the one used to encrypt. From ImportKeyMaterial it means that KMS cannot decrypt the encrypted key material: it was not wrapped with the public key and wrapping algorithm of the GetParametersForImport response that issued the import token.",
+        "KMS cannot decrypt the ciphertext: it is corrupted, truncated or not a KMS ciphertext, or the encryption context differs from the one used to encrypt. From ImportKeyMaterial it means that KMS cannot decrypt the encrypted key material: it was not wrapped with the public key and wrapping algorithm of the GetParametersForImport response that issued the import token. From Decapsulate, the length of `SharedSecretCiphertextBlob` does not fit the ML-KEM key spec of the key.",
       steps: [
         "Pass the exact ciphertext bytes that KMS returned (decode Base64 once, do not re-encode or trim them).",
         "Pass exactly the encryption context that was used to encrypt.",
