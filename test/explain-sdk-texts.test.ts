@@ -79,6 +79,7 @@ const TRANSPORT_TEXTS: readonly (readonly [sdk: string, what: string, text: stri
     "NETWORK_ERROR",
   ],
   ["go", "connection cut", `${GO} ${URL}: unexpected EOF`, "NETWORK_ERROR"],
+  ["go", "TLS handshake timeout", `${GO} ${URL}: net/http: TLS handshake timeout`, "REQUEST_TIMEOUT"],
   [
     "go",
     "502",
@@ -114,6 +115,12 @@ const TRANSPORT_TEXTS: readonly (readonly [sdk: string, what: string, text: stri
     "java",
     "connect timeout",
     "com.amazonaws.SdkClientException: Unable to execute HTTP request: Connect to kms.eu-west-1.amazonaws.com:443 [kms.eu-west-1.amazonaws.com/52.94.0.1] failed: connect timed out",
+    "REQUEST_TIMEOUT",
+  ],
+  [
+    "java",
+    "call timeout (SDK v2)",
+    "software.amazon.awssdk.core.exception.ApiCallTimeoutException: Client execution did not complete before the specified timeout configuration: 2000 millis",
     "REQUEST_TIMEOUT",
   ],
   [

@@ -275,6 +275,8 @@ export const MESSAGE_RULES = [
       "context deadline exceeded",
       "client timeout exceeded",
       "timeout awaiting response headers",
+      "tls handshake timeout",
+      "did not complete before the specified timeout",
     ],
   },
   {
