@@ -61,8 +61,8 @@ function ruleEntryOf(name: string, normalized: string): KnownCatalogEntry | unde
 /**
  * Every catalog entry matching a query, most specific first. An exception name alone yields all of
  * its causes, the fallback last. In a log line, the cause that an exception's own message implies
- * comes first (as `classify` reads that exception), then the entry of every other name in the text,
- * longest name first, each exception's fallback after it: a pasted
+ * comes first (as `classify` reads that exception), then each name's own entry (an exception's
+ * fallback), longest name first: a pasted
  * `CustomKeyStoreInvalidStateException` whose message names a `FAILED` connection state and its
  * `ConnectionErrorCode` lists `CUSTOM_KEY_STORE_FAILED`, then the code's own entry.
  *
