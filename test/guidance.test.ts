@@ -160,6 +160,25 @@ describe("CloudHSM connection failures: disconnect first, then update, then conn
     expect(update, "update step").toBeGreaterThan(disconnect);
     expect(connect, "connect step").toBeGreaterThan(update);
   });
+
+  it.each(["XKS_PROXY_INVALID_CONFIGURATION", "INVALID_CREDENTIALS"])(
+    "%s for an external key store says the same, before its update step",
+    (cause) => {
+      const failure = connectionFailure({
+        CustomKeyStoreId: "cks-1234567890abcdef0",
+        CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+        ConnectionState: "FAILED",
+        ConnectionErrorCode: cause as never,
+      });
+      const steps = failure?.remediation.steps ?? [];
+      const disconnect = firstIndex(steps, /disconnect-custom-key-store/);
+      const update = firstIndex(steps, /update-custom-key-store/);
+      const connect = firstIndex(steps, /aws kms connect-custom-key-store/);
+      expect(disconnect, "disconnect step").toBeGreaterThanOrEqual(0);
+      expect(update, "update step").toBeGreaterThan(disconnect);
+      expect(connect, "connect step").toBeGreaterThan(update);
+    },
+  );
 });
 
 describe("retryable on a failed connection means ensureConnected, unchanged, may succeed", () => {

@@ -19,6 +19,10 @@ const RECONNECT =
  */
 const ENSURE_CONNECTED =
   "For a failed connection, retryable means that `ensureConnected` (disconnect, wait for `DISCONNECTED`, connect, wait for `CONNECTED`), unchanged, may succeed; sending `ConnectCustomKeyStore` again is refused while the store is `FAILED`.";
+const DISCONNECT_IF_FAILED =
+  "If the key store is `FAILED`, disconnect it first: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`. A `FAILED` store refuses every update, and `ConnectCustomKeyStore`, until it is `DISCONNECTED`.";
+const CONNECT_AGAIN =
+  "After a failed connection, once the store is `DISCONNECTED` and updated, connect it again (`aws kms connect-custom-key-store --custom-key-store-id <cks-id>`) and poll `DescribeCustomKeyStores` until `ConnectionState` is `CONNECTED` or `FAILED` (about 5 minutes).";
 const PROXY_LOGS =
   "Find the failing request in the proxy's logs by its `kmsRequestId` (the KMS request ID, also in CloudTrail) to see what the proxy and the external key manager did.";
 
@@ -261,9 +265,10 @@ export const XKS_ENTRIES = [
         "Read the exception message: an invalid URI path means the steps below; TLS, certificate or VPC endpoint service wording points at that setting instead.",
         "Look up the path that your proxy serves in its documentation or proxy configuration file; it has the form `/<optional-prefix>/kms/xks/v1`.",
         "Compare it with the key store's `XksProxyConfiguration.UriPath`: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>`.",
-        "Correct it with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-uri-path <path>`; the path can change while the store is `CONNECTED` or `DISCONNECTED`, but a `FAILED` store refuses every update until it is disconnected.",
         "Check that `XksProxyUriEndpoint` points at the right proxy and that the proxy serves that path with POST on port 443.",
-        RECONNECT,
+        DISCONNECT_IF_FAILED,
+        "Correct the path with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-uri-path <path>`; it can change while the store is `CONNECTED` or `DISCONNECTED`.",
+        CONNECT_AGAIN,
       ],
       docs: [XT, CODES, DOCS.requirePath, DOCS.updateXksKeyStore],
     },

@@ -16,6 +16,10 @@ const CODES = DOCS.xksConnectionErrorCodes;
  */
 const ENSURE_CONNECTED =
   "Retryable here means that `ensureConnected` (disconnect, wait for `DISCONNECTED`, connect, wait for `CONNECTED`), unchanged, may succeed; sending `ConnectCustomKeyStore` again is refused while the store is `FAILED`.";
+const DISCONNECT_IF_FAILED =
+  "If the key store is `FAILED`, disconnect it first: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`. A `FAILED` store refuses every update, and `ConnectCustomKeyStore`, until it is `DISCONNECTED`.";
+const CONNECT_AGAIN =
+  "After a failed connection, once the store is `DISCONNECTED` and updated, connect it again (`aws kms connect-custom-key-store --custom-key-store-id <cks-id>`) and poll `DescribeCustomKeyStores` until it is `CONNECTED`.";
 const DESCRIBE =
   "Read the key store's state: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` (`CustomKeyStoreType`, `ConnectionState`, `ConnectionErrorCode`).";
 const DISCONNECT =
@@ -136,8 +140,8 @@ export const SHARED_ENTRIES = [
       steps: [
         DESCRIBE,
         "CloudHSM key store: disconnect it, find or reset the `kmsuser` password with the CloudHSM CLI, and set the same value with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --key-store-password …` (this does not change the password in the cluster).",
-        "External key store: set `XksProxyAuthenticationCredential` to the access key ID and secret access key that the proxy accepts, both together, with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential …`; this works while the store is `CONNECTED` or `DISCONNECTED` (disconnect a `FAILED` store first: it refuses every update).",
-        "After a failed connection, once the store is `DISCONNECTED` and updated, connect it again and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+        "External key store: if it is `FAILED`, disconnect it first (a `FAILED` store refuses every update); then set `XksProxyAuthenticationCredential` to the access key ID and secret access key that the proxy accepts, both together, with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential …`, which works while the store is `CONNECTED` or `DISCONNECTED`.",
+        CONNECT_AGAIN,
       ],
       docs: [DOCS.fixKeyStorePassword, XT],
     },
@@ -159,10 +163,11 @@ export const SHARED_ENTRIES = [
           "The external key store proxy rejected AWS KMS's SigV4 signature (`AuthenticationFailedException`, HTTP 401): `XksProxyAuthenticationCredential` does not match a credential configured on the proxy, or something between KMS and the proxy changed the signed request.",
         steps: [
           "Get the access key ID and secret access key configured on the proxy (from its proxy configuration file or its administrator).",
-          "Set the key store's `XksProxyAuthenticationCredential` to that pair: `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential AccessKeyId=…,RawSecretAccessKey=…`. Both parts are required. The change works while the store is `CONNECTED` or `DISCONNECTED`; a `FAILED` store refuses every update, so disconnect it first.",
+          DISCONNECT_IF_FAILED,
+          "Set the key store's `XksProxyAuthenticationCredential` to that pair: `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential AccessKeyId=…,RawSecretAccessKey=…`. Both parts are required; the change works while the store is `CONNECTED` or `DISCONNECTED`.",
           "Check that no reverse proxy or load balancer in front of the proxy rewrites the `Host`, `X-Amz-Date` or `Authorization` headers, and that the proxy's clock is right (it may reject signatures more than 5 minutes off).",
           "When rotating the credential, add the new pair on the proxy first, update the key store, then remove the old pair from the proxy.",
-          "After a failed connection, once the store is `DISCONNECTED` and updated, connect it again and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+          CONNECT_AGAIN,
         ],
         docs: [XT, DOCS.xksCredential, DOCS.updateXksKeyStore],
       },
