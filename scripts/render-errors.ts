@@ -2,6 +2,7 @@
  * Renders the error reference (docs/errors.md) from the catalog: one section per cause, grouped by
  * key store type, with meaning, kinds, codes, retryability, steps and links.
  */
+import { DOCS_LAST_CHECKED, DOCS_UNCONFIRMED } from "../src/catalog/docs.js";
 import { catalog, type KnownCatalogEntry } from "../src/index.js";
 
 const GROUPS: readonly { title: string; test: (e: KnownCatalogEntry) => boolean }[] = [
@@ -35,8 +36,18 @@ function section(e: KnownCatalogEntry): string[] {
     lines.push(`**For ${code(type)}:** ${variant.summary}`, "");
     lines.push(...variant.steps.map((step, i) => `${i + 1}. ${step}`), "");
   }
-  lines.push(`Docs: ${e.remediation.docs.map((url) => `<${url}>`).join(" · ")}`, "");
+  lines.push(`${docsLabel(e.remediation.docs)}: ${e.remediation.docs.map(link).join(" · ")}`, "");
   return lines;
+}
+
+/** A link, marked when its page could not be confirmed. */
+const link = (url: string): string =>
+  DOCS_UNCONFIRMED[url] === undefined ? `<${url}>` : `<${url}> (unconfirmed)`;
+
+/** "Docs", with the oldest date on which the section's links were checked on the current pages. */
+function docsLabel(urls: readonly string[]): string {
+  const dates = urls.flatMap((url) => DOCS_LAST_CHECKED[url] ?? []).sort();
+  return dates.length === 0 ? "Docs" : `Docs (checked ${dates[0]})`;
 }
 
 /** The whole page, deterministic (catalog order). */

@@ -195,9 +195,12 @@ function classifyError(error: unknown): Classified {
   if (name === "TypeError" && FETCH_FAILURE.test(message)) {
     return { kind: "TransportError", entry: entryForCause("NETWORK_ERROR") as KnownCatalogEntry, code: name };
   }
+  // Not a KMS or transport error: the SDK's own configuration errors (a client without a Region)
+  // are known by their message; anything else stays unrecognised.
+  const rule = message === "" ? undefined : matchMessageRule("Unrecognized", normalizeMessage(message));
   return {
     kind: "Unrecognized",
-    entry: entryForCause("UNRECOGNIZED") as KnownCatalogEntry,
+    entry: entryForCause(rule?.cause ?? "UNRECOGNIZED") as KnownCatalogEntry,
     code: code ?? (name || typeName(error)),
   };
 }

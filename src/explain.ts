@@ -47,8 +47,24 @@ function namesIn(query: string): string[] {
 }
 
 /**
+ * The entry an exception named in the text gets from its own message rules, as `classify` would
+ * give it; undefined for a name that is not such an exception, or when no rule matches.
+ */
+function ruleEntryOf(name: string, normalized: string): KnownCatalogEntry | undefined {
+  const target = NAMES.get(name);
+  if (target === undefined || "entry" in target || kindOf(target.kind)?.messageRules !== true)
+    return undefined;
+  const rule = matchMessageRule(target.kind, normalized);
+  return rule === undefined ? undefined : entryForCause(rule.cause);
+}
+
+/**
  * Every catalog entry matching a query, most specific first. An exception name alone yields all of
- * its causes, the fallback last; a log line yields the cause its message implies, then the fallback.
+ * its causes, the fallback last. In a log line, the cause that an exception's own message implies
+ * comes first (as `classify` reads that exception), then each name's own entry (an exception's
+ * fallback), longest name first: a pasted
+ * `CustomKeyStoreInvalidStateException` whose message names a `FAILED` connection state and its
+ * `ConnectionErrorCode` lists `CUSTOM_KEY_STORE_FAILED`, then the code's own entry.
  *
  * @param query - An exception name, wire code, `ConnectionErrorCode`, cause, qualified name
  *   (`com.amazonaws.services.kms.model.X`, `KMS.Client.exceptions.X`) or a pasted log line.
@@ -74,6 +90,8 @@ export function lookup(query: string): readonly KnownCatalogEntry[] {
     if (rule !== undefined) add(entryForCause(rule.cause));
     return out;
   }
+  for (const name of names) add(ruleEntryOf(name, normalized));
+  const lone = tokens(query).length === 1;
   for (const name of names) {
     const target = NAMES.get(name) as Target;
     if ("entry" in target) {
@@ -81,9 +99,7 @@ export function lookup(query: string): readonly KnownCatalogEntry[] {
       continue;
     }
     const kind = target.kind;
-    const rule = kindOf(kind)?.messageRules ? matchMessageRule(kind, normalized) : undefined;
-    if (rule !== undefined) add(entryForCause(rule.cause));
-    if (tokens(query).length === 1) {
+    if (lone) {
       const fallback = fallbackOf(kind);
       for (const e of entriesForKind(kind)) if (e !== fallback) add(e);
     }
@@ -94,8 +110,13 @@ export function lookup(query: string): readonly KnownCatalogEntry[] {
 
 /**
  * The single best catalog entry for a query: the most specific cause, or undefined when nothing
- * matches. In a log line the message rules run on the text, so a proxy timeout behind
- * `KMSInvalidStateException` explains as `XKS_PROXY_TIMED_OUT`, not as the generic invalid state.
+ * matches. The rule, in order: an exception named in the text is read as `classify` reads it, so
+ * its message decides (a proxy timeout behind `KMSInvalidStateException` explains as
+ * `XKS_PROXY_TIMED_OUT`; a `CustomKeyStoreInvalidStateException` about a `FAILED` store explains as
+ * `CUSTOM_KEY_STORE_FAILED`, whose first step is to disconnect, even when the message also names the
+ * `ConnectionErrorCode`, which {@link lookup} lists next); otherwise the longest known name wins; a
+ * text with no known name is matched by every message rule, which also reads other SDKs' transport
+ * errors (AWS CLI, Go, Java). Except for a lone exception name, this is `lookup(query)[0]`.
  *
  * @param query - An exception name, wire code, `ConnectionErrorCode`, cause, qualified name or log line.
  * @returns The best entry, or undefined.
@@ -113,12 +134,13 @@ export function explain(query: string): KnownCatalogEntry | undefined {
   const names = namesIn(query);
   const primary = names[0];
   if (primary === undefined) return lookup(query)[0];
+  const normalized = normalizeMessage(query);
+  for (const name of names) {
+    const fromMessage = ruleEntryOf(name, normalized);
+    if (fromMessage !== undefined) return fromMessage;
+  }
   const target = NAMES.get(primary) as Target;
-  if ("entry" in target) return target.entry;
-  const rule = kindOf(target.kind)?.messageRules
-    ? matchMessageRule(target.kind, normalizeMessage(query))
-    : undefined;
-  return rule === undefined ? fallbackOf(target.kind) : entryForCause(rule.cause);
+  return "entry" in target ? target.entry : fallbackOf(target.kind);
 }
 
 function distance(a: string, b: string): number {

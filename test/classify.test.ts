@@ -50,20 +50,24 @@ describe(classify.name, () => {
   });
 
   describe("message rules", () => {
-    const cases = MESSAGE_RULES.flatMap((rule) => {
+    // Rules of the library's own kinds (TransportError, Unrecognized) read pasted text and plain
+    // errors, not service errors: test/explain-sdk-texts.test.ts and test/guidance.test.ts cover them.
+    const wireRuleKind = (k: string) =>
+      KINDS.some((i) => i.kind === k && "messageRules" in i && "status" in i);
+    const wireRules = MESSAGE_RULES.filter((rule) =>
+      catalog.find((e) => e.cause === rule.cause)?.kinds.some(wireRuleKind),
+    );
+    const cases = wireRules.flatMap((rule) => {
       const entry = catalog.find((e) => e.cause === rule.cause);
-      const kinds = (entry?.kinds ?? []).filter((k) =>
-        KINDS.some((i) => i.kind === k && "messageRules" in i),
-      );
+      const kinds = (entry?.kinds ?? []).filter(wireRuleKind);
       const first = rule.match[0];
       const words = typeof first === "string" ? first : (first ?? []).join(" and ");
       return kinds.map((kind) => [rule.cause, kind, words] as const);
     });
 
-    it("has a case for every rule", () => {
-      expect(new Set(cases.map(([cause]) => cause)).size).toBe(
-        new Set(MESSAGE_RULES.map((r) => r.cause)).size,
-      );
+    it("has a case for every rule of a wire kind", () => {
+      expect(new Set(cases.map(([cause]) => cause)).size).toBe(new Set(wireRules.map((r) => r.cause)).size);
+      expect(wireRules.length).toBeGreaterThan(MESSAGE_RULES.length / 2);
     });
 
     it.each(cases)("%s behind %s", (cause, kind, words) => {

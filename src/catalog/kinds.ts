@@ -43,6 +43,7 @@ export const KINDS = [
     fault: "client",
     status: 400,
     keyStoreType: "EXTERNAL_KEY_STORE",
+    messageRules: true,
   },
   {
     kind: "XksProxyInvalidResponseException",
@@ -126,13 +127,14 @@ export const KINDS = [
   { kind: "InternalFailure", fault: "server", status: 500, unmodeled: true },
   { kind: "ServiceUnavailable", fault: "server", status: 503, unmodeled: true },
   // The library's own kinds: failures that are not a KMS error response.
-  { kind: "TransportError", synthetic: true },
+  // Message rules of TransportError read other SDKs' transport texts pasted into `explain`.
+  { kind: "TransportError", synthetic: true, messageRules: true },
   { kind: "Aborted", synthetic: true },
   { kind: "CredentialsProviderError", synthetic: true },
   { kind: "TokenProviderError", synthetic: true },
   { kind: "ConnectionFailed", synthetic: true },
   { kind: "UnknownServiceError", synthetic: true },
-  { kind: "Unrecognized", synthetic: true },
+  { kind: "Unrecognized", synthetic: true, messageRules: true },
 ] as const satisfies readonly KindInfo[];
 
 /**

@@ -1,7 +1,10 @@
 /**
  * Message rules: for the catch-all exceptions (`KMSInvalidStateException`, `KMSInternalException`,
  * `CustomKeyStoreInvalidStateException`, `XksProxyUriUnreachableException`,
- * `XksProxyInvalidResponseException`, `InvalidSignatureException`) the message decides the cause.
+ * `XksProxyInvalidResponseException`, `XksProxyInvalidConfigurationException`,
+ * `InvalidSignatureException`, `UnsupportedOperationException`) the message decides the cause; for
+ * `Unrecognized` it recognises the SDK's own configuration errors, and for `TransportError` the
+ * transport texts of other SDKs that users paste into `explain`.
  *
  * Fragments are written normalised (lowercase words separated by single spaces: `can't` is `can t`)
  * and match whole words. A rule applies to a kind when its cause's catalog entry lists that kind.
@@ -162,6 +165,7 @@ export const MESSAGE_RULES = [
       ["key material", "cluster"],
     ],
     keyStoreType: "AWS_CLOUDHSM",
+    heuristic: true,
   },
   // Connection state of the custom key store.
   {
@@ -237,5 +241,79 @@ export const MESSAGE_RULES = [
   {
     cause: "SIGNATURE_EXPIRED",
     match: ["signature expired", "signature not yet current"],
+  },
+  // UnsupportedOperationException: "<key-arn> origin is <Origin> which is not valid for this
+  // operation". The origin is the only clue to the key store type; origin EXTERNAL (imported key
+  // material) names no key store and is left to the fallback.
+  {
+    cause: "UNSUPPORTED_OPERATION",
+    match: ["origin is aws cloudhsm"],
+    keyStoreType: "AWS_CLOUDHSM",
+  },
+  {
+    cause: "UNSUPPORTED_OPERATION",
+    match: ["origin is external key store"],
+    keyStoreType: "EXTERNAL_KEY_STORE",
+  },
+  // The AWS SDK's own configuration error (Unrecognized): a client built without a Region.
+  {
+    cause: "REGION_MISSING",
+    match: ["region is missing"],
+  },
+  // Transport failures as other SDKs word them (AWS CLI and botocore, Go v2, Java v1), for text
+  // pasted into explain. Node errors are recognised by their codes, not by these rules.
+  {
+    cause: "REQUEST_TIMEOUT",
+    match: [
+      "read timeout on endpoint url",
+      "connect timeout on endpoint url",
+      "read timed out",
+      "connect timed out",
+      "sockettimeoutexception",
+      "connecttimeoutexception",
+      "i o timeout",
+      "context deadline exceeded",
+      "client timeout exceeded",
+      "timeout awaiting response headers",
+      "tls handshake timeout",
+      "did not complete before the specified timeout",
+    ],
+  },
+  {
+    cause: "NETWORK_ERROR",
+    match: [
+      "could not connect to the endpoint url",
+      "connection was closed before we received a valid response",
+      "connection refused",
+      "connection reset by peer",
+      "connection reset",
+      "no such host",
+      "unknownhostexception",
+      "name or service not known",
+      "nodename nor servname provided",
+      "temporary failure in name resolution",
+      "target server failed to respond",
+      "nohttpresponseexception",
+      "unexpected eof",
+      "broken pipe",
+    ],
+  },
+  {
+    cause: "NON_KMS_RESPONSE",
+    match: [
+      "an error occurred 500 when calling",
+      "an error occurred 502 when calling",
+      "an error occurred 503 when calling",
+      "an error occurred 504 when calling",
+      "bad gateway",
+      "gateway timeout",
+      "statuscode 502",
+      "statuscode 503",
+      "statuscode 504",
+      "status code 502",
+      "status code 503",
+      "status code 504",
+      ["status code 500", "error code null"],
+    ],
   },
 ] as const satisfies readonly MessageRule[];

@@ -94,7 +94,11 @@ export interface CatalogEntry<C extends string = string, K extends string = stri
   readonly keyStoreType?: KeyStoreType;
   /** Who or what must change. */
   readonly category: Category;
-  /** True when the same request, unchanged, may succeed soon. */
+  /**
+   * True when the same request, unchanged, may succeed soon. For a `ConnectionFailed` cause the
+   * request is the whole reconnect cycle: `ensureConnected`, unchanged, may succeed (a `FAILED` store
+   * refuses `ConnectCustomKeyStore` until it is disconnected).
+   */
   readonly retryable: boolean;
   /** True when the cause is specific to custom key stores (CloudHSM or external). */
   readonly customKeyStore: boolean;
@@ -125,4 +129,9 @@ export interface MessageRule<C extends string = string> {
   readonly match: readonly (string | readonly string[])[];
   /** The store type this message implies, when it names one. */
   readonly keyStoreType?: KeyStoreType;
+  /**
+   * Set when no documented message backs the rule: the fragments are an inference from related
+   * wording, so the cause is a likely reading, not a documented one.
+   */
+  readonly heuristic?: true;
 }

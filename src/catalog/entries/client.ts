@@ -167,7 +167,7 @@ export const CLIENT_ENTRIES = [
         "On EC2, ECS or Lambda, check that the role is attached and that the metadata endpoint is reachable (IMDSv2 hop limit for containers).",
         "Check with `aws sts get-caller-identity` from the same environment.",
       ],
-      docs: [DOCS.keyAccessTroubleshooting],
+      docs: [DOCS.keyAccess],
     },
   }),
   entry({
@@ -184,7 +184,7 @@ export const CLIENT_ENTRIES = [
         "Refresh the SSO session: `aws sso login --profile <profile>`.",
         "Check the profile's `sso_session` settings and that the token cache is readable by the process.",
       ],
-      docs: [DOCS.keyAccessTroubleshooting],
+      docs: [DOCS.keyAccess],
     },
   }),
   entry({
@@ -250,6 +250,24 @@ export const CLIENT_ENTRIES = [
         "Check the applied KMS request quotas: `aws service-quotas list-service-quotas --service-code kms`.",
       ],
       docs: [DOCS.throttling],
+    },
+  }),
+  entry({
+    cause: "REGION_MISSING",
+    kinds: ["Unrecognized"],
+    codes: [],
+    category: "configuration",
+    retryable: false,
+    customKeyStore: false,
+    remediation: {
+      summary:
+        "The client has no AWS Region (the AWS SDK's `Region is missing`): `new KMSClient({})` found none in its options, in `AWS_REGION` or in the shared config file, so no request was sent.",
+      steps: [
+        'Pass the Region of your keys and key stores to the client: `new KMSClient({ region: "eu-west-1" })`.',
+        "Or set `AWS_REGION` in the process's environment, or `region` in the profile of `~/.aws/config` that `AWS_PROFILE` selects.",
+        "Use the Region the KMS keys live in: KMS keys and custom key stores are regional, and the client's Region also picks the endpoint `kms.<region>.amazonaws.com`.",
+      ],
+      docs: [DOCS.vpcEndpointToKms],
     },
   }),
   entry({

@@ -6,12 +6,14 @@ import { DOCS } from "../docs.js";
 import type { Kind } from "../kinds.js";
 import { type CatalogEntry, entry } from "../schema.js";
 
-const FK = DOCS.fixKeyStore;
-
 const DESCRIBE_CLUSTER =
   "Inspect the cluster: `aws cloudhsmv2 describe-clusters --filters clusterIds=<cluster-id>` (in the key store's account and Region; `State`, `Hsms`, `SubnetMapping`, `SecurityGroup`).";
 const RECONNECT =
   "Disconnect the key store (`aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`; a `FAILED` store cannot connect again before that), connect it (`aws kms connect-custom-key-store --custom-key-store-id <cks-id>`) and poll `DescribeCustomKeyStores` until `ConnectionState` is `CONNECTED` or `FAILED`; it can take up to 20 minutes.";
+const DISCONNECT_FIRST =
+  "Disconnect the key store first: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`. A `FAILED` key store refuses both `UpdateCustomKeyStore` and `ConnectCustomKeyStore` until it is `DISCONNECTED`.";
+const CONNECT_AND_POLL =
+  "Connect it: `aws kms connect-custom-key-store --custom-key-store-id <cks-id>`, then poll `DescribeCustomKeyStores` until `ConnectionState` is `CONNECTED` or `FAILED`; it can take up to 20 minutes.";
 const SET_PASSWORD =
   "Tell KMS the password with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --key-store-password …` while the store is `DISCONNECTED`; this changes only the value KMS uses, not the password in the cluster.";
 const RESTORE_CLUSTER =
@@ -37,7 +39,7 @@ export const CLOUDHSM_ENTRIES = [
         "Compare the clusters' `Certificates.ClusterCertificate` from `aws cloudhsmv2 describe-clusters`: clusters created from the same backups are related and count as the same cluster.",
         "Use the existing key store, or create the new one with a cluster that is not related to it.",
       ],
-      docs: [DOCS.createKeyStoreBefore, DOCS.api("CreateCustomKeyStore")],
+      docs: [DOCS.createKeyStoreBefore],
     },
   }),
   entry({
@@ -58,7 +60,7 @@ export const CLOUDHSM_ENTRIES = [
         "Check `SubnetMapping`: the cluster needs private subnets in at least two Availability Zones. If it has not, create a cluster from a backup in suitable subnets and, with the key store `DISCONNECTED`, update its `CloudHsmClusterId`.",
         "Retry the operation once the cluster meets the requirements.",
       ],
-      docs: [DOCS.createKeyStoreBefore, `${FK}#fix-cmk-failed`],
+      docs: [DOCS.createKeyStoreBefore, DOCS.fixCmkFailed],
     },
   }),
   entry({
@@ -96,7 +98,7 @@ export const CLOUDHSM_ENTRIES = [
         "Compare the `Certificates.ClusterCertificate` of both clusters with `aws cloudhsmv2 describe-clusters`: related clusters share it.",
         "If no related cluster exists, create a new CloudHSM key store; the keys of the old store cannot move to an unrelated cluster.",
       ],
-      docs: [DOCS.api("UpdateCustomKeyStore"), DOCS.updateKeyStore],
+      docs: [DOCS.api("UpdateCustomKeyStore")],
     },
   }),
   entry({
@@ -115,7 +117,7 @@ export const CLOUDHSM_ENTRIES = [
         "Check it against the cluster: the `Certificates.ClusterCertificate` from `aws cloudhsmv2 describe-clusters` must be issued by that certificate.",
         "Make sure the certificate belongs to the cluster in `CloudHsmClusterId`, not to another cluster.",
       ],
-      docs: [DOCS.createKeyStoreBefore, DOCS.api("CreateCustomKeyStore")],
+      docs: [DOCS.createKeyStoreBefore],
     },
   }),
   entry({
@@ -131,11 +133,12 @@ export const CLOUDHSM_ENTRIES = [
         "AWS KMS cannot find a CloudHSM cluster with the key store's `CloudHsmClusterId` in this account and Region: the ID is wrong, or the cluster was deleted and not replaced.",
       steps: [
         "Verify the ID: `aws cloudhsmv2 describe-clusters --filters clusterIds=<cluster-id>` in the key store's account and Region.",
+        DISCONNECT_FIRST,
         `If the cluster was deleted: ${RESTORE_CLUSTER}`,
         SET_CLUSTER,
-        RECONNECT,
+        CONNECT_AND_POLL,
       ],
-      docs: [`${FK}#fix-keystore-failed`, DOCS.updateKeyStore],
+      docs: [DOCS.fixKeyStoreFailed, DOCS.api("UpdateCustomKeyStore")],
     },
   }),
   entry({
@@ -153,7 +156,7 @@ export const CLOUDHSM_ENTRIES = [
         "Add HSMs: `aws cloudhsmv2 create-hsm --cluster-id <cluster-id> --availability-zone <az>`. Create at least two, in different Availability Zones, so that CreateKey works as well.",
         `Wait until they are \`ACTIVE\`. ${RECONNECT}`,
       ],
-      docs: [`${FK}#fix-keystore-failed`],
+      docs: [DOCS.fixKeyStoreFailed],
     },
   }),
   entry({
@@ -169,11 +172,12 @@ export const CLOUDHSM_ENTRIES = [
         "A subnet of the cluster has no free IP address. AWS KMS needs one free address in each cluster subnet (two are better) for the network interfaces it creates when it connects.",
       steps: [
         "Find the cluster's subnets (`SubnetMapping` of `aws cloudhsmv2 describe-clusters`) and their free addresses: `aws ec2 describe-subnets --subnet-ids <subnet-ids> --query 'Subnets[].[SubnetId,AvailableIpAddressCount]'`.",
+        DISCONNECT_FIRST,
         "Free addresses in the full subnet by removing unused network interfaces or instances; an existing subnet's CIDR block cannot grow.",
-        `Otherwise: ${RESTORE_CLUSTER} Choose subnets with more free addresses, then update the key store's \`CloudHsmClusterId\` while it is \`DISCONNECTED\`.`,
-        RECONNECT,
+        `If no address can be freed: ${RESTORE_CLUSTER} Choose subnets with more free addresses. ${SET_CLUSTER}`,
+        CONNECT_AND_POLL,
       ],
-      docs: [`${FK}#fix-keystore-failed`],
+      docs: [DOCS.fixKeyStoreFailed],
     },
   }),
   entry({
@@ -189,11 +193,12 @@ export const CLOUDHSM_ENTRIES = [
         "At least one subnet in the cluster's configuration was deleted, so AWS KMS cannot create its network interfaces for the key store.",
       steps: [
         "Compare `SubnetMapping` of `aws cloudhsmv2 describe-clusters` with `aws ec2 describe-subnets --subnet-ids <subnet-ids>` to find the missing subnet.",
+        DISCONNECT_FIRST,
         RESTORE_CLUSTER,
         SET_CLUSTER,
-        RECONNECT,
+        CONNECT_AND_POLL,
       ],
-      docs: [`${FK}#fix-keystore-failed`, DOCS.createKeyStoreBefore],
+      docs: [DOCS.fixKeyStoreFailed, DOCS.createKeyStoreBefore],
     },
   }),
   entry({
@@ -213,7 +218,7 @@ export const CLOUDHSM_ENTRIES = [
         SET_PASSWORD,
         "Connect the key store and poll `DescribeCustomKeyStores` until it is `CONNECTED` (up to 20 minutes).",
       ],
-      docs: [`${FK}#fix-keystore-password`],
+      docs: [DOCS.fixKeyStorePassword],
     },
   }),
   entry({
@@ -228,11 +233,12 @@ export const CLOUDHSM_ENTRIES = [
       summary:
         "The `kmsuser` crypto user is logged in to the cluster, so AWS KMS cannot log in as `kmsuser` and rotate its password.",
       steps: [
+        DISCONNECT_FIRST,
         "Log `kmsuser` out of every session (CloudHSM CLI or any other client logged in as `kmsuser`).",
         `If you changed the \`kmsuser\` password to log in: ${SET_PASSWORD}`,
-        RECONNECT,
+        CONNECT_AND_POLL,
       ],
-      docs: [`${FK}#login-kmsuser-2`, `${FK}#fix-keystore-password`],
+      docs: [DOCS.fixLoginAsKmsuser, DOCS.fixKeyStorePassword],
     },
   }),
   entry({
@@ -246,11 +252,12 @@ export const CLOUDHSM_ENTRIES = [
     remediation: {
       summary: "The cluster has no `kmsuser` crypto user, which AWS KMS needs to log in to the cluster.",
       steps: [
+        DISCONNECT_FIRST,
         "Create a crypto user (CU) named `kmsuser` in the cluster with the CloudHSM CLI, without two-factor authentication and with a password of 7 to 32 characters.",
         SET_PASSWORD,
-        RECONNECT,
+        CONNECT_AND_POLL,
       ],
-      docs: [`${FK}#fix-keystore-password`, DOCS.createKeyStoreBefore],
+      docs: [DOCS.fixKeyStorePassword, DOCS.createKeyStoreBefore],
     },
   }),
   entry({
@@ -270,7 +277,7 @@ export const CLOUDHSM_ENTRIES = [
         "Check the network ACLs, route tables and any firewall of the cluster's subnets for rules that block outgoing traffic.",
         "Check that the cluster still has at least one `ACTIVE` HSM: `aws cloudhsmv2 describe-clusters --filters clusterIds=<cluster-id>`.",
       ],
-      docs: [`${FK}#fix-keystore-communication`, `${FK}#fix-cmk-failed`],
+      docs: [DOCS.fixKeyStoreCommunication, DOCS.fixCmkFailed],
     },
   }),
   entry({
@@ -283,14 +290,14 @@ export const CLOUDHSM_ENTRIES = [
     customKeyStore: true,
     remediation: {
       summary:
-        "The key material of the KMS key cannot be used in the CloudHSM cluster: it was deleted from the HSMs, all HSMs were deleted, or the cluster itself was deleted. Data encrypted under the key cannot be decrypted until the key material is back.",
+        "The key material of the KMS key cannot be used in the CloudHSM cluster: it was deleted from the HSMs, all HSMs were deleted, or the cluster itself was deleted. Data encrypted under the key cannot be decrypted until the key material is back. KMS documents no message text for this case: the library infers it from a message that names key material and the cluster, so confirm it in the cluster before acting.",
       steps: [
         `${DESCRIBE_CLUSTER} Add an HSM if none is active.`,
         "Find the key handle of the KMS key's key material (in CloudTrail, or by logging in to the cluster as `kmsuser` while the store is disconnected) and check that the key exists in the cluster.",
         `If the key material or the cluster was deleted, restore it: ${RESTORE_CLUSTER} Use a backup taken while the key material existed.`,
         `${SET_CLUSTER} Then connect the key store and poll \`DescribeCustomKeyStores\`.`,
       ],
-      docs: [`${FK}#fix-cmk-failed`],
+      docs: [DOCS.fixRecoverBackingKey, DOCS.fixCmkFailed],
     },
   }),
   entry({
@@ -309,7 +316,7 @@ export const CLOUDHSM_ENTRIES = [
         "Smooth bursts on keys in this key store: spread requests over time and cache data keys.",
         "If bursts are regular, add HSMs to the cluster for capacity; the key store's request quota (1,800 cryptographic operations per second) is not adjustable for CloudHSM key stores.",
       ],
-      docs: [`${FK}#fix-cmk-failed`, DOCS.throttling, DOCS.requestsPerSecondKeyStores],
+      docs: [DOCS.fixCmkFailed, DOCS.throttling, DOCS.requestsPerSecondKeyStores],
     },
   }),
 ] as const satisfies readonly CatalogEntry<string, Kind>[];

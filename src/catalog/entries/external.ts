@@ -7,13 +7,22 @@ import type { Kind } from "../kinds.js";
 import { type CatalogEntry, entry } from "../schema.js";
 
 const XT = DOCS.xksTroubleshooting;
-const CX = DOCS.createXksKeyStore;
-const VPC = DOCS.vpcConnectivity;
+const CODES = DOCS.xksConnectionErrorCodes;
 
 const DESCRIBE =
   "Read the key store's settings and state: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` (`ConnectionState`, `ConnectionErrorCode`, `XksProxyConfiguration`).";
 const RECONNECT =
   "For a failed connection: disconnect the store (`aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`; a `FAILED` store cannot connect again before that), then `aws kms connect-custom-key-store --custom-key-store-id <cks-id>` and poll `DescribeCustomKeyStores` until `ConnectionState` is `CONNECTED` or `FAILED` (about 5 minutes).";
+/**
+ * What `retryable` means for a failed connection: a `FAILED` store refuses `ConnectCustomKeyStore`,
+ * so "the same request, unchanged" is the whole reconnect cycle.
+ */
+const ENSURE_CONNECTED =
+  "For a failed connection, retryable means that `ensureConnected` (disconnect, wait for `DISCONNECTED`, connect, wait for `CONNECTED`), unchanged, may succeed; sending `ConnectCustomKeyStore` again is refused while the store is `FAILED`.";
+const DISCONNECT_IF_FAILED =
+  "If the key store is `FAILED`, disconnect it first: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`. A `FAILED` store refuses every update, and `ConnectCustomKeyStore`, until it is `DISCONNECTED`.";
+const CONNECT_AGAIN =
+  "After a failed connection, once the store is `DISCONNECTED` and updated, connect it again (`aws kms connect-custom-key-store --custom-key-store-id <cks-id>`) and poll `DescribeCustomKeyStores` until `ConnectionState` is `CONNECTED` or `FAILED` (about 5 minutes).";
 const PROXY_LOGS =
   "Find the failing request in the proxy's logs by its `kmsRequestId` (the KMS request ID, also in CloudTrail) to see what the proxy and the external key manager did.";
 
@@ -44,13 +53,14 @@ export const XKS_ENTRIES = [
       summary:
         "The external key store proxy did not answer AWS KMS within its 250 ms timeout. Usual causes: a slow or overloaded proxy or external key manager, or too much network distance between the AWS Region, the proxy and the external key manager.",
       steps: [
-        "Retry the request with backoff: a single timeout is often transient (for a failed connection, disconnect the store and connect it again).",
+        "Retry the request with backoff: a single timeout is often transient.",
+        ENSURE_CONNECTED,
         "Look at the `XksProxyLatency` CloudWatch metric of the key store (alarm above 200 ms) and at the proxy's own latency logs.",
         "Keep the network round trip between the AWS Region and the external key manager at or below 35 ms: run the proxy next to the external key manager and use the Region closest to them.",
         "Size the proxy and the external key manager for the key store's request rate (up to 1,800 requests per second per key store), or lower the key store's request quota so that KMS throttles early instead of the proxy slowing down.",
         "If timeouts persist, report them to your external key store proxy administrator or vendor with the `kmsRequestId` values.",
       ],
-      docs: [`${XT}#fix-xks-latency`, `${XT}#xks-connection-error-codes`, DOCS.xksMonitoring],
+      docs: [XT, CODES, DOCS.xksMonitoring],
     },
   }),
   entry({
@@ -70,7 +80,7 @@ export const XKS_ENTRIES = [
         "Watch `XksProxyErrors` (dimension `ExceptionName`) and `XksProxyLatency` of the key store to see how often it happens.",
         "If it persists, report it to your external key store proxy administrator with the `kmsRequestId` values from the proxy's logs.",
       ],
-      docs: [`${XT}#fix-xks-latency`, DOCS.xksMonitoring],
+      docs: [XT, DOCS.xksMonitoring],
     },
   }),
   entry({
@@ -85,14 +95,15 @@ export const XKS_ENTRIES = [
       summary:
         "AWS KMS cannot communicate with the external key store proxy (no TCP connection), or the proxy reports that every external key manager is unavailable. Usual causes: the proxy is down, a wrong `XksProxyUriEndpoint`, `XksProxyUriPath` or VPC endpoint service, a firewall or port problem, or an unhealthy external key manager.",
       steps: [
-        "Retry once: a single failure can be a transient network issue (for a failed connection, disconnect the store and connect it again).",
+        "Retry once: a single failure can be a transient network issue.",
+        ENSURE_CONNECTED,
         DESCRIBE,
         "Check that the proxy is running and accepts HTTPS on port 443 (not configurable) at `XksProxyUriEndpoint`: DNS, firewalls, security groups and network ACLs; for VPC endpoint service connectivity, also the health of the Network Load Balancer's targets (`aws elbv2 describe-target-health --target-group-arn <arn>`).",
         "Check that at least one external key manager instance is up: the proxy's `GetHealthStatus` must not report all of them `UNAVAILABLE`.",
         "Keep the round trip between the AWS Region and the external key manager at or below 35 ms; KMS reaches the proxy over IPv4 only.",
-        "Correct a wrong setting with `aws kms update-custom-key-store` (the endpoint and the VPC endpoint service can change only while the store is `DISCONNECTED`), then connect the store and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+        "Correct a wrong setting with `aws kms update-custom-key-store` (the endpoint and the VPC endpoint service can change only while the store is `DISCONNECTED`; disconnect a `FAILED` store first), then connect the store and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
       ],
-      docs: [`${XT}#fix-xks-latency`, `${XT}#xks-connection-error-codes`, DOCS.ipv6Limitations],
+      docs: [XT, CODES, DOCS.ipv6Limitations],
     },
   }),
   entry({
@@ -102,6 +113,7 @@ export const XKS_ENTRIES = [
       "KMSInvalidStateException",
       "CustomKeyStoreInvalidStateException",
       "XksProxyUriUnreachableException",
+      "XksProxyInvalidConfigurationException",
     ],
     codes: ["XKS_PROXY_INVALID_TLS_CONFIGURATION"],
     keyStoreType: "EXTERNAL_KEY_STORE",
@@ -110,7 +122,7 @@ export const XKS_ENTRIES = [
     customKeyStore: true,
     remediation: {
       summary:
-        "AWS KMS cannot establish a TLS connection to the external key store proxy: the proxy's TLS setup or certificate is invalid for KMS.",
+        "AWS KMS cannot establish a TLS connection to the external key store proxy: the proxy's TLS setup or certificate is invalid for KMS. CreateCustomKeyStore and UpdateCustomKeyStore report it as `XksProxyInvalidConfigurationException` or `XksProxyUriUnreachableException`; the message names TLS.",
       steps: [
         "Serve TLS 1.2 or 1.3 on the proxy, with at least one cipher suite that the XKS proxy API specification lists.",
         "Use a certificate whose subject name matches the host of `XksProxyUriEndpoint` (public endpoint connectivity) or the private DNS name of the VPC endpoint service (VPC endpoint service connectivity); a wildcard for the parent domain is allowed.",
@@ -118,7 +130,7 @@ export const XKS_ENTRIES = [
         "Serve the complete certificate chain and check it with `openssl s_client -connect <host>:443 -servername <host>`.",
         RECONNECT,
       ],
-      docs: [`${XT}#fix-xks-gen-configuration`, `${XT}#xks-connection-error-codes`, DOCS.xksMonitoring],
+      docs: [XT, CODES, DOCS.xksMonitoring],
     },
   }),
   entry({
@@ -140,12 +152,13 @@ export const XKS_ENTRIES = [
         "AWS KMS cannot interpret the response of the external key store proxy: a malformed or non-conforming reply, or a proxy `ValidationException`. An occasional one can be a passing fault; a repeated one is a defect of the proxy.",
       steps: [
         "Retry once: sporadic network errors can cause it.",
+        ENSURE_CONNECTED,
         `${PROXY_LOGS} Check the HTTP status and that the body is JSON with an \`errorName\`.`,
         "Run the AWS XKS proxy test client (aws-samples/aws-kms-xksproxy-test-client) against the proxy to check that it conforms to the XKS proxy API specification.",
         "Check the external key manager behind the proxy, and report repeated failures to your proxy vendor.",
         RECONNECT,
       ],
-      docs: [`${XT}#fix-xks-proxy`, `${XT}#xks-connection-error-codes`],
+      docs: [XT, CODES],
     },
   }),
   entry({
@@ -170,7 +183,7 @@ export const XKS_ENTRIES = [
         PROXY_LOGS,
         "Watch `XksProxyErrors` for the key store; if the error persists, escalate to the external key manager or proxy vendor.",
       ],
-      docs: [`${XT}#fix-xks-proxy`, DOCS.xksMonitoring],
+      docs: [XT, DOCS.xksMonitoring],
     },
   }),
   entry({
@@ -210,7 +223,7 @@ export const XKS_ENTRIES = [
         "Check the proxy's logs and metrics for the operational problem behind the unhealthy state.",
         "If it persists, notify your external key store proxy administrator or vendor.",
       ],
-      docs: [`${XT}#fix-xks-proxy`, `${XT}#fix-xks-latency`, DOCS.xksMonitoring],
+      docs: [XT, DOCS.xksMonitoring],
     },
   }),
   entry({
@@ -223,13 +236,13 @@ export const XKS_ENTRIES = [
     customKeyStore: true,
     remediation: {
       summary:
-        "The external key store proxy's own authorization rules denied the request (HTTP 403). This is the proxy's policy, not IAM or the key policy, and no KMS setting changes it.",
+        "The external key store proxy's own authorization rules denied the request (HTTP 403). This is the proxy's policy, not IAM or the key policy: it is fixed with the proxy's tools, and no AWS KMS setting or API call changes it.",
       steps: [
         "Find the denied request in the proxy's logs by its `kmsRequestId` and see which rule denied it; KMS sends `awsPrincipalArn`, `kmsOperation`, `kmsKeyArn` and, for callers in the key's account that use a VPC endpoint, `awsSourceVpc` and `awsSourceVpce`.",
-        "Update the proxy's authorization policy to allow this principal, operation and external key, or change the caller to one that is allowed.",
+        "Update the authorization policy with your external key store proxy's tools to allow this principal, operation and external key, or change the caller to one that is allowed.",
         "For a failed connection, make sure the proxy's rules allow AWS KMS itself, then disconnect the store, connect it again and poll `DescribeCustomKeyStores`.",
       ],
-      docs: [`${XT}#xks-connection-error-codes`, DOCS.authorizeXks],
+      docs: [DOCS.xksProxyAuthorization, XT, CODES],
     },
   }),
   entry({
@@ -247,15 +260,17 @@ export const XKS_ENTRIES = [
     customKeyStore: true,
     remediation: {
       summary:
-        "The external key store proxy rejected KMS's requests because of the key store's configuration, nearly always a wrong `XksProxyUriPath` (the proxy answered `InvalidUriPathException`, HTTP 404).",
+        "The external key store proxy rejected KMS's requests because of the key store's configuration. When the message names an invalid URI path (the proxy answered `InvalidUriPathException`, HTTP 404), `XksProxyUriPath` is wrong; `XksProxyInvalidConfigurationException` also carries other configuration messages (a TLS failure is its own cause, `XKS_PROXY_INVALID_TLS_CONFIGURATION`), so read the message first.",
       steps: [
+        "Read the exception message: an invalid URI path means the steps below; TLS, certificate or VPC endpoint service wording points at that setting instead.",
         "Look up the path that your proxy serves in its documentation or proxy configuration file; it has the form `/<optional-prefix>/kms/xks/v1`.",
         "Compare it with the key store's `XksProxyConfiguration.UriPath`: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>`.",
-        "Correct it with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-uri-path <path>`; the path can change while the store is connected.",
         "Check that `XksProxyUriEndpoint` points at the right proxy and that the proxy serves that path with POST on port 443.",
-        RECONNECT,
+        DISCONNECT_IF_FAILED,
+        "Correct the path with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-uri-path <path>`; it can change while the store is `CONNECTED` or `DISCONNECTED`.",
+        CONNECT_AGAIN,
       ],
-      docs: [`${XT}#fix-xks-gen-configuration`, `${CX}#require-path`, DOCS.updateXksKeyStore],
+      docs: [XT, CODES, DOCS.requirePath, DOCS.updateXksKeyStore],
     },
   }),
   entry({
@@ -275,7 +290,7 @@ export const XKS_ENTRIES = [
         "Make that ID resolve again in the external key manager (restore the key from a backup, or re-create the alias); ciphertexts of this KMS key cannot be decrypted by any other KMS key.",
         "If the KMS key never encrypted anything, schedule its deletion and create a new KMS key with a valid `XksKeyId`.",
       ],
-      docs: [`${XT}#fix-external-key-create`, XT],
+      docs: [XT, DOCS.createXksKeys],
     },
   }),
   entry({
@@ -294,7 +309,7 @@ export const XKS_ENTRIES = [
         "Enable that key with your external key manager's tools (its status must be `ENABLED`), then retry the request.",
         "If the key was disabled on purpose, the failure is expected: cryptographic operations stay blocked until it is enabled again.",
       ],
-      docs: [`${XT}#fix-external-key-create`, `${XT}#fix-unavailable-xks-keys`],
+      docs: [XT, DOCS.createXksKeys],
     },
   }),
   entry({
@@ -313,7 +328,7 @@ export const XKS_ENTRIES = [
         "Enable the `ENCRYPT` and `DECRYPT` key usages of that key in the external key manager, then retry.",
         "Do not swap the external key of a KMS key that has encrypted data: its ciphertexts can be decrypted only with the original external key.",
       ],
-      docs: [`${XT}#fix-external-key-create`, XT],
+      docs: [XT, DOCS.createXksKeys],
     },
   }),
   entry({
@@ -336,7 +351,7 @@ export const XKS_ENTRIES = [
         "Run the AWS XKS proxy test client (aws-samples/aws-kms-xksproxy-test-client) against the proxy to find the missing operation.",
         "Upgrade or reconfigure the proxy, or report it to the proxy vendor.",
       ],
-      docs: [`${XT}#fix-xks-proxy`],
+      docs: [XT],
     },
   }),
   entry({
@@ -356,7 +371,7 @@ export const XKS_ENTRIES = [
         "Pass exactly the encryption context that was used to encrypt, with the same keys and values.",
         "Check that the ciphertext was produced under this KMS key.",
       ],
-      docs: [XT, DOCS.api("Decrypt")],
+      docs: [XT, DOCS.api("Decrypt"), DOCS.api("ReEncrypt")],
     },
   }),
   entry({
@@ -375,7 +390,7 @@ export const XKS_ENTRIES = [
         "If it repeats, check the health of the external key manager and make sure that the proxy returns what the external key manager produced, unchanged.",
         "Report repeated occurrences to your proxy vendor with the `kmsRequestId` values.",
       ],
-      docs: [XT, `${XT}#fix-xks-proxy`],
+      docs: [XT, DOCS.api("Decrypt")],
     },
   }),
   entry({
@@ -391,11 +406,11 @@ export const XKS_ENTRIES = [
         "AWS KMS could not reach or validate the external key store proxy while creating or updating the key store: no TCP or TLS connection, no answer within 250 ms, a proxy that throttled or timed out, or all external key managers unavailable. The message usually says which.",
       steps: [
         "Read the exception message: it names the specific failure (timeout, TLS, throttling, unhealthy proxy).",
-        "Check `XksProxyUriEndpoint` and `XksProxyUriPath`: the name resolves in public DNS, port 443 is open through firewalls, and the proxy's TLS certificate is valid for that host.",
+        "Check `XksProxyUriEndpoint` and `XksProxyUriPath`. With public endpoint connectivity the host name must resolve in public DNS; with VPC endpoint service connectivity it is the private DNS name of your VPC endpoint service, whose domain must be verified (KMS creates the private hosted zone itself). Port 443 must be open through firewalls, and the proxy's TLS certificate must be valid for that host.",
         "Check that the proxy and the external key manager are healthy; for VPC endpoint service connectivity, also the Network Load Balancer's targets (`aws elbv2 describe-target-health --target-group-arn <arn>`).",
         "Retry with backoff: timeouts and throttling are often transient.",
       ],
-      docs: [`${XT}#fix-xks-latency`, `${XT}#fix-xks-proxy`],
+      docs: [XT, DOCS.vpcPrivateDns, DOCS.requireEndpoint],
     },
   }),
   entry({
@@ -414,7 +429,7 @@ export const XKS_ENTRIES = [
         "Use that existing KMS key, or create the new KMS key with a different external key.",
         "Do not work around the check with another name (such as an alias) of the same external key: KMS cannot detect it, and the two KMS keys would not be interoperable.",
       ],
-      docs: [`${XT}#fix-external-key-create`],
+      docs: [DOCS.createXksKeys, XT],
     },
   }),
   entry({
@@ -433,7 +448,7 @@ export const XKS_ENTRIES = [
         "Fix the key in your external key manager (enable it, add the `ENCRYPT` and `DECRYPT` usages), or choose an external key that meets all three requirements.",
         "Retry CreateKey with that `XksKeyId`.",
       ],
-      docs: [`${XT}#fix-external-key-create`],
+      docs: [DOCS.createXksKeys, XT],
     },
   }),
   entry({
@@ -452,7 +467,7 @@ export const XKS_ENTRIES = [
         "For VPC endpoint service connectivity, give each key store its own VPC endpoint service with its own private DNS name, and use `https://` plus that name as the endpoint.",
         "For public endpoint connectivity, key stores may share an endpoint only with different `XksProxyUriPath` values, and never the endpoint of a VPC-connected key store.",
       ],
-      docs: [`${CX}#require-endpoint`],
+      docs: [DOCS.requireEndpoint],
     },
   }),
   entry({
@@ -470,7 +485,7 @@ export const XKS_ENTRIES = [
         "Find the key store that uses it: `aws kms describe-custom-key-stores --query 'CustomKeyStores[].[CustomKeyStoreId,XksProxyConfiguration.UriEndpoint,XksProxyConfiguration.UriPath]'`.",
         "Configure a distinct path prefix for this key store on the proxy (`/<prefix>/kms/xks/v1`) and set `XksProxyUriPath` to it, or use the existing key store.",
       ],
-      docs: [`${CX}#require-path`],
+      docs: [DOCS.requirePath],
     },
   }),
   entry({
@@ -490,7 +505,7 @@ export const XKS_ENTRIES = [
         "Set `XksProxyVpcEndpointServiceName` to the new service's name and `XksProxyUriEndpoint` to `https://` plus its private DNS name.",
         "You create no endpoint yourself: KMS creates its own endpoint to your service when the key store connects.",
       ],
-      docs: [`${CX}#require-vpc-service-name`, `${VPC}#xks-vpc-requirements`],
+      docs: [DOCS.vpcCreateService, DOCS.vpcServiceRequirements],
     },
   }),
   entry({
@@ -514,14 +529,9 @@ export const XKS_ENTRIES = [
         "Turn acceptance off: `AcceptanceRequired` must be false (`aws ec2 modify-vpc-endpoint-service-configuration --service-id <vpce-svc-id> --no-acceptance-required`).",
         "Allow KMS as a consumer: `aws ec2 describe-vpc-endpoint-service-permissions --service-id <vpce-svc-id>` must list `cks.kms.<region>.amazonaws.com`; add it with `aws ec2 modify-vpc-endpoint-service-permissions --service-id <vpce-svc-id> --add-allowed-principals cks.kms.<region>.amazonaws.com`.",
         "Give the service a private DNS name that is a subdomain of a public domain and unique in the Region, and verify its domain: `PrivateDnsNameConfiguration.State` must be `verified` (publish the TXT record, then `aws ec2 start-vpc-endpoint-service-private-dns-verification --service-id <vpce-svc-id>`; it can take several minutes).",
-        "Set `XksProxyUriEndpoint` to `https://` plus that private DNS name (no port), use one VPC endpoint service per key store, and serve a TLS certificate for that name on the proxy. Update the key store while it is `DISCONNECTED`, then connect it and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+        "Set `XksProxyUriEndpoint` to `https://` plus that private DNS name (no port), use one VPC endpoint service per key store, and serve a TLS certificate for that name on the proxy. Disconnect the key store first if it is `FAILED` (a `FAILED` store refuses updates), update it while it is `DISCONNECTED`, then connect it and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
       ],
-      docs: [
-        `${XT}#fix-xks-vpc-configuration`,
-        `${VPC}#xks-vpc-requirements`,
-        `${XT}#xks-connection-error-codes`,
-        `${CX}#require-vpc-service-name`,
-      ],
+      docs: [DOCS.vpcServiceRequirements, DOCS.vpcCreateService, DOCS.vpcPrivateDns, CODES],
     },
   }),
   entry({
@@ -540,9 +550,9 @@ export const XKS_ENTRIES = [
         "Check the Region inside the name (`com.amazonaws.vpce.<region>.vpce-svc-…`): it must be the key store's Region. Neither can move, so create the key store in the service's Region if they differ.",
         "Allow KMS: `aws ec2 describe-vpc-endpoint-service-permissions --service-id <vpce-svc-id>` must list `cks.kms.<region>.amazonaws.com`; add it with `aws ec2 modify-vpc-endpoint-service-permissions --service-id <vpce-svc-id> --add-allowed-principals cks.kms.<region>.amazonaws.com`.",
         "If another account owns the service, set `XksProxyVpcEndpointServiceOwner` to that account and allow the key store's managers `ec2:DescribeVpcEndpointServices`.",
-        "Correct the name with `aws kms update-custom-key-store` while the key store is `DISCONNECTED`, then connect it and poll `DescribeCustomKeyStores`. You create no endpoint yourself: KMS creates its own endpoint to your service when it connects.",
+        "Disconnect the key store first if it is `FAILED` (a `FAILED` store refuses updates), correct the name with `aws kms update-custom-key-store` while it is `DISCONNECTED`, then connect it and poll `DescribeCustomKeyStores`. You create no endpoint yourself: KMS creates its own endpoint to your service when it connects.",
       ],
-      docs: [`${XT}#fix-xks-vpc-configuration`, `${VPC}#xks-vpc-authorize-kms`, DOCS.authorizeXks],
+      docs: [DOCS.vpcAuthorizeKms, DOCS.vpcServiceRequirements, CODES, DOCS.authorizeXksManagers],
     },
   }),
 ] as const satisfies readonly CatalogEntry<string, Kind>[];

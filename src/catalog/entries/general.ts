@@ -27,10 +27,11 @@ export const GENERAL_ENTRIES = [
     customKeyStore: false,
     remediation: {
       summary:
-        "A resource with this name already exists, usually an alias (`alias/…`) in this account and Region.",
+        "A resource with this name already exists: usually an alias (`alias/…`) in this account and Region, or, for ReplicateKey, a replica of this multi-Region key in the target Region.",
       steps: [
         "List the existing aliases: `aws kms list-aliases --query 'Aliases[].[AliasName,TargetKeyId]'`.",
         "To point an existing alias at another key, use `aws kms update-alias --alias-name <alias> --target-key-id <key-id>`; otherwise choose another name.",
+        "For ReplicateKey: a replica of this key already exists in that Region; use it (`aws kms describe-key --key-id <key-arn> --region <replica-region>`), or schedule its deletion and wait until it is gone before replicating again.",
         "If this was a retry of a create that already succeeded, treat it as done.",
       ],
       docs: [DOCS.api("CreateAlias"), DOCS.api("UpdateAlias")],
@@ -70,7 +71,7 @@ export const GENERAL_ENTRIES = [
         "If it should be usable, enable it: `aws kms enable-key --key-id <key-id>`.",
         "For a key in a custom key store that is `Unavailable`, enabling takes effect only after the key store is connected again.",
       ],
-      docs: [DOCS.keyState, DOCS.api("EnableKey")],
+      docs: [DOCS.keyState],
     },
   }),
   entry({
@@ -82,18 +83,14 @@ export const GENERAL_ENTRIES = [
     customKeyStore: false,
     remediation: {
       summary:
-        "The state of the KMS key does not allow the operation. For a key in a custom key store, KMS also reports every failure of the backing store (XKS proxy or CloudHSM cluster) during a cryptographic operation with this exception, and only the message tells which.",
+        "The state of the KMS key does not allow the operation. For a key in a custom key store, KMS also reports most failures of the backing store (XKS proxy or CloudHSM cluster) during a cryptographic operation with this exception, and only the message tells which (a CloudHSM cluster without a free PKCS #11 session is reported as `KMSInternalException` instead).",
       steps: [
         "Read the exception message: it names the key state or the backing-store failure.",
         `${DESCRIBE_KEY} Compare \`KeyState\` with the states the operation accepts.`,
         "For a key in a custom key store, check the key store too: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` (`ConnectionState`).",
         "Fix the state (cancel a scheduled deletion and enable the key, import key material, or connect the key store), then retry.",
       ],
-      docs: [
-        DOCS.keyState,
-        `${DOCS.xksTroubleshooting}#fix-unavailable-xks-keys`,
-        `${DOCS.fixKeyStore}#fix-unavailable-cmks`,
-      ],
+      docs: [DOCS.keyState, DOCS.xksTroubleshooting, DOCS.fixUnavailableCmks],
     },
   }),
   entry({
@@ -125,7 +122,7 @@ export const GENERAL_ENTRIES = [
         "The key, alias, grant or other resource does not exist in this account and Region, or is not visible to the caller (for example a key used from the wrong Region).",
       steps: [
         "Check the client's Region against the Region in the key ARN: KMS keys are regional (multi-Region keys have a separate replica per Region).",
-        "For a key in another account, use its full key ARN; aliases and key IDs work only in the same account.",
+        "For a key in another account, use its key ARN or its alias ARN; a key ID or an alias name (`alias/…`) is looked up only in the caller's own account.",
         "Check that it exists: `aws kms describe-key --key-id <key-id>` or `aws kms list-aliases`.",
         "A deleted KMS key cannot be recovered; data encrypted under it cannot be decrypted.",
       ],
@@ -226,13 +223,14 @@ export const GENERAL_ENTRIES = [
     customKeyStore: false,
     remediation: {
       summary:
-        "KMS cannot decrypt the ciphertext: it is corrupted, truncated or not a KMS ciphertext, or the encryption context differs from the one used to encrypt.",
+        "KMS cannot decrypt the ciphertext: it is corrupted, truncated or not a KMS ciphertext, or the encryption context differs from the one used to encrypt. From ImportKeyMaterial it means that KMS cannot decrypt the encrypted key material: it was not wrapped with the public key and wrapping algorithm of the GetParametersForImport response that issued the import token. From Decapsulate, the length of `SharedSecretCiphertextBlob` does not fit the ML-KEM key spec of the key.",
       steps: [
         "Pass the exact ciphertext bytes that KMS returned (decode Base64 once, do not re-encode or trim them).",
         "Pass exactly the encryption context that was used to encrypt.",
         "With envelope encryption, decrypt the encrypted data key with KMS, not the encrypted data itself.",
+        "For ImportKeyMaterial: wrap the key material again with the public key and the wrapping algorithm of the same GetParametersForImport response as the import token, and import the wrapped bytes unchanged.",
       ],
-      docs: [DOCS.api("Decrypt")],
+      docs: [DOCS.api("Decrypt"), DOCS.api("ImportKeyMaterial"), DOCS.importingKeys],
     },
   }),
   entry({
@@ -248,7 +246,7 @@ export const GENERAL_ENTRIES = [
         "List the key's grants: `aws kms list-grants --key-id <key-id>`.",
         "Use the `GrantId` of the grant on that key (not the grant token).",
       ],
-      docs: [DOCS.api("RevokeGrant"), DOCS.api("RetireGrant")],
+      docs: [DOCS.retireRevokeGrants, DOCS.api("RetireGrant")],
     },
   }),
   entry({
@@ -385,7 +383,7 @@ export const GENERAL_ENTRIES = [
         "Check that every principal exists; a newly created role may need a few seconds to become visible.",
         "Keep a statement that lets the caller manage the key (`kms:PutKeyPolicy`), or KMS refuses it unless you bypass the lockout safety check.",
       ],
-      docs: [DOCS.api("PutKeyPolicy"), DOCS.keyAccessTroubleshooting],
+      docs: [DOCS.keyPolicies, DOCS.keyAccess],
     },
   }),
   entry({
@@ -415,14 +413,14 @@ export const GENERAL_ENTRIES = [
     customKeyStore: false,
     remediation: {
       summary:
-        "The operation is not supported for this key or key store, for example GenerateRandom with the ID of an external key store, or an asymmetric, HMAC or multi-Region key, or imported key material, in a custom key store (custom key stores hold only symmetric encryption keys).",
+        "The operation is not supported for this key or key store, for example GenerateRandom with the ID of an external key store, or an asymmetric, HMAC or multi-Region key, or imported key material, in a custom key store (custom key stores hold only symmetric encryption keys). A message of the form `<key-arn> origin is <Origin> which is not valid for this operation` names the key's origin: `AWS_CLOUDHSM` is a CloudHSM key store, `EXTERNAL_KEY_STORE` an external key store, and `EXTERNAL` imported key material (no key store).",
       steps: [
         DESCRIBE_KEY,
         "In a custom key store, create keys with `KeySpec` `SYMMETRIC_DEFAULT` and `KeyUsage` `ENCRYPT_DECRYPT` only.",
         "For GenerateRandom, omit `CustomKeyStoreId` or pass a CloudHSM key store.",
         "Read the message: it names the unsupported combination.",
       ],
-      docs: [DOCS.api("GenerateRandom"), DOCS.api("CreateKey")],
+      docs: [DOCS.createXksKeys, DOCS.api("CreateKey")],
     },
   }),
   entry({
@@ -463,13 +461,13 @@ export const GENERAL_ENTRIES = [
     customKeyStore: false,
     remediation: {
       summary:
-        "KMS hit an internal error (HTTP 500). For a key in a CloudHSM key store this also means the cluster had no free PKCS #11 session during a burst.",
+        "KMS hit an internal error (HTTP 500). For a key in a CloudHSM key store it can also mean that the cluster had no free PKCS #11 session during a burst.",
       steps: [
         RETRY,
         "For keys in a CloudHSM key store, smooth bursts of requests and add HSMs if bursts are regular.",
         "If it persists, check the AWS Health Dashboard and contact AWS Support with the request ID.",
       ],
-      docs: [DOCS.commonErrors, `${DOCS.fixKeyStore}#fix-cmk-failed`],
+      docs: [DOCS.commonErrors, DOCS.fixCmkFailed],
     },
   }),
   // Unmodeled errors that KMS, or the AWS front end before it, returns.
@@ -509,7 +507,7 @@ export const GENERAL_ENTRIES = [
         "If the client calls KMS through an interface VPC endpoint to KMS, check that endpoint's policy.",
         CHECK_IDENTITY,
       ],
-      docs: [DOCS.keyAccessTroubleshooting, DOCS.vpcEndpointToKms],
+      docs: [DOCS.keyAccess, DOCS.vpcEndpointToKms],
     },
   }),
   entry({
@@ -765,7 +763,7 @@ export const GENERAL_ENTRIES = [
         "Check the key's state: `aws kms describe-key --key-id <key-id>`; there is nothing to cancel.",
         "If the key is `Disabled`, enable it with `aws kms enable-key --key-id <key-id>`.",
       ],
-      docs: [DOCS.api("CancelKeyDeletion"), DOCS.keyState],
+      docs: [DOCS.deletingKeys, DOCS.keyState],
     },
   }),
   entry({
@@ -819,11 +817,7 @@ export const GENERAL_ENTRIES = [
         "Connect it with `aws kms connect-custom-key-store --custom-key-store-id <cks-id>` and poll `DescribeCustomKeyStores` until `CONNECTED` (up to 20 minutes for CloudHSM, about 5 for an external key store).",
         "Keys return to their previous state automatically; enabling or disabling an unavailable key takes effect only once it is available again.",
       ],
-      docs: [
-        `${DOCS.fixKeyStore}#fix-unavailable-cmks`,
-        `${DOCS.xksTroubleshooting}#fix-unavailable-xks-keys`,
-        DOCS.keyState,
-      ],
+      docs: [DOCS.fixUnavailableCmks, DOCS.xksTroubleshooting, DOCS.keyState],
     },
   }),
   entry({

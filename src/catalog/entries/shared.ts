@@ -7,9 +7,19 @@ import { DOCS } from "../docs.js";
 import type { Kind } from "../kinds.js";
 import { type CatalogEntry, entry } from "../schema.js";
 
-const FK = DOCS.fixKeyStore;
 const XT = DOCS.xksTroubleshooting;
+const CODES = DOCS.xksConnectionErrorCodes;
 
+/**
+ * What `retryable` means for a failed connection: a `FAILED` store refuses `ConnectCustomKeyStore`,
+ * so "the same request, unchanged" is the whole reconnect cycle.
+ */
+const ENSURE_CONNECTED =
+  "Retryable here means that `ensureConnected` (disconnect, wait for `DISCONNECTED`, connect, wait for `CONNECTED`), unchanged, may succeed; sending `ConnectCustomKeyStore` again is refused while the store is `FAILED`.";
+const DISCONNECT_IF_FAILED =
+  "If the key store is `FAILED`, disconnect it first: `aws kms disconnect-custom-key-store --custom-key-store-id <cks-id>`. A `FAILED` store refuses every update, and `ConnectCustomKeyStore`, until it is `DISCONNECTED`.";
+const CONNECT_AGAIN =
+  "After a failed connection, once the store is `DISCONNECTED` and updated, connect it again (`aws kms connect-custom-key-store --custom-key-store-id <cks-id>`) and poll `DescribeCustomKeyStores` until it is `CONNECTED`.";
 const DESCRIBE =
   "Read the key store's state: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` (`CustomKeyStoreType`, `ConnectionState`, `ConnectionErrorCode`).";
 const DISCONNECT =
@@ -33,32 +43,35 @@ export const SHARED_ENTRIES = [
     remediation: {
       summary: "AWS KMS could not connect the custom key store because of an internal error in KMS.",
       steps: [
+        ENSURE_CONNECTED,
         DISCONNECT,
         CONNECT_AND_POLL,
         "If it fails again with `INTERNAL_ERROR`, wait a few minutes and repeat; if it keeps failing, contact AWS Support with the key store ID and the times of the attempts.",
       ],
-      docs: [`${FK}#fix-keystore-failed`, `${XT}#xks-connection-error-codes`],
+      docs: [DOCS.fixKeyStoreFailed, CODES],
     },
     byKeyStoreType: {
       AWS_CLOUDHSM: {
         summary:
           "AWS KMS could not connect the CloudHSM key store to its cluster because of an internal error in KMS.",
         steps: [
+          ENSURE_CONNECTED,
           DISCONNECT,
           CONNECT_CLOUDHSM,
           "If it fails again with `INTERNAL_ERROR`, wait a few minutes and repeat; if it keeps failing, contact AWS Support with the key store ID and the times of the attempts.",
         ],
-        docs: [`${FK}#fix-keystore-failed`],
+        docs: [DOCS.fixKeyStoreFailed],
       },
       EXTERNAL_KEY_STORE: {
         summary:
           "AWS KMS could not connect the external key store to its proxy because of an internal error in KMS.",
         steps: [
+          ENSURE_CONNECTED,
           DISCONNECT,
           CONNECT_XKS,
           "If it fails again with `INTERNAL_ERROR`, wait a few minutes and repeat; if it keeps failing, contact AWS Support with the key store ID and the times of the attempts.",
         ],
-        docs: [`${XT}#xks-connection-error-codes`],
+        docs: [CODES],
       },
     },
   }),
@@ -73,36 +86,39 @@ export const SHARED_ENTRIES = [
       summary:
         "Network errors kept AWS KMS from connecting the custom key store to its backing store (the CloudHSM cluster, or the external key store proxy). Often transient.",
       steps: [
+        ENSURE_CONNECTED,
         `${DISCONNECT} Wait a few minutes.`,
         CONNECT_AND_POLL,
         "CloudHSM key store, if it fails again: check the cluster security group `cloudhsm-cluster-<cluster-id>-sg` (TCP 2223-2225 in and out, itself as source and destination), network ACLs and route tables of the cluster's subnets.",
         "External key store, if it fails again: check that the proxy answers HTTPS on port 443 at `XksProxyUriEndpoint` (DNS, firewalls, security groups, network ACLs) and, for VPC endpoint service connectivity, that the Network Load Balancer's targets are healthy.",
       ],
-      docs: [`${FK}#fix-keystore-failed`, `${XT}#xks-connection-error-codes`],
+      docs: [DOCS.fixKeyStoreFailed, CODES],
     },
     byKeyStoreType: {
       AWS_CLOUDHSM: {
         summary:
           "Network errors kept AWS KMS from connecting the CloudHSM key store to its cluster. Usually transient; otherwise a security group, network ACL or route blocks the traffic.",
         steps: [
+          ENSURE_CONNECTED,
           `${DISCONNECT} Wait a few minutes.`,
           CONNECT_CLOUDHSM,
           "If it fails again, check the cluster security group `cloudhsm-cluster-<cluster-id>-sg`: inbound and outbound TCP 2223-2225 with the group itself as source and destination (`aws ec2 describe-security-groups --group-ids <sg-id>`).",
           "Check the network ACLs and route tables of the cluster's subnets, and that the cluster has at least one `ACTIVE` HSM (`aws cloudhsmv2 describe-clusters --filters clusterIds=<cluster-id>`).",
         ],
-        docs: [`${FK}#fix-keystore-failed`, `${FK}#fix-keystore-communication`],
+        docs: [DOCS.fixKeyStoreFailed, DOCS.fixKeyStoreCommunication],
       },
       EXTERNAL_KEY_STORE: {
         summary:
           "Network errors kept AWS KMS from connecting the external key store to its proxy. Often transient; otherwise the proxy is not reachable on port 443.",
         steps: [
+          ENSURE_CONNECTED,
           `${DISCONNECT} Wait a few minutes.`,
           CONNECT_XKS,
           "If it fails again, check that the proxy answers HTTPS on port 443 at `XksProxyUriEndpoint`: public DNS, firewalls, security groups and network ACLs on the way.",
           "For VPC endpoint service connectivity, check the Network Load Balancer's targets (`aws elbv2 describe-target-health --target-group-arn <arn>`) and that the VPC's CIDR does not overlap the external key manager's network; KMS connects over IPv4 only.",
           "Look in the proxy's logs for KMS's `GetHealthStatus` requests (`kmsOperation` `ConnectCustomKeyStore`) to see whether they arrive.",
         ],
-        docs: [`${XT}#xks-connection-error-codes`, `${XT}#fix-xks-latency`, DOCS.ipv6Limitations],
+        docs: [CODES, XT, DOCS.ipv6Limitations],
       },
     },
   }),
@@ -124,10 +140,10 @@ export const SHARED_ENTRIES = [
       steps: [
         DESCRIBE,
         "CloudHSM key store: disconnect it, find or reset the `kmsuser` password with the CloudHSM CLI, and set the same value with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --key-store-password …` (this does not change the password in the cluster).",
-        "External key store: set `XksProxyAuthenticationCredential` to the access key ID and secret access key that the proxy accepts, both together, with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential …`; this works while the store is connected.",
-        "After a failed connection, disconnect the key store, connect it again and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+        "External key store: if it is `FAILED`, disconnect it first (a `FAILED` store refuses every update); then set `XksProxyAuthenticationCredential` to the access key ID and secret access key that the proxy accepts, both together, with `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential …`, which works while the store is `CONNECTED` or `DISCONNECTED`.",
+        CONNECT_AGAIN,
       ],
-      docs: [`${FK}#fix-keystore-password`, `${XT}#fix-xks-credentials`],
+      docs: [DOCS.fixKeyStorePassword, XT],
     },
     byKeyStoreType: {
       AWS_CLOUDHSM: {
@@ -140,23 +156,20 @@ export const SHARED_ENTRIES = [
           CONNECT_CLOUDHSM,
           "Fix it before retrying often: after five failed logins the cluster locks `kmsuser` out (`USER_LOCKED_OUT`).",
         ],
-        docs: [`${FK}#fix-keystore-password`, DOCS.updateKeyStore],
+        docs: [DOCS.fixKeyStorePassword, DOCS.api("UpdateCustomKeyStore")],
       },
       EXTERNAL_KEY_STORE: {
         summary:
           "The external key store proxy rejected AWS KMS's SigV4 signature (`AuthenticationFailedException`, HTTP 401): `XksProxyAuthenticationCredential` does not match a credential configured on the proxy, or something between KMS and the proxy changed the signed request.",
         steps: [
           "Get the access key ID and secret access key configured on the proxy (from its proxy configuration file or its administrator).",
-          "Set the key store's `XksProxyAuthenticationCredential` to that pair: `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential AccessKeyId=…,RawSecretAccessKey=…`. Both parts are required, and the change works while the store is connected.",
+          DISCONNECT_IF_FAILED,
+          "Set the key store's `XksProxyAuthenticationCredential` to that pair: `aws kms update-custom-key-store --custom-key-store-id <cks-id> --xks-proxy-authentication-credential AccessKeyId=…,RawSecretAccessKey=…`. Both parts are required; the change works while the store is `CONNECTED` or `DISCONNECTED`.",
           "Check that no reverse proxy or load balancer in front of the proxy rewrites the `Host`, `X-Amz-Date` or `Authorization` headers, and that the proxy's clock is right (it may reject signatures more than 5 minutes off).",
           "When rotating the credential, add the new pair on the proxy first, update the key store, then remove the old pair from the proxy.",
-          "After a failed connection, disconnect the key store, connect it again and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
+          CONNECT_AGAIN,
         ],
-        docs: [
-          `${XT}#fix-xks-credentials`,
-          `${DOCS.createXksKeyStore}#require-credential`,
-          DOCS.updateXksKeyStore,
-        ],
+        docs: [XT, DOCS.xksCredential, DOCS.updateXksKeyStore],
       },
     },
   }),
@@ -177,12 +190,7 @@ export const SHARED_ENTRIES = [
         "Allow for the time it takes: up to 20 minutes for a CloudHSM key store, about 5 minutes for an external key store. If it ends `FAILED`, the `ConnectionErrorCode` says what to fix.",
         "Retry the original request once the key store is `CONNECTED`; its keys return to their previous key state automatically.",
       ],
-      docs: [
-        DOCS.xksConnectionState,
-        DOCS.connectKeyStore,
-        `${FK}#fix-unavailable-cmks`,
-        `${XT}#fix-unavailable-xks-keys`,
-      ],
+      docs: [DOCS.xksConnectionState, DOCS.connectKeyStore, DOCS.connectXks, DOCS.fixUnavailableCmks, XT],
     },
     byKeyStoreType: {
       AWS_CLOUDHSM: {
@@ -195,7 +203,7 @@ export const SHARED_ENTRIES = [
           CONNECT_CLOUDHSM,
           "Retry the original request once the key store is `CONNECTED`.",
         ],
-        docs: [DOCS.connectKeyStore, `${FK}#fix-unavailable-cmks`],
+        docs: [DOCS.connectKeyStore, DOCS.fixUnavailableCmks],
       },
       EXTERNAL_KEY_STORE: {
         summary:
@@ -206,7 +214,7 @@ export const SHARED_ENTRIES = [
           CONNECT_XKS,
           "Retry the original request once the key store is `CONNECTED`.",
         ],
-        docs: [DOCS.xksConnectionState, `${XT}#fix-unavailable-xks-keys`],
+        docs: [DOCS.connectXks, DOCS.xksConnectionState, XT],
       },
     },
   }),
@@ -223,7 +231,7 @@ export const SHARED_ENTRIES = [
       steps: [
         "Keep polling `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` every few seconds (the API allows about 5 requests per second) until `ConnectionState` is `CONNECTED` or `FAILED`.",
         "Allow at least 20 minutes for a CloudHSM key store before treating it as stuck.",
-        "Do not call `ConnectCustomKeyStore` again while the store is `CONNECTING`.",
+        "Do not call `ConnectCustomKeyStore` again while the store is `CONNECTING`. Retryable here means that `ensureConnected`, unchanged, may succeed: it waits for the connection that is under way.",
         "If it ends `FAILED`, fix what its `ConnectionErrorCode` names, disconnect it, then connect it again.",
       ],
       docs: [DOCS.connectKeyStore, DOCS.xksConnectionState, DOCS.requestsPerSecondKeyStores],
@@ -245,7 +253,7 @@ export const SHARED_ENTRIES = [
         `Fix the cause, then: ${CONNECT_AND_POLL}`,
         "If it keeps failing without a known code, contact AWS Support with the key store ID.",
       ],
-      docs: [`${FK}#fix-keystore-failed`, `${XT}#xks-connection-error-codes`, DOCS.xksConnectionState],
+      docs: [DOCS.fixKeyStoreFailed, CODES, DOCS.xksConnectionState],
     },
   }),
   entry({
@@ -264,7 +272,7 @@ export const SHARED_ENTRIES = [
         "Schedule their deletion: `aws kms schedule-key-deletion --key-id <key-id> --pending-window-in-days <7-30>` (30 days by default), and wait until the waiting period ends.",
         "Disconnect the key store, then delete it: `aws kms delete-custom-key-store --custom-key-store-id <cks-id>`.",
       ],
-      docs: [DOCS.api("DeleteCustomKeyStore"), DOCS.deleteKeyStore, DOCS.deletingKeys],
+      docs: [DOCS.api("DeleteCustomKeyStore"), DOCS.deleteKeyStore, DOCS.deleteXks, DOCS.deletingKeys],
     },
   }),
   entry({
@@ -276,15 +284,16 @@ export const SHARED_ENTRIES = [
     customKeyStore: true,
     remediation: {
       summary:
-        "The connection state of the custom key store does not allow this operation: for example connecting while `FAILED` or `DISCONNECTING`, updating or deleting while connected, or CreateKey while not connected.",
+        "The connection state of the custom key store does not allow this operation: for example connecting while `FAILED` or `DISCONNECTING`, disconnecting while already `DISCONNECTED` or `DISCONNECTING`, updating or deleting while not `DISCONNECTED`, or CreateKey and (CloudHSM) GenerateRandom while not connected.",
       steps: [
         DESCRIBE,
         "`FAILED`: disconnect the key store, fix the cause named by `ConnectionErrorCode`, then connect it again.",
         "UpdateCustomKeyStore and DeleteCustomKeyStore: disconnect first (while connected, a key store can change only its name, and an external key store also its credential and `XksProxyUriPath`).",
         "CreateKey and GenerateRandom: connect the key store and wait until it is `CONNECTED`.",
+        "DisconnectCustomKeyStore on a store that is already `DISCONNECTED` or `DISCONNECTING`: nothing to do; wait until `DescribeCustomKeyStores` reports `DISCONNECTED`.",
         "`CONNECTING` or `DISCONNECTING`: wait for the transition to finish, polling `DescribeCustomKeyStores`.",
       ],
-      docs: [DOCS.xksConnectionState, DOCS.api("ConnectCustomKeyStore"), DOCS.api("UpdateCustomKeyStore")],
+      docs: [DOCS.xksConnectionState, DOCS.connectXks, DOCS.api("UpdateCustomKeyStore")],
     },
   }),
   entry({
@@ -301,7 +310,7 @@ export const SHARED_ENTRIES = [
         "If an earlier attempt already created the key store, use it instead of creating another one.",
         "Otherwise choose a name that no custom key store in this account and Region uses.",
       ],
-      docs: [DOCS.api("CreateCustomKeyStore"), DOCS.api("UpdateCustomKeyStore")],
+      docs: [DOCS.createKeyStoreBefore, DOCS.createXksKeyStore, DOCS.api("UpdateCustomKeyStore")],
     },
   }),
   entry({
@@ -338,7 +347,7 @@ export const SHARED_ENTRIES = [
         "Wait until `DescribeCustomKeyStores` reports `DISCONNECTED`, then repeat the update or the deletion.",
         "After an update, connect the key store again and poll `DescribeCustomKeyStores` until it is `CONNECTED`.",
       ],
-      docs: [DOCS.updateKeyStore, DOCS.updateXksKeyStore, DOCS.xksConnectionState],
+      docs: [DOCS.api("UpdateCustomKeyStore"), DOCS.updateXksKeyStore, DOCS.xksConnectionState],
     },
   }),
   entry({
@@ -353,11 +362,12 @@ export const SHARED_ENTRIES = [
         "The custom key store is in the `FAILED` connection state: its last connection attempt failed, and it cannot be connected or used until it is disconnected.",
       steps: [
         `${DESCRIBE} \`ConnectionErrorCode\` says why it failed.`,
+        "The exception message usually names that code in parentheses, for example `(XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION)`: look it up with `npx kms-keystore-errors explain <code>` for what to fix.",
         DISCONNECT,
         "Fix the cause named by the connection error code; update the key store while it is `DISCONNECTED` if a setting was wrong.",
         CONNECT_AND_POLL,
       ],
-      docs: [`${FK}#fix-keystore-failed`, `${XT}#xks-connection-error-codes`, DOCS.xksConnectionState],
+      docs: [DOCS.fixKeyStoreFailed, CODES, DOCS.xksConnectionState],
     },
   }),
 ] as const satisfies readonly CatalogEntry<string, Kind>[];
