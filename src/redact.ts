@@ -342,6 +342,9 @@ const PERCENT = Array.from({ length: 256 }, (_, byte) => {
 const PERCENT_PLUS = PERCENT.map((encoded, byte) => (byte === 0x20 ? "+" : encoded));
 /** Every byte as `%xx`: a legal, if unusual, URL encoding some senders use. */
 const PERCENT_ALL = HEX.map((pair) => `%${pair}`);
+/** How many characters each table writes for each byte. */
+const PERCENT_WIDTH = Uint8Array.from(PERCENT, (encoded) => encoded.length);
+const PERCENT_PLUS_WIDTH = Uint8Array.from(PERCENT_PLUS, (encoded) => encoded.length);
 
 /** JSON string escaping, plain and ASCII-only (as Python's `json.dumps` writes it). */
 function jsonForms(text: string): string[] {
@@ -426,100 +429,99 @@ function matchersOf(value: string | Uint8Array, add: (m: Matcher) => void, seen:
   }
   // The standalone Base64, and the three alignments inside a longer Base64 text; each URL-safe too.
   for (const alphabet of [BASE64_LOWER, BASE64URL_LOWER]) {
-    add(encodedMatcher(base64Reader(bytes, 0, true, alphabet)));
-    for (let offset = 0; offset < 3; offset++)
-      add(encodedMatcher(base64Reader(bytes, offset, false, alphabet)));
+    add(base64Matcher(bytes, 0, true, alphabet));
+    for (let offset = 0; offset < 3; offset++) add(base64Matcher(bytes, offset, false, alphabet));
   }
-  add(encodedMatcher({ length: bytes.length * 2, at: (k) => HEX[bytes[k >> 1] as number]?.[k & 1] ?? "" }));
+  add(
+    encodedMatcher(bytes.length * 2, (from, to) => {
+      let out = "";
+      for (let k = from; k < to; k++) out += (HEX[bytes[k >> 1] as number] as string)[k & 1];
+      return out;
+    }),
+  );
   // RFC 3986 percent-encoding (and with a space as `+`, as forms write it), and every byte as `%xx`.
-  add(percentMatcher(bytes, PERCENT));
-  if (bytes.includes(0x20)) add(percentMatcher(bytes, PERCENT_PLUS));
-  add(percentMatcher(bytes, PERCENT_ALL));
+  add(percentMatcher(bytes, PERCENT, PERCENT_WIDTH));
+  if (bytes.includes(0x20)) add(percentMatcher(bytes, PERCENT_PLUS, PERCENT_PLUS_WIDTH));
+  add(percentMatcher(bytes, PERCENT_ALL, undefined));
 }
 
-/** An encoded form read on demand: its length and its `k`th character (a skeleton already). */
-interface Reader {
-  readonly length: number;
-  at(k: number): string;
-}
-
-/** Characters `from` to `to` of a reader. */
-function read(reader: Reader, from: number, to: number): string {
-  let out = "";
-  for (let k = from; k < to; k++) out += reader.at(k);
-  return out;
-}
-
-/** A matcher over an encoded form: its head and tail now, the whole form when a text needs it. */
-function encodedMatcher(reader: Reader): Matcher {
-  const { length } = reader;
+/**
+ * A matcher over an encoded form of `length` characters, `read(from, to)` giving any of them (as a
+ * skeleton): its head and tail now, the whole form only when a text needs it.
+ */
+function encodedMatcher(length: number, read: (from: number, to: number) => string): Matcher {
   if (length <= PARTIAL_MATCH_LENGTH) {
-    const form = read(reader, 0, length);
+    const form = read(0, length);
     return { length, head: form, tail: form, short: true, form: () => form };
   }
   let form: string | undefined;
   return {
     length,
-    head: read(reader, 0, PARTIAL_MATCH_LENGTH),
-    tail: read(reader, length - PARTIAL_MATCH_LENGTH, length),
+    head: read(0, PARTIAL_MATCH_LENGTH),
+    tail: read(length - PARTIAL_MATCH_LENGTH, length),
     short: false,
     form: () => {
-      form ??= read(reader, 0, length);
+      form ??= read(0, length);
       return form;
     },
   };
 }
 
 /**
- * The Base64 of `bytes` as it appears after `offset` other bytes (0–2), in lower case: with `whole`,
- * the standalone encoding without padding (its last character depends on the secret alone when
- * nothing follows); otherwise only the characters that depend on the secret's bytes alone.
+ * A matcher over the Base64 of `bytes` as it appears after `offset` other bytes (0–2), in lower case:
+ * with `whole`, the standalone encoding without padding (its last character depends on the secret
+ * alone when nothing follows); otherwise only the characters that depend on the secret's bytes alone.
  */
-function base64Reader(
+function base64Matcher(
   bytes: Uint8Array,
   offset: number,
   whole: boolean,
   alphabet: readonly string[],
-): Reader {
+): Matcher {
   const total = offset + bytes.length;
   const first = Math.ceil((offset * 8) / 6);
   const last = whole ? Math.ceil((total * 8) / 6) : Math.floor((total * 8) / 6);
-  const byte = (j: number): number => (j < offset ? 0 : (bytes[j - offset] ?? 0));
-  return {
-    length: Math.max(0, last - first),
-    at: (k) => {
-      const bit = (first + k) * 6;
-      const j = bit >> 3;
-      return alphabet[(((byte(j) << 8) | byte(j + 1)) >> (10 - (bit & 7))) & 63] as string;
-    },
-  };
+  return encodedMatcher(Math.max(0, last - first), (from, to) => {
+    let out = "";
+    for (let k = first + from; k < first + to; k++) {
+      // Character k holds bits 6k…6k+5 of the stream: the secret after `offset` zero bytes.
+      const bit = k * 6;
+      const j = (bit >> 3) - offset;
+      const hi = j < 0 ? 0 : (bytes[j] ?? 0);
+      const lo = j + 1 < 0 ? 0 : (bytes[j + 1] ?? 0);
+      out += alphabet[(((hi << 8) | lo) >> (10 - (bit & 7))) & 63];
+    }
+    return out;
+  });
 }
 
-/** A matcher over a percent-encoding, each byte written as `table` says (variable width). */
-function percentMatcher(bytes: Uint8Array, table: readonly string[]): Matcher {
-  let length = 0;
-  for (const b of bytes) length += (table[b] as string).length;
+/**
+ * A matcher over a percent-encoding, each byte written as `table` says; `widths` gives each byte's
+ * width (every byte is 3 wide when absent).
+ */
+function percentMatcher(
+  bytes: Uint8Array,
+  table: readonly string[],
+  widths: Uint8Array | undefined,
+): Matcher {
+  let length = bytes.length * 3;
+  if (widths !== undefined) {
+    length = 0;
+    for (let i = 0; i < bytes.length; i++) length += widths[bytes[i] as number] as number;
+  }
   const encode = (from: number, to: number): string => {
     let out = "";
     for (let i = from; i < to; i++) out += table[bytes[i] as number];
     return out;
   };
-  if (length <= PARTIAL_MATCH_LENGTH) {
-    const form = encode(0, bytes.length);
-    return { length, head: form, tail: form, short: true, form: () => form };
-  }
-  let form: string | undefined;
+  // A character range of the form, from the bytes that write it (at most 12 bytes write 12 characters).
   const n = Math.min(bytes.length, PARTIAL_MATCH_LENGTH);
-  return {
-    length,
-    head: encode(0, n).slice(0, PARTIAL_MATCH_LENGTH),
-    tail: encode(bytes.length - n, bytes.length).slice(-PARTIAL_MATCH_LENGTH),
-    short: false,
-    form: () => {
-      form ??= encode(0, bytes.length);
-      return form;
-    },
-  };
+  return encodedMatcher(length, (from, to) => {
+    if (from === 0 && to === length) return encode(0, bytes.length);
+    return from === 0
+      ? encode(0, n).slice(0, to)
+      : encode(bytes.length - n, bytes.length).slice(from - length);
+  });
 }
 
 function buildMatchers(values: readonly (string | Uint8Array)[]): Matcher[] {
