@@ -310,6 +310,25 @@ describe("failNext", () => {
     },
   );
 
+  it("sends the status real KMS sends: 400 for every client fault, 500 or 503 for server faults", async () => {
+    const serverStatus: Readonly<Record<string, number>> = {
+      KMSInternalException: 500,
+      KeyUnavailableException: 500,
+      DependencyTimeoutException: 503,
+    };
+    const seen: Record<string, number | undefined> = {};
+    const expected: Record<string, number> = {};
+    for (const { kind } of modeled) {
+      emu.failNext("ListKeys", { exception: kind });
+      const err = await rejectionOf(kms.send(new ListKeysCommand({})));
+      seen[kind] = err.$metadata.httpStatusCode;
+      // `$fault` comes from the SDK's model of the exception class.
+      expected[kind] = (err as { $fault?: string }).$fault === "client" ? 400 : (serverStatus[kind] ?? 0);
+    }
+    expect(seen).toEqual(expected);
+    expect(Object.values(expected).filter((s) => s === 400)).toHaveLength(modeled.length - 3);
+  });
+
   it("sends 400 for an unknown exception name, and any status when told", async () => {
     emu.failNext("ListKeys", { exception: "MadeUpException" });
     const unknown = await rejectionOf(kms.send(new ListKeysCommand({})));
@@ -512,7 +531,7 @@ describe("keys", () => {
     );
     expect(disabled).toBeInstanceOf(Kms.DisabledException);
     expect(disabled.message).toBe(`${key.Arn} is disabled.`);
-    expect(disabled.$metadata.httpStatusCode).toBe(409);
+    expect(disabled.$metadata.httpStatusCode).toBe(400);
     await kms.send(new EnableKeyCommand({ KeyId: key.Arn }));
     await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: plaintext }));
 
@@ -538,7 +557,7 @@ describe("keys", () => {
       kms.send(new DescribeKeyCommand({ KeyId: "00000000-0000-0000-0000-000000000000" })),
     );
     expect(missing).toBeInstanceOf(Kms.NotFoundException);
-    expect(missing.$metadata.httpStatusCode).toBe(404);
+    expect(missing.$metadata.httpStatusCode).toBe(400);
   });
 
   it("lists keys with pagination", async () => {
@@ -635,12 +654,17 @@ describe("custom key stores", () => {
           "Unavailable",
         );
 
-        // Delete: refused while keys remain; allowed once they are pending deletion.
+        // Delete: refused while keys remain, pending deletion included; allowed once they are deleted.
         const hasKeys = await rejectionOf(
           client.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })),
         );
         expect(hasKeys).toBeInstanceOf(Kms.CustomKeyStoreHasCMKsException);
         await client.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId }));
+        const pending = await rejectionOf(
+          client.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })),
+        );
+        expect(pending).toBeInstanceOf(Kms.CustomKeyStoreHasCMKsException);
+        expect(fresh.completeKeyDeletions()).toBe(1);
         await client.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id }));
         const gone = await rejectionOf(describeStore(client, id));
         expect(gone).toBeInstanceOf(Kms.CustomKeyStoreNotFoundException);
@@ -1034,7 +1058,7 @@ describe("XKS proxy faults", () => {
       for (const call of calls) {
         const err = await rejectionOf(call);
         expect(err).toBeInstanceOf(Kms.KMSInvalidStateException);
-        expect(err.$metadata.httpStatusCode).toBe(409);
+        expect(err.$metadata.httpStatusCode).toBe(400);
         expect(err.message.toLowerCase()).toContain(EXPECTED[fault].fragment.toLowerCase());
         expect(err.message).not.toContain("{");
       }
