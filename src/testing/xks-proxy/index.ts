@@ -872,7 +872,14 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
     }
   };
 
+  const tls = options.tls;
+  const mutualTls = tls?.clientCa !== undefined;
+  const clientSubject = tls?.clientSubject ?? kmsClientCertificateName(region);
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (mutualTls && subjectName(req.socket as TLSSocket) !== clientSubject) {
+      req.socket.destroy();
+      return;
+    }
     handle(req, res).catch(() => {
       if (!res.destroyed && !res.headersSent) {
         res.writeHead(500, { "content-type": "application/json" });
@@ -880,8 +887,6 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
       }
     });
   };
-  const tls = options.tls;
-  const clientSubject = tls?.clientSubject ?? kmsClientCertificateName(region);
   const server: Server =
     tls === undefined
       ? createHttpServer(listener)
@@ -896,10 +901,10 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
           },
           listener,
         );
-  if (tls?.clientCa !== undefined) {
-    // The CA is checked during the handshake; the subject right after it, before any request is
-    // read: a certificate for another name ends the connection.
-    server.on("secureConnection", (socket: TLSSocket) => {
+  if (mutualTls) {
+    // The CA is checked during the handshake; the subject right after it, before the HTTP layer
+    // sees the connection: a certificate for another name ends it.
+    server.prependListener("secureConnection", (socket: TLSSocket) => {
       if (subjectName(socket) !== clientSubject) socket.destroy();
     });
   }
