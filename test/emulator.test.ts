@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import * as Kms from "@aws-sdk/client-kms";
 import {
   CancelKeyDeletionCommand,
@@ -389,6 +390,40 @@ describe("network faults", () => {
     emu.failNext("ListKeys", { network: "reset-mid-body" });
     const err = await rejectionOf(kms.send(new ListKeysCommand({})));
     expect(err).not.toBeInstanceOf(KMSServiceException);
+  });
+
+  it("reset-mid-chunked-body: a chunked 200 cut before its last chunk fails, with no Content-Length to trust", async () => {
+    emu.failNext("ListKeys", { network: "reset-mid-chunked-body" });
+    const err = await rejectionOf(kms.send(new ListKeysCommand({})));
+    expect(err).not.toBeInstanceOf(KMSServiceException);
+    // On the wire: status 200, chunked framing, no Content-Length, and no terminating chunk.
+    emu.failNext("ListKeys", { network: "reset-mid-chunked-body" });
+    const wire = await new Promise<{ status: number; headers: Record<string, unknown>; error: string }>(
+      (resolve) => {
+        const req = httpRequest(
+          `${emu.endpoint}/`,
+          {
+            method: "POST",
+            headers: {
+              "content-type": "application/x-amz-json-1.1",
+              "x-amz-target": "TrentService.ListKeys",
+            },
+          },
+          (res) => {
+            res.on("data", () => undefined);
+            res.on("error", (e: NodeJS.ErrnoException) =>
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, error: e.code ?? e.message }),
+            );
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, error: "" }));
+          },
+        );
+        req.end("{}");
+      },
+    );
+    expect(wire.status).toBe(200);
+    expect(wire.headers["transfer-encoding"]).toBe("chunked");
+    expect(wire.headers).not.toHaveProperty("content-length");
+    expect(wire.error).toBe("ECONNRESET");
   });
 
   it("html: a load balancer's 502 page reaches the SDK with $metadata.httpStatusCode 502", async () => {
