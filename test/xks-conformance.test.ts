@@ -6,9 +6,16 @@
  */
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { request } from "node:http";
+import {
+  ConnectCustomKeyStoreCommand,
+  CreateCustomKeyStoreCommand,
+  DescribeCustomKeyStoresCommand,
+  KMSClient,
+} from "@aws-sdk/client-kms";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startKmsEmulator } from "../src/testing/emulator.js";
 import {
   type CallXksProxyOptions,
   callXksProxy,
@@ -665,5 +672,59 @@ describe("Mutual TLS", () => {
     expect(outcome.ok ? "" : outcome.reason).toMatch(/^(tls|connect)$/);
     expect(outcome).not.toHaveProperty("status");
     expect(proxy.requests()).toEqual([]);
+  });
+  it("lets the KMS emulator connect a store through it with KMS's client certificate, and only with it", async () => {
+    await startMtls();
+    const kmsCert = issueCertificate({ commonName: `cks.kms.${region}.amazonaws.com`, issuer: kmsCa });
+    const emu = await startKmsEmulator({ region, connectDelayMs: 1 });
+    const kms = new KMSClient({ ...emu.clientConfig, maxAttempts: 1 });
+    try {
+      const stateAfterConnect = async (endpoint: string, name: string): Promise<unknown> => {
+        const id = (
+          await kms.send(
+            new CreateCustomKeyStoreCommand({
+              CustomKeyStoreName: name,
+              CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+              XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
+              XksProxyUriEndpoint: endpoint,
+              XksProxyUriPath: "/kms/xks/v1",
+              XksProxyVpcEndpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-0${name.length}23456789abcdef`,
+              XksProxyAuthenticationCredential: {
+                AccessKeyId: credential.accessKeyId,
+                RawSecretAccessKey: "conformanceSecretConformanceSecretConform00",
+              },
+            }),
+          )
+        ).CustomKeyStoreId;
+        await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
+        for (;;) {
+          const entry = (await kms.send(new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: id })))
+            .CustomKeyStores?.[0];
+          if (entry?.ConnectionState !== "CONNECTING")
+            return [entry?.ConnectionState, entry?.ConnectionErrorCode];
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      };
+      proxy.setCredential({ ...credential, secretAccessKey: "conformanceSecretConformanceSecretConform00" });
+      emu.routeXksProxy("https://with-cert.example.com", {
+        url: proxy.url,
+        tls: { ca: ca.cert, servername: "localhost", cert: kmsCert.cert, key: kmsCert.key },
+      });
+      emu.routeXksProxy("https://without-cert.example.com", {
+        url: proxy.url,
+        tls: { ca: ca.cert, servername: "localhost" },
+      });
+      expect(await stateAfterConnect("https://with-cert.example.com", "mtls-a")).toEqual([
+        "CONNECTED",
+        undefined,
+      ]);
+      expect(await stateAfterConnect("https://without-cert.example.com", "mtls-bb")).toEqual([
+        "FAILED",
+        "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+      ]);
+    } finally {
+      kms.destroy();
+      await emu.close();
+    }
   });
 });
