@@ -7,8 +7,12 @@
 import type { Cause } from "../catalog/index.js";
 
 /**
- * One error name of the XKS proxy API.
- * @internal
+ * One error name of the XKS proxy API: a row of {@link XKS_ERRORS}.
+ * @example
+ * ```ts
+ * const row: XksErrorInfo = XKS_ERRORS.ThrottlingException; // 429, "throttled", XKS_PROXY_THROTTLED
+ * ```
+ * @public
  */
 export interface XksErrorInfo {
   /** The HTTP status the specification gives it. */
@@ -26,8 +30,14 @@ export interface XksErrorInfo {
 
 /**
  * Every error name of the XKS proxy API (specification v1.0.3, "Error codes") with its status, the
- * outcome KMS makes of it and its cause.
- * @internal
+ * outcome KMS makes of it and its cause: the one table the fake proxy, the KMS emulator and the probe
+ * read.
+ * @example
+ * ```ts
+ * XKS_ERRORS.DependencyTimeoutException.status; // 503
+ * XKS_ERRORS.InvalidUriPathException.cause; // "XKS_PROXY_INVALID_CONFIGURATION"
+ * ```
+ * @public
  */
 export const XKS_ERRORS = {
   ValidationException: {

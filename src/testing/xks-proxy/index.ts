@@ -35,7 +35,7 @@ export {
   MAX_RESPONSE_BYTES,
   type XksCallOutcome,
 } from "../../xks/client.js";
-export { XKS_ERROR_STATUS, type XksErrorName } from "../../xks/errors.js";
+export { XKS_ERROR_STATUS, XKS_ERRORS, type XksErrorInfo, type XksErrorName } from "../../xks/errors.js";
 export type { XksCredential } from "../../xks/sigv4.js";
 export { XKS_OPERATIONS, type XksOperation } from "../../xks/spec.js";
 
