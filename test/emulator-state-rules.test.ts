@@ -278,6 +278,24 @@ describe("UpdateCustomKeyStore, external key store", () => {
     expect(path.message).toContain(
       "Member must satisfy regular expression pattern: ^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$",
     );
+    const vpc = {
+      XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
+      XksProxyUriEndpoint: "https://vpc.example.com",
+    } as const;
+    const service = await rejectionOf(
+      create(
+        xksInput({ ...vpc, XksProxyVpcEndpointServiceName: "org.amazonaws.vpce.us-east-1.vpce-svc-0abc" }),
+      ),
+    );
+    expect(service.message).toContain(
+      "Member must satisfy regular expression pattern: ^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
+    );
+    await create(
+      xksInput({
+        ...vpc,
+        XksProxyVpcEndpointServiceName: "eu.amazonaws.vpce.eusc-de-east-1.vpce-svc-0abc123",
+      }),
+    );
   });
 });
 

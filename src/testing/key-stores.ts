@@ -210,9 +210,9 @@ const RULES = {
   XksProxyVpcEndpointServiceName: {
     min: 20,
     max: 64,
-    pattern: "^com\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
+    pattern: "^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
   },
-  XksProxyVpcEndpointServiceOwner: { min: 12, max: 12, pattern: "^[0-9]{12}$" },
+  XksProxyVpcEndpointServiceOwner: { min: 12, max: 12, pattern: "[0-9]{12}" },
   AccessKeyId: { min: 20, max: 30, pattern: "^[A-Z2-7]+$" },
   RawSecretAccessKey: { min: 43, max: 64, pattern: "^[a-zA-Z0-9\\/+=]+$" },
 } as const satisfies Readonly<Record<string, StringRule>>;
