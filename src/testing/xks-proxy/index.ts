@@ -530,12 +530,18 @@ interface Route {
 /**
  * Starts a fake XKS proxy: a `node:http` server (or `node:https` with `tls`) on 127.0.0.1 that
  * implements the XKS proxy API v1 faithfully. POST only (GET on an API URI → 405); an unknown path or
- * prefix → 404 `InvalidUriPathException` before authentication; SigV4 with service `kms-xks-proxy`
- * and the configured Region (→ 401 `AuthenticationFailedException`); missing `requestMetadata` → 400
- * `ValidationException`; real AES-256-GCM with the spec's AAD binding and CDIV. It never logs or echoes
- * the secret key or plaintext.
+ * prefix → 404 `InvalidUriPathException` before authentication; a body over 1 MiB → 400
+ * `ValidationException` saying so; SigV4 with service `kms-xks-proxy` and the configured Region,
+ * the payload hash always computed from the body received (→ 401 `AuthenticationFailedException`);
+ * `Content-Type: application/json` required and a missing `requestMetadata` refused (→ 400
+ * `ValidationException`); the body validated before the key is looked up, the specification's sizes
+ * (IV 12 or 16 bytes, tag 16, ciphertext metadata ≤ 20) as `ValidationException` and only data beyond
+ * the proxy's own limits as 501 `UnsupportedOperationException`; real AES-256-GCM with the spec's
+ * AAD binding; a CDIV answer verified by decrypting it first (Appendix C); optional mutual TLS. It
+ * never logs or echoes the secret key or plaintext.
  *
- * @param options - Credential, URI path, Region, keys, latency, key manager health, faults, TLS.
+ * @param options - Credential, URI path, Region, keys, latency, key manager health, faults, TLS
+ * (mutual TLS included), strict `requestMetadata` checks.
  * @returns The running proxy.
  * @throws TypeError when an option is invalid (the message names it).
  *
