@@ -53,7 +53,7 @@ describe("classify: fields present only when known", () => {
   it("context fields, request id, status and attempts are added in a fixed order", () => {
     const error = shaped("DisabledException", {
       $fault: "client",
-      $metadata: { httpStatusCode: 409, requestId: "req-7", attempts: 3 },
+      $metadata: { httpStatusCode: 400, requestId: "req-7", attempts: 3 },
     });
     const failure = classify(error, {
       operation: "Encrypt",
@@ -75,7 +75,7 @@ describe("classify: fields present only when known", () => {
       customKeyStoreId: "cks-1",
       keyId: "key-1",
       requestId: "req-7",
-      httpStatusCode: 409,
+      httpStatusCode: 400,
       attempts: 3,
     });
   });

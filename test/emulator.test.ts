@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import * as Kms from "@aws-sdk/client-kms";
 import {
   CancelKeyDeletionCommand,
@@ -310,6 +311,25 @@ describe("failNext", () => {
     },
   );
 
+  it("sends the status real KMS sends: 400 for every client fault, 500 or 503 for server faults", async () => {
+    const serverStatus: Readonly<Record<string, number>> = {
+      KMSInternalException: 500,
+      KeyUnavailableException: 500,
+      DependencyTimeoutException: 503,
+    };
+    const seen: Record<string, number | undefined> = {};
+    const expected: Record<string, number> = {};
+    for (const { kind } of modeled) {
+      emu.failNext("ListKeys", { exception: kind });
+      const err = await rejectionOf(kms.send(new ListKeysCommand({})));
+      seen[kind] = err.$metadata.httpStatusCode;
+      // `$fault` comes from the SDK's model of the exception class.
+      expected[kind] = (err as { $fault?: string }).$fault === "client" ? 400 : (serverStatus[kind] ?? 0);
+    }
+    expect(seen).toEqual(expected);
+    expect(Object.values(expected).filter((s) => s === 400)).toHaveLength(modeled.length - 3);
+  });
+
   it("sends 400 for an unknown exception name, and any status when told", async () => {
     emu.failNext("ListKeys", { exception: "MadeUpException" });
     const unknown = await rejectionOf(kms.send(new ListKeysCommand({})));
@@ -370,6 +390,40 @@ describe("network faults", () => {
     emu.failNext("ListKeys", { network: "reset-mid-body" });
     const err = await rejectionOf(kms.send(new ListKeysCommand({})));
     expect(err).not.toBeInstanceOf(KMSServiceException);
+  });
+
+  it("reset-mid-chunked-body: a chunked 200 cut before its last chunk fails, with no Content-Length to trust", async () => {
+    emu.failNext("ListKeys", { network: "reset-mid-chunked-body" });
+    const err = await rejectionOf(kms.send(new ListKeysCommand({})));
+    expect(err).not.toBeInstanceOf(KMSServiceException);
+    // On the wire: status 200, chunked framing, no Content-Length, and no terminating chunk.
+    emu.failNext("ListKeys", { network: "reset-mid-chunked-body" });
+    const wire = await new Promise<{ status: number; headers: Record<string, unknown>; error: string }>(
+      (resolve) => {
+        const req = httpRequest(
+          `${emu.endpoint}/`,
+          {
+            method: "POST",
+            headers: {
+              "content-type": "application/x-amz-json-1.1",
+              "x-amz-target": "TrentService.ListKeys",
+            },
+          },
+          (res) => {
+            res.on("data", () => undefined);
+            res.on("error", (e: NodeJS.ErrnoException) =>
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, error: e.code ?? e.message }),
+            );
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, error: "" }));
+          },
+        );
+        req.end("{}");
+      },
+    );
+    expect(wire.status).toBe(200);
+    expect(wire.headers["transfer-encoding"]).toBe("chunked");
+    expect(wire.headers).not.toHaveProperty("content-length");
+    expect(wire.error).toBe("ECONNRESET");
   });
 
   it("html: a load balancer's 502 page reaches the SDK with $metadata.httpStatusCode 502", async () => {
@@ -512,7 +566,7 @@ describe("keys", () => {
     );
     expect(disabled).toBeInstanceOf(Kms.DisabledException);
     expect(disabled.message).toBe(`${key.Arn} is disabled.`);
-    expect(disabled.$metadata.httpStatusCode).toBe(409);
+    expect(disabled.$metadata.httpStatusCode).toBe(400);
     await kms.send(new EnableKeyCommand({ KeyId: key.Arn }));
     await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: plaintext }));
 
@@ -538,7 +592,7 @@ describe("keys", () => {
       kms.send(new DescribeKeyCommand({ KeyId: "00000000-0000-0000-0000-000000000000" })),
     );
     expect(missing).toBeInstanceOf(Kms.NotFoundException);
-    expect(missing.$metadata.httpStatusCode).toBe(404);
+    expect(missing.$metadata.httpStatusCode).toBe(400);
   });
 
   it("lists keys with pagination", async () => {
@@ -635,12 +689,17 @@ describe("custom key stores", () => {
           "Unavailable",
         );
 
-        // Delete: refused while keys remain; allowed once they are pending deletion.
+        // Delete: refused while keys remain, pending deletion included; allowed once they are deleted.
         const hasKeys = await rejectionOf(
           client.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })),
         );
         expect(hasKeys).toBeInstanceOf(Kms.CustomKeyStoreHasCMKsException);
         await client.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId }));
+        const pending = await rejectionOf(
+          client.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id })),
+        );
+        expect(pending).toBeInstanceOf(Kms.CustomKeyStoreHasCMKsException);
+        expect(fresh.completeKeyDeletions()).toBe(1);
         await client.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: id }));
         const gone = await rejectionOf(describeStore(client, id));
         expect(gone).toBeInstanceOf(Kms.CustomKeyStoreNotFoundException);
@@ -1034,7 +1093,7 @@ describe("XKS proxy faults", () => {
       for (const call of calls) {
         const err = await rejectionOf(call);
         expect(err).toBeInstanceOf(Kms.KMSInvalidStateException);
-        expect(err.$metadata.httpStatusCode).toBe(409);
+        expect(err.$metadata.httpStatusCode).toBe(400);
         expect(err.message.toLowerCase()).toContain(EXPECTED[fault].fragment.toLowerCase());
         expect(err.message).not.toContain("{");
       }

@@ -294,5 +294,9 @@ describe("examples", () => {
     expect(out).toMatch(/CONNECTED; 18 checks: 0 failing, 0 unknown, 18 passing/);
     expect(out).not.toContain("demoRawSecretAccessKeyDoNotLogMe");
     expect(pinoLines.join("")).toContain('"kms.failure.cause":"XKS_PROXY_TIMED_OUT"');
+    // KMS sends HTTP 400 for KMSInvalidStateException (the model's 409 never reaches the wire).
+    expect(pinoLines.join("")).toContain('"http.response.status_code":400');
+    expect(out).toMatch(/^ {2}Request: request id [0-9a-f-]{36}, HTTP 400, 3 attempts$/m);
+    expect(out).not.toMatch(/HTTP (?:404|409|412)\b/);
   });
 });

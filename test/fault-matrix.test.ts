@@ -111,6 +111,19 @@ const ROWS: readonly Row[] = [
     },
   },
   {
+    name: "chunked 200 cut before its last chunk (reset-mid-chunked-body)",
+    fault: { network: "reset-mid-chunked-body", times: 3 },
+    client: { maxAttempts: 3 },
+    outcome: {
+      kind: "TransportError",
+      cause: "NETWORK_ERROR",
+      retryable: true,
+      bare: 3,
+      wrapped: 3,
+      code: "ECONNRESET",
+    },
+  },
+  {
     name: "502 with an HTML body (a load balancer answered)",
     fault: { network: "html", status: 502, times: 3 },
     client: { maxAttempts: 3 },

@@ -6,7 +6,7 @@ import { serviceError, socketError } from "./support/errors.js";
 const timeout = () =>
   classify(
     serviceError("KMSInvalidStateException", "The external key store proxy did not respond in time.", {
-      httpStatusCode: 409,
+      httpStatusCode: 400,
       requestId: "req-7",
       attempts: 3,
     }),
@@ -44,7 +44,7 @@ describe(toLogEntry.name, () => {
       "rpc.service": "KMS",
       "rpc.method": "Encrypt",
       "aws.request_id": "req-7",
-      "http.response.status_code": 409,
+      "http.response.status_code": 400,
       "kms.failure.code": "KMSInvalidStateException",
       "kms.failure.cause": "XKS_PROXY_TIMED_OUT",
       "kms.failure.category": "connectivity",
@@ -109,7 +109,7 @@ describe(formatFailure.name, () => {
     expect(lines.slice(docsAt + 1, docsAt + 1 + failure.remediation.docs.length)).toEqual(
       failure.remediation.docs.map((url) => `    - ${url}`),
     );
-    expect(lines.at(-1)).toBe("  Request: request id req-7, HTTP 409, 3 attempts");
+    expect(lines.at(-1)).toBe("  Request: request id req-7, HTTP 400, 3 attempts");
   });
 
   it("says no and names the category when retrying cannot help, and leaves out what is unknown", () => {

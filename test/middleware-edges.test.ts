@@ -126,7 +126,7 @@ describe("keyStoreErrorsRetryMarker edges", () => {
       configurable: true,
       writable: true,
     });
-    expect(await through(serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 409 }))).toEqual(
+    expect(await through(serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 400 }))).toEqual(
       {
         value: { throttling: false },
         enumerable: false,
@@ -163,7 +163,7 @@ describe("keyStoreErrorsRetryMarker edges", () => {
 
   it("never overrides the SDK's own $retryable", async () => {
     const own = { throttling: true };
-    const error = serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 409 });
+    const error = serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 400 });
     (error as { $retryable?: unknown }).$retryable = own;
     await expect(keyStoreErrorsRetryMarker()(() => Promise.reject(error))({})).rejects.toBe(error);
     expect((error as { $retryable?: unknown }).$retryable).toBe(own);
@@ -540,7 +540,7 @@ describe("withKeyStoreErrors strategy wrapping", () => {
       errorType: "CLIENT_ERROR",
       extra: 1,
     });
-    const timeout = serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 409 });
+    const timeout = serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 400 });
     await strategy.refreshRetryTokenForRetry(token, { error: timeout, errorType: "CLIENT_ERROR" });
     expect(inner.refreshRetryTokenForRetry.mock.calls).toEqual([
       [token, { error: throttled, errorType: "THROTTLING", extra: 1 }],

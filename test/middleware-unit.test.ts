@@ -14,7 +14,7 @@ const TIMEOUT = "The external key store proxy did not respond in time.";
 describe(catalogRetryDecision.name, () => {
   it("retries what the catalog calls retryable, as throttling or transient", () => {
     expect(
-      catalogRetryDecision(serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 409 })),
+      catalogRetryDecision(serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 400 })),
     ).toBe("TRANSIENT");
     expect(
       catalogRetryDecision(
@@ -63,7 +63,7 @@ describe(catalogRetryDecision.name, () => {
 
 describe(keyStoreErrorsRetryMarker.name, () => {
   it("marks a retryable KMS error with the SDK's $retryable, and leaves others alone", async () => {
-    const timeout = serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 409 });
+    const timeout = serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 400 });
     await expect(keyStoreErrorsRetryMarker()(() => Promise.reject(timeout))({})).rejects.toBe(timeout);
     expect((timeout as { $retryable?: unknown }).$retryable).toEqual({ throttling: false });
     expect(Object.keys(timeout)).not.toContain("$retryable");
@@ -72,7 +72,7 @@ describe(keyStoreErrorsRetryMarker.name, () => {
     await expect(keyStoreErrorsRetryMarker()(() => Promise.reject(quota))({})).rejects.toBe(quota);
     expect((quota as { $retryable?: unknown }).$retryable).toBeUndefined();
 
-    const frozen = Object.freeze(serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 409 }));
+    const frozen = Object.freeze(serviceError("KMSInvalidStateException", TIMEOUT, { httpStatusCode: 400 }));
     await expect(keyStoreErrorsRetryMarker()(() => Promise.reject(frozen))({})).rejects.toBe(frozen);
   });
 

@@ -61,7 +61,7 @@ describe(withKeyStoreErrors.name, () => {
       cause: "KEY_PENDING_DELETION",
       operation: "Encrypt",
       keyId,
-      httpStatusCode: 409,
+      httpStatusCode: 400,
       attempts: 1,
     });
     expect(Object.keys(error as object)).not.toContain(Symbol.for("kms-keystore-errors.failure.v1"));

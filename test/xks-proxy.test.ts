@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ciphertextDataIntegrityValue } from "../src/testing/xks-proxy/crypto.js";
 import {
   type CallXksProxyOptions,
   callXksProxy,
@@ -11,7 +10,8 @@ import {
   type XksProxy,
   type XksProxyOptions,
 } from "../src/testing/xks-proxy/index.js";
-import { signXksRequest } from "../src/testing/xks-proxy/sigv4.js";
+import { ciphertextDataIntegrityValue } from "../src/xks/cdiv.js";
+import { signXksRequest } from "../src/xks/sigv4.js";
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -421,15 +421,13 @@ describe("startXksProxy: cryptography", () => {
   it("computes the spec's Appendix C example value", () => {
     const b = (s: string) => Buffer.from(s, "base64");
     expect(
-      ciphertextDataIntegrityValue(
-        b("cHJvamVjdD1uaWxlLGRlcGFydG1lbnQ9bWFya2V0aW5n"),
-        b("a2V5X3ZlcnNpb249MQ=="),
-        {
-          iv: b("HMrlRw85cAJUd5Ax"),
-          ciphertext: b("ghxkK1txeDNn3q8Y"),
-          tag: b("vBxN2ncH1oEkR8WVXpmyYQ=="),
-        },
-      ),
+      ciphertextDataIntegrityValue({
+        aad: b("cHJvamVjdD1uaWxlLGRlcGFydG1lbnQ9bWFya2V0aW5n"),
+        metadata: b("a2V5X3ZlcnNpb249MQ=="),
+        iv: b("HMrlRw85cAJUd5Ax"),
+        ciphertext: b("ghxkK1txeDNn3q8Y"),
+        tag: b("vBxN2ncH1oEkR8WVXpmyYQ=="),
+      }),
     ).toBe("qHA/ImC9h5HsLRXqCyPmWgYx7tzyoTplzILbP0fPXsc=");
   });
 
@@ -475,11 +473,21 @@ describe("startXksProxy: keys", () => {
   });
 
   it("answers a missing key with 404 KeyNotFoundException on every key operation", async () => {
-    for (const operation of ["metadata", "encrypt", "decrypt"] as const) {
-      expect(await call({ operation, keyId: "missing" })).toMatchObject({
-        status: 404,
-        errorName: "KeyNotFoundException",
-      });
+    const sealed = okBody(await encrypt("hello"));
+    const outcomes = [
+      await call({ operation: "metadata", keyId: "missing" }),
+      await encrypt("hello", {}, "missing"),
+      await decrypt(
+        {
+          ciphertext: sealed.ciphertext,
+          initializationVector: sealed.initializationVector,
+          authenticationTag: sealed.authenticationTag,
+        },
+        "missing",
+      ),
+    ];
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({ status: 404, errorName: "KeyNotFoundException" });
     }
   });
 

@@ -1,7 +1,8 @@
 /**
- * Every failure `kind`: the exceptions the KMS model declares (with the fault and HTTP status of the
- * model), the unmodeled errors KMS really returns, and the library's own kinds for failures that are
- * not KMS responses. `keyStoreType` is set when the exception names one type of custom key store.
+ * Every failure `kind`: the exceptions the KMS model declares (with the model's fault and the HTTP
+ * status real KMS sends: 400 for every client fault, whatever the model's `httpError` says, as
+ * recorded KMS responses show), the unmodeled errors KMS really returns, and the library's own kinds
+ * for failures that are not KMS responses. `keyStoreType` is set when the exception names one type of custom key store.
  * `messageRules` marks catch-all exceptions whose message decides the cause.
  */
 export const KINDS = [
@@ -85,12 +86,12 @@ export const KINDS = [
     keyStoreType: "EXTERNAL_KEY_STORE",
   },
   // General modeled exceptions.
-  { kind: "AlreadyExistsException", fault: "client", status: 409 },
-  { kind: "ConflictException", fault: "client", status: 409 },
-  { kind: "DisabledException", fault: "client", status: 409 },
-  { kind: "KMSInvalidStateException", fault: "client", status: 409, messageRules: true },
-  { kind: "DryRunOperationException", fault: "client", status: 412 },
-  { kind: "NotFoundException", fault: "client", status: 404 },
+  { kind: "AlreadyExistsException", fault: "client", status: 400 },
+  { kind: "ConflictException", fault: "client", status: 400 },
+  { kind: "DisabledException", fault: "client", status: 400 },
+  { kind: "KMSInvalidStateException", fault: "client", status: 400, messageRules: true },
+  { kind: "DryRunOperationException", fault: "client", status: 400 },
+  { kind: "NotFoundException", fault: "client", status: 400 },
   { kind: "ExpiredImportTokenException", fault: "client", status: 400 },
   { kind: "IncorrectKeyException", fault: "client", status: 400 },
   { kind: "IncorrectKeyMaterialException", fault: "client", status: 400 },
@@ -145,7 +146,7 @@ export interface KindInfo {
   readonly kind: string;
   /** `$fault` in the KMS model (or as KMS returns it, for unmodeled errors). */
   readonly fault?: "client" | "server";
-  /** HTTP status KMS uses for it. */
+  /** The HTTP status real KMS sends with it (not the model's `httpError`: KMS sends 400 for those). */
   readonly status?: number;
   /** Set when the exception implies one type of custom key store. */
   readonly keyStoreType?: "AWS_CLOUDHSM" | "EXTERNAL_KEY_STORE";

@@ -10,17 +10,9 @@ import { isIP } from "node:net";
 import { type Cause, catalogEntry } from "../catalog/index.js";
 import type { Remediation } from "../catalog/schema.js";
 import { redact, secretsOf } from "../redact.js";
-import {
-  type CallXksProxyOptions,
-  sendXksRequest,
-  type XksCallOutcome,
-} from "../testing/xks-proxy/client.js";
-import {
-  KEY_ID_PATTERN,
-  URI_PATH_PATTERN,
-  URI_PATH_SUFFIX,
-  type XksOperation,
-} from "../testing/xks-proxy/spec.js";
+import { type CallXksProxyOptions, sendXksRequest, type XksCallOutcome } from "../xks/client.js";
+import { xksErrorInfo } from "../xks/errors.js";
+import { KEY_ID_PATTERN, URI_PATH_PATTERN, URI_PATH_SUFFIX, type XksOperation } from "../xks/spec.js";
 import { bounded, DEFAULT_PROBE_DEADLINE_MS, MAX_DEADLINE_MS } from "./bounds.js";
 import { assessTls, connectTcp, inspectTls, resolveHost, type StepFailure } from "./probe-net.js";
 
@@ -307,32 +299,7 @@ const causeOfAnswer = (outcome: XksCallOutcome & { ok: false }): Cause => {
   if (outcome.reason === "malformed" || outcome.reason === "oversized") return "XKS_PROXY_INVALID_RESPONSE";
   if (outcome.reason === "tls") return "XKS_PROXY_INVALID_TLS_CONFIGURATION";
   if (outcome.reason === "connect") return "XKS_PROXY_NOT_REACHABLE";
-  switch (outcome.errorName) {
-    case "AuthenticationFailedException":
-      return "INVALID_CREDENTIALS";
-    case "InvalidUriPathException":
-      return "XKS_PROXY_INVALID_CONFIGURATION";
-    case "ThrottlingException":
-      return "XKS_PROXY_THROTTLED";
-    case "DependencyTimeoutException":
-      return "XKS_PROXY_DEPENDENCY_TIMEOUT";
-    case "InternalException":
-      return "XKS_EXTERNAL_KEY_MANAGER_ERROR";
-    case "AccessDeniedException":
-      return "XKS_PROXY_ACCESS_DENIED";
-    case "ValidationException":
-      return "XKS_PROXY_INVALID_RESPONSE";
-    case "UnsupportedOperationException":
-      return "XKS_PROXY_UNSUPPORTED_OPERATION";
-    case "KeyNotFoundException":
-      return "XKS_KEY_NOT_FOUND";
-    case "InvalidStateException":
-      return "XKS_KEY_DISABLED";
-    case "InvalidKeyUsageException":
-      return "XKS_KEY_INVALID_CONFIGURATION";
-    default:
-      return "XKS_PROXY_UNHEALTHY";
-  }
+  return xksErrorInfo(outcome.errorName).cause;
 };
 
 const percentile = (sorted: readonly number[], p: number): number =>

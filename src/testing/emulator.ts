@@ -173,6 +173,19 @@ export interface KmsEmulator {
    */
   keyStore(customKeyStoreId: string): KeyStoreControl;
   /**
+   * Ends the waiting period of every KMS key pending deletion: the keys are deleted, as KMS deletes a
+   * key when its deletion date passes (a custom key store that held them can then be deleted).
+   *
+   * @returns The number of keys deleted.
+   *
+   * @example
+   * ```ts
+   * await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+   * emu.completeKeyDeletions(); // 1: seven days later
+   * ```
+   */
+  completeKeyDeletions(): number;
+  /**
    * The scripting handle of the XKS proxy at an endpoint, for faults that must exist before a store
    * does (`CreateCustomKeyStore` checks a public proxy's health).
    *
@@ -280,7 +293,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
   const keys = new KeyModel(region, accountId);
   const stores = new KeyStoreModel(
     connectDelayMs,
-    (id) => keys.liveKeysIn(id),
+    (id) => keys.keysIn(id),
     (id) => keys.removeKeysIn(id),
     gateway,
   );
@@ -387,6 +400,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
     requests: (operation) =>
       operation === undefined ? [...log] : log.filter((r) => r.operation === operation),
     keyStore: (id) => stores.control(id),
+    completeKeyDeletions: () => keys.completeDeletions(),
     xksProxy: (uriEndpoint) => stores.endpointControl(uriEndpoint),
     routeXksProxy: (uriEndpoint, target) => gateway.route(uriEndpoint, target),
     reset: () => {

@@ -2,19 +2,38 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:ht
 import { writeRaw } from "./protocol.js";
 
 /**
- * A network-level fault, answered instead of the operation:
- * - `"drop"`: the socket is destroyed without a response (the SDK sees `ECONNRESET`).
- * - `"reset-mid-body"`: the headers and half the body are sent, then the socket is destroyed.
- * - `"html"`: an HTML page, like a load balancer's `502 Bad Gateway` (no `x-amzn-requestid`).
- * - `"empty"`: an empty body.
- * - `"malformed-json"`: a truncated JSON body.
+ * A network-level fault, answered instead of the operation. Which clients see it as a failure
+ * depends on how strictly their HTTP stack reads a response:
+ * - `"drop"`: the socket is destroyed without a response. Every client fails (the JavaScript SDK
+ *   sees `ECONNRESET`; botocore "Connection was closed before we received a valid response").
+ * - `"reset-mid-body"`: the headers (with `Content-Length`) and half the body are sent, then the
+ *   socket is destroyed. The JavaScript SDK fails. botocore on urllib3 1.x does not enforce
+ *   `Content-Length` and reads the short body: with the default status 200 it turns the unparseable
+ *   body into `{}`, a silent success. Give a status ≥ 400 for a failure every client sees.
+ * - `"reset-mid-chunked-body"`: status 200 with `Transfer-Encoding: chunked`, half the body in one
+ *   chunk, then the socket is destroyed before the last chunk. Every client fails, whatever its
+ *   `Content-Length` handling: HTTP/1.1 framing itself shows the body is incomplete.
+ * - `"html"`: an HTML page, like a load balancer's `502 Bad Gateway` (no `x-amzn-requestid`). Every
+ *   client fails.
+ * - `"empty"`: an empty body, status 503 by default. Every client fails (with status 200, botocore
+ *   sees `{}`).
+ * - `"malformed-json"`: a truncated JSON body. With the default status 200 the JavaScript SDK fails
+ *   to parse it, while botocore turns an unparseable 200 into `{}`, a silent success; with a status
+ *   ≥ 400 every client fails.
  * @example
  * ```ts
  * emu.failNext("Decrypt", { network: "drop" }); // the SDK sees ECONNRESET
+ * emu.failNext("Encrypt", { network: "reset-mid-chunked-body" }); // a failure in every SDK
  * ```
  * @public
  */
-export type NetworkFault = "drop" | "reset-mid-body" | "html" | "empty" | "malformed-json";
+export type NetworkFault =
+  | "drop"
+  | "reset-mid-body"
+  | "reset-mid-chunked-body"
+  | "html"
+  | "empty"
+  | "malformed-json";
 
 /**
  * Options shared by every scripted failure.
@@ -64,7 +83,8 @@ export interface ScriptedNetworkFault extends FailOptions {
   network: NetworkFault;
   /**
    * The HTTP status, where a response is sent.
-   * @defaultValue 502 for `"html"`, 503 for `"empty"`, 200 for `"malformed-json"` and `"reset-mid-body"`
+   * @defaultValue 502 for `"html"`, 503 for `"empty"`, 200 for `"malformed-json"`, `"reset-mid-body"`
+   * and `"reset-mid-chunked-body"`
    */
   status?: number | undefined;
 }
@@ -200,6 +220,7 @@ export class FaultScript {
 const NETWORK_DEFAULT_STATUS: ReadonlyMap<NetworkFault, number> = new Map<NetworkFault, number>([
   ["drop", 0],
   ["reset-mid-body", 200],
+  ["reset-mid-chunked-body", 200],
   ["html", 502],
   ["empty", 503],
   ["malformed-json", 200],
@@ -239,6 +260,17 @@ export const writeNetworkFault = (
         "x-amzn-requestid": requestId,
       });
       res.flushHeaders();
+      res.write(body.slice(0, body.length >> 1), () => res.socket?.destroy());
+      return;
+    }
+    case "reset-mid-chunked-body": {
+      const body = JSON.stringify({ KeyId: "arn:aws:kms:", padding: "x".repeat(256) });
+      if (res.destroyed) return;
+      // No Content-Length: Node sends the body chunked, and the last (empty) chunk never comes.
+      res.writeHead(status, {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amzn-requestid": requestId,
+      });
       res.write(body.slice(0, body.length >> 1), () => res.socket?.destroy());
       return;
     }

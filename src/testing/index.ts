@@ -59,6 +59,7 @@ export type {
   EkmHealth,
   XksCallOutcome,
   XksCredential,
+  XksErrorInfo,
   XksErrorName,
   XksFaultOptions,
   XksFaultTarget,
@@ -68,11 +69,13 @@ export type {
   XksProxyKey,
   XksProxyOptions,
   XksProxyRequest,
+  XksProxyTlsOptions,
 } from "./xks-proxy/index.js";
 export {
   callXksProxy,
   MAX_RESPONSE_BYTES,
   startXksProxy,
   XKS_ERROR_STATUS,
+  XKS_ERRORS,
   XKS_OPERATIONS,
 } from "./xks-proxy/index.js";

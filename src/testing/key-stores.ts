@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ConnectionErrorCodeType } from "@aws-sdk/client-kms";
+import { URI_PATH_SUFFIX } from "../xks/spec.js";
 import { checkTimes } from "./faults.js";
 import { epochSeconds, type JsonObject, KmsError } from "./protocol.js";
 import {
@@ -192,6 +193,7 @@ const STATES: readonly ConnectionState[] = [
   "FAILED",
 ];
 
+/** The member constraints of the KMS API reference (patterns as it writes them). */
 const RULES = {
   CustomKeyStoreId: { min: 1, max: 64 },
   CustomKeyStoreName: { min: 1, max: 256 },
@@ -199,20 +201,20 @@ const RULES = {
   CloudHsmClusterId: { min: 19, max: 24 },
   TrustAnchorCertificate: { min: 1, max: 5000 },
   KeyStorePassword: { min: 7, max: 32 },
-  XksProxyUriEndpoint: { min: 10, max: 128, pattern: /^https:\/\/[a-zA-Z0-9.-]+$/ },
+  XksProxyUriEndpoint: { min: 10, max: 128, pattern: "^https://[a-zA-Z0-9.-]+$" },
   XksProxyUriPath: {
     min: 10,
     max: 128,
-    pattern: /^(\/[a-zA-Z0-9/_-]+\/kms\/xks\/v\d{1,2})$|^(\/kms\/xks\/v\d{1,2})$/,
+    pattern: "^(/[a-zA-Z0-9\\/_-]+/kms/xks/v\\d{1,2})$|^(/kms/xks/v\\d{1,2})$",
   },
   XksProxyVpcEndpointServiceName: {
     min: 20,
     max: 64,
-    pattern: /^com\.amazonaws\.vpce\.([a-z]+-){2,3}\d+\.vpce-svc-[0-9a-z]+$/,
+    pattern: "^(com|eu)\\.amazonaws\\.vpce\\.([a-z]+-){2,3}\\d+\\.vpce-svc-[0-9a-z]+$",
   },
-  XksProxyVpcEndpointServiceOwner: { min: 12, max: 12, pattern: /^[0-9]{12}$/ },
-  AccessKeyId: { min: 20, max: 30, pattern: /^[A-Z2-7]+$/, patternText: "^[A-Z2-7]+$" },
-  RawSecretAccessKey: { min: 43, max: 64, pattern: /^[a-zA-Z0-9/+=]+$/, patternText: "^[a-zA-Z0-9\\/+=]+$" },
+  XksProxyVpcEndpointServiceOwner: { min: 12, max: 12, pattern: "[0-9]{12}" },
+  AccessKeyId: { min: 20, max: 30, pattern: "^[A-Z2-7]+$" },
+  RawSecretAccessKey: { min: 43, max: 64, pattern: "^[a-zA-Z0-9\\/+=]+$" },
 } as const satisfies Readonly<Record<string, StringRule>>;
 
 const XKS_FIELDS = [
@@ -225,10 +227,26 @@ const XKS_FIELDS = [
 ] as const;
 const CLOUDHSM_FIELDS = ["CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword"] as const;
 
-/** Fields `UpdateCustomKeyStore` may change while the store is not `DISCONNECTED`. */
+/**
+ * Fields `UpdateCustomKeyStore` may change while the store is `CONNECTED` (API reference); every
+ * field may change while it is `DISCONNECTED`, and none in any other state (`FAILED` included).
+ */
 const UPDATABLE_WHILE_CONNECTED: Readonly<Record<StoreType, readonly string[]>> = {
   AWS_CLOUDHSM: ["NewCustomKeyStoreName"],
   EXTERNAL_KEY_STORE: ["NewCustomKeyStoreName", "XksProxyAuthenticationCredential", "XksProxyUriPath"],
+};
+
+/**
+ * An `XksProxyUriPath` that matches the model's pattern must still end with `/kms/xks/v1`, the only
+ * version of the XKS proxy API (API reference).
+ */
+const checkUriPathVersion = (uriPath: string | undefined): void => {
+  if (uriPath !== undefined && !uriPath.endsWith(URI_PATH_SUFFIX)) {
+    throw new KmsError(
+      "ValidationException",
+      `XksProxyUriPath must start with / and end with ${URI_PATH_SUFFIX}, the version of the external key store proxy API that AWS KMS uses.`,
+    );
+  }
 };
 
 const present = (input: JsonObject, field: string): boolean =>
@@ -339,25 +357,25 @@ export class KeyStoreModel {
   readonly #stores = new Map<string, StoreRecord>();
   readonly #endpointFaults = new Map<string, Countdown<BackingStoreFault>>();
   readonly #connectDelayMs: number;
-  readonly #liveKeys: (storeId: string) => number;
+  readonly #keysIn: (storeId: string) => number;
   readonly #onDelete: (storeId: string) => void;
   readonly #gateway: XksGateway;
   #disposed = false;
 
   /**
    * @param connectDelayMs - How long a connect attempt stays `CONNECTING`.
-   * @param liveKeys - The number of keys of a store that are not pending deletion.
+   * @param keysIn - The number of KMS keys in a store (keys pending deletion included).
    * @param onDelete - Called when a store is deleted (to forget its keys).
    * @param gateway - Calls the real XKS proxies of routed endpoints.
    */
   constructor(
     connectDelayMs: number,
-    liveKeys: (storeId: string) => number,
+    keysIn: (storeId: string) => number,
     onDelete: (storeId: string) => void,
     gateway: XksGateway,
   ) {
     this.#connectDelayMs = connectDelayMs;
-    this.#liveKeys = liveKeys;
+    this.#keysIn = keysIn;
     this.#onDelete = onDelete;
     this.#gateway = gateway;
   }
@@ -453,6 +471,7 @@ export class KeyStoreModel {
       const connectivity = optEnum(input, "XksProxyConnectivity", CONNECTIVITIES);
       const uriEndpoint = reqString(input, "XksProxyUriEndpoint", RULES.XksProxyUriEndpoint);
       const uriPath = reqString(input, "XksProxyUriPath", RULES.XksProxyUriPath);
+      checkUriPathVersion(uriPath);
       const serviceName = optString(
         input,
         "XksProxyVpcEndpointServiceName",
@@ -593,13 +612,19 @@ export class KeyStoreModel {
     const given = [...CLOUDHSM_FIELDS, ...XKS_FIELDS, "NewCustomKeyStoreName"].filter((f) =>
       present(input, f),
     );
-    const refused = given.filter((f) => !UPDATABLE_WHILE_CONNECTED[store.type].includes(f));
+    const refused =
+      store.state === "DISCONNECTED"
+        ? []
+        : store.state === "CONNECTED"
+          ? given.filter((f) => !UPDATABLE_WHILE_CONNECTED[store.type].includes(f))
+          : given;
     // Read every field first, so that a malformed value is a ValidationException in any state.
     const clusterId = optString(input, "CloudHsmClusterId", RULES.CloudHsmClusterId);
     const password = optString(input, "KeyStorePassword", RULES.KeyStorePassword);
     const connectivity = optEnum(input, "XksProxyConnectivity", CONNECTIVITIES);
     const uriEndpoint = optString(input, "XksProxyUriEndpoint", RULES.XksProxyUriEndpoint);
     const uriPath = optString(input, "XksProxyUriPath", RULES.XksProxyUriPath);
+    checkUriPathVersion(uriPath);
     const serviceName = optString(
       input,
       "XksProxyVpcEndpointServiceName",
@@ -611,10 +636,12 @@ export class KeyStoreModel {
       RULES.XksProxyVpcEndpointServiceOwner,
     );
     const cred = credential(input);
-    if (store.state !== "DISCONNECTED" && refused.length > 0) {
+    if (refused.length > 0) {
       throw new KmsError(
         "CustomKeyStoreInvalidStateException",
-        `Custom key store ${store.id} must be disconnected to update ${refused.join(", ")}. Its connection state is ${store.state}.`,
+        store.state === "CONNECTED"
+          ? `Custom key store ${store.id} must be disconnected to update ${refused.join(", ")}. Its connection state is CONNECTED.`
+          : `Custom key store ${store.id} cannot be updated while its connection state is ${store.state}. Disconnect it first.`,
       );
     }
     const next: StoreRecord = {
@@ -664,11 +691,11 @@ export class KeyStoreModel {
         `Custom key store ${store.id} must be disconnected before it can be deleted. Its connection state is ${store.state}.`,
       );
     }
-    const keys = this.#liveKeys(store.id);
+    const keys = this.#keysIn(store.id);
     if (keys > 0) {
       throw new KmsError(
         "CustomKeyStoreHasCMKsException",
-        `Custom key store ${store.id} cannot be deleted because it contains ${keys} KMS key(s) that are not pending deletion. Schedule their deletion first.`,
+        `Custom key store ${store.id} cannot be deleted because it contains ${keys} KMS key(s), including keys pending deletion. Schedule their deletion and wait until it completes.`,
       );
     }
     this.#stores.delete(store.id);

@@ -165,14 +165,29 @@ export class KeyModel {
   }
 
   /**
-   * The number of keys of a store that are not pending deletion.
+   * The number of KMS keys in a store, keys pending deletion included (they still exist until their
+   * waiting period ends).
    * @param storeId - The store id.
    * @returns The count.
    */
-  liveKeysIn(storeId: string): number {
+  keysIn(storeId: string): number {
     let count = 0;
-    for (const key of this.#keys.values()) {
-      if (key.customKeyStoreId === storeId && key.state !== "PendingDeletion") count += 1;
+    for (const key of this.#keys.values()) if (key.customKeyStoreId === storeId) count += 1;
+    return count;
+  }
+
+  /**
+   * Ends the waiting period of every key pending deletion: the keys are deleted, as KMS deletes a key
+   * when its deletion date passes.
+   * @returns The number of keys deleted.
+   */
+  completeDeletions(): number {
+    let count = 0;
+    for (const [id, key] of this.#keys) {
+      if (key.state === "PendingDeletion") {
+        this.#keys.delete(id);
+        count += 1;
+      }
     }
     return count;
   }
@@ -200,7 +215,7 @@ export class KeyModel {
       "SYMMETRIC_DEFAULT";
     const origin = optEnum(input, "Origin", ORIGINS) ?? "AWS_KMS";
     const storeId = optString(input, "CustomKeyStoreId", { min: 1, max: 64 });
-    const xksKeyId = optString(input, "XksKeyId", { min: 1, max: 128, pattern: /^[a-zA-Z0-9._-]+$/ });
+    const xksKeyId = optString(input, "XksKeyId", { min: 1, max: 128, pattern: "^[a-zA-Z0-9-_.]+$" });
     const multiRegion = optBool(input, "MultiRegion") ?? false;
     optString(input, "Policy", { min: 1, max: 131072 });
     const custom = origin === "AWS_CLOUDHSM" || origin === "EXTERNAL_KEY_STORE";

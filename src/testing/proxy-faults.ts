@@ -1,4 +1,5 @@
 import type { ConnectionErrorCodeType } from "@aws-sdk/client-kms";
+import type { XksErrorRow } from "../xks/errors.js";
 
 /**
  * How one backing-store fault reaches a KMS caller at one kind of operation: the exception name and
@@ -315,24 +316,15 @@ export const EMERGENT_FAULTS = {
 } as const satisfies Readonly<Record<EmergentFault, FaultInfo>>;
 
 /**
- * The outcome row for each error name of the XKS proxy API (reference §7c): what KMS does when the
- * proxy answers with that `errorName`. A name not listed is a response KMS cannot interpret.
+ * Every outcome class the XKS error table (`src/xks/errors.ts`) names is a row here: checked when
+ * the types are checked.
  * @internal
  */
-export const XKS_ERROR_FAULTS = {
-  ValidationException: "invalid-response",
-  InvalidStateException: "key-disabled",
-  InvalidCiphertextException: "invalid-ciphertext",
-  InvalidKeyUsageException: "key-unsupported-usage",
-  AuthenticationFailedException: "bad-credentials",
-  AccessDeniedException: "access-denied",
-  KeyNotFoundException: "key-not-found",
-  InvalidUriPathException: "invalid-uri-path",
-  ThrottlingException: "throttled",
-  InternalException: "ekm-unreachable",
-  UnsupportedOperationException: "unsupported-operation",
-  DependencyTimeoutException: "dependency-timeout",
-} as const satisfies Readonly<Record<string, ProxyOutcomeFault>>;
+export type XksErrorFaultsAreRows = XksErrorRow["fault"] extends ProxyOutcomeFault ? true : never;
+
+/** Forces the check above. */
+const errorFaultsAreRows: XksErrorFaultsAreRows = true;
+void errorFaultsAreRows;
 
 /**
  * The outcome row for each transport failure of a proxy call (`callXksProxy`'s `reason`).

@@ -7,10 +7,23 @@ import { type JsonObject, KmsError } from "./protocol.js";
 export interface StringRule {
   readonly min?: number;
   readonly max?: number;
-  readonly pattern?: RegExp;
-  /** What the pattern means, for the message (e.g. `"[A-Z2-7]"`). */
-  readonly patternText?: string;
+  /**
+   * The pattern exactly as the KMS API reference writes it (e.g. `"^https://[a-zA-Z0-9.-]+$"`): it is
+   * both the check (compiled as a JavaScript regular expression) and the text of the message.
+   */
+  readonly pattern?: string;
 }
+
+/** Compiled patterns, by their text. */
+const compiled = new Map<string, RegExp>();
+const regexOf = (pattern: string): RegExp => {
+  let regex = compiled.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(pattern);
+    compiled.set(pattern, regex);
+  }
+  return regex;
+};
 
 /** The member path as KMS writes it in validation messages: first letter in lower case. */
 const memberPath = (field: string): string =>
@@ -51,11 +64,8 @@ const checkString = (value: unknown, field: string, rule: StringRule): string =>
   if (rule.max !== undefined && value.length > rule.max) {
     throw invalid(field, `Member must have length less than or equal to ${rule.max}`);
   }
-  if (rule.pattern !== undefined && !rule.pattern.test(value)) {
-    throw invalid(
-      field,
-      `Member must satisfy regular expression pattern: ${rule.patternText ?? rule.pattern.source}`,
-    );
+  if (rule.pattern !== undefined && !regexOf(rule.pattern).test(value)) {
+    throw invalid(field, `Member must satisfy regular expression pattern: ${rule.pattern}`);
   }
   return value;
 };

@@ -4,10 +4,11 @@
  * `requestMetadata`, and the interpretation of every answer as a proxy outcome of the fault tables.
  */
 
-import { type ProxyOutcomeFault, XKS_ERROR_FAULTS, XKS_TRANSPORT_FAULTS } from "./proxy-faults.js";
-import { type CallXksProxyOptions, callXksProxy, type XksCallOutcome } from "./xks-proxy/client.js";
-import { ciphertextDataIntegrityValue } from "./xks-proxy/crypto.js";
-import type { XksOperation } from "./xks-proxy/spec.js";
+import { ciphertextDataIntegrityValue } from "../xks/cdiv.js";
+import { type CallXksProxyOptions, callXksProxy, type XksCallOutcome } from "../xks/client.js";
+import { xksErrorInfo } from "../xks/errors.js";
+import { XKS_LIMITS, type XksOperation } from "../xks/spec.js";
+import { type ProxyOutcomeFault, XKS_TRANSPORT_FAULTS } from "./proxy-faults.js";
 
 /**
  * Where the emulator sends the XKS proxy calls of a routed `XksProxyUriEndpoint`: a running fake
@@ -95,10 +96,7 @@ const fail = <T>(fault: ProxyOutcomeFault): ProxyResult<T> => ({ ok: false, faul
  */
 export const faultOfOutcome = (outcome: Extract<XksCallOutcome, { ok: false }>): ProxyOutcomeFault => {
   if (outcome.reason !== "http") return XKS_TRANSPORT_FAULTS[outcome.reason];
-  const name = outcome.errorName;
-  return name !== undefined && Object.hasOwn(XKS_ERROR_FAULTS, name)
-    ? XKS_ERROR_FAULTS[name as keyof typeof XKS_ERROR_FAULTS]
-    : "invalid-response";
+  return xksErrorInfo(outcome.errorName).fault;
 };
 
 /**
@@ -273,15 +271,15 @@ export class XksGateway {
       ciphertext === undefined ||
       ciphertext.length !== plaintext.length ||
       iv === undefined ||
-      (iv.length !== 12 && iv.length !== 16) ||
-      tag?.length !== 16 ||
+      !(XKS_LIMITS.ivLengths as readonly number[]).includes(iv.length) ||
+      tag?.length !== XKS_LIMITS.tagLength ||
       metadata === undefined ||
-      metadata.length > 20
+      metadata.length > XKS_LIMITS.maxCiphertextMetadata
     ) {
       return fail("invalid-response");
     }
     const sealed = { ciphertext, iv, tag, metadata };
-    if (body.ciphertextDataIntegrityValue !== ciphertextDataIntegrityValue(aad, metadata, sealed)) {
+    if (body.ciphertextDataIntegrityValue !== ciphertextDataIntegrityValue({ aad, ...sealed })) {
       return fail("invalid-response");
     }
     return { ok: true, value: sealed };

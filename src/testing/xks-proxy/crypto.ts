@@ -1,8 +1,8 @@
 /**
- * The fake proxy's cryptography: AES-256-GCM with the spec's AAD binding and the ciphertext data
- * integrity value (facts §7a).
+ * The fake proxy's cryptography: AES-256-GCM with the spec's suggested AAD binding (the ciphertext
+ * data integrity value is part of the protocol: `src/xks/cdiv.ts`).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
 /**
  * The AAD handed to AES-GCM: `u16be(len aad) ‖ aad ‖ u8(len md) ‖ md`, so that neither the caller's
@@ -52,18 +52,3 @@ export const open = (key: Buffer, sealed: Sealed, aad: Buffer, metadata: Buffer)
     return undefined;
   }
 };
-
-/**
- * The ciphertext data integrity value: `Base64(SHA-256(aad ‖ md ‖ iv ‖ ciphertext ‖ tag))`, absent
- * fields counting as empty (the spec's Appendix C).
- *
- * @param aad - The caller's additional authenticated data (empty when absent).
- * @param metadata - The ciphertext metadata (empty when absent).
- * @param sealed - The encryption output.
- * @returns The Base64 value.
- * @internal
- */
-export const ciphertextDataIntegrityValue = (aad: Buffer, metadata: Buffer, sealed: Sealed): string =>
-  createHash("sha256")
-    .update(Buffer.concat([aad, metadata, sealed.iv, sealed.ciphertext, sealed.tag]))
-    .digest("base64");

@@ -12,21 +12,32 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { ciphertextDataIntegrityValue, open, seal } from "./crypto.js";
-import { verifyXksRequest, type XksCredential } from "./sigv4.js";
+import type { TLSSocket } from "node:tls";
+import { ciphertextDataIntegrityValue } from "../../xks/cdiv.js";
+import { type XksErrorName, xksErrorInfo } from "../../xks/errors.js";
+import { verifyXksRequest, type XksCredential } from "../../xks/sigv4.js";
 import {
   KEY_ID_PATTERN,
-  statusOfError,
+  kmsClientCertificateName,
+  REQUIRED_METADATA,
   URI_PATH_PATTERN,
   URI_PATH_SUFFIX,
+  XKS_CONTENT_TYPE,
+  XKS_LIMITS,
   XKS_OPERATIONS,
-  type XksErrorName,
   type XksOperation,
-} from "./spec.js";
+} from "../../xks/spec.js";
+import { open, seal } from "./crypto.js";
 
-export { type CallXksProxyOptions, callXksProxy, MAX_RESPONSE_BYTES, type XksCallOutcome } from "./client.js";
-export type { XksCredential } from "./sigv4.js";
-export { XKS_ERROR_STATUS, XKS_OPERATIONS, type XksErrorName, type XksOperation } from "./spec.js";
+export {
+  type CallXksProxyOptions,
+  callXksProxy,
+  MAX_RESPONSE_BYTES,
+  type XksCallOutcome,
+} from "../../xks/client.js";
+export { XKS_ERROR_STATUS, XKS_ERRORS, type XksErrorInfo, type XksErrorName } from "../../xks/errors.js";
+export type { XksCredential } from "../../xks/sigv4.js";
+export { XKS_OPERATIONS, type XksOperation } from "../../xks/spec.js";
 
 /**
  * An external key held by the fake proxy's key manager.
@@ -116,8 +127,18 @@ export interface XksProxyOptions {
   ekmHealth?: EkmHealth | readonly EkmHealth[] | undefined;
   /** Faults in force from the start, until changed with {@link XksProxy.setFault}. */
   faults?: Partial<Record<XksFaultTarget, XksProxyFault>> | undefined;
-  /** Serve HTTPS with this PEM key and certificate (chain). */
-  tls?: { readonly key: string | Buffer; readonly cert: string | Buffer } | undefined;
+  /**
+   * Serve HTTPS with this PEM key and certificate (chain). With `clientCa`, the proxy also asks for
+   * a client certificate (mutual TLS) and ends the handshake unless the client presents one chained
+   * to `clientCa` whose subject common name is `clientSubject`.
+   */
+  tls?: XksProxyTlsOptions | undefined;
+  /**
+   * Check the `requestMetadata` members the specification marks REQUIRED for each operation
+   * (`kmsRequestId`, `kmsOperation`, `awsPrincipalArn`, `kmsKeyArn`): a missing or empty one is a
+   * `ValidationException`. The specification does not ask a proxy to validate them. @defaultValue false
+   */
+  strictRequestMetadata?: boolean | undefined;
   /** The TCP port on 127.0.0.1; 0 picks a free one. @defaultValue 0 */
   port?: number | undefined;
   /**
@@ -127,6 +148,32 @@ export interface XksProxyOptions {
   hostname?: string | undefined;
   /** Ciphertext metadata (≤ 20 bytes) returned by every Encrypt and bound into the AAD. */
   ciphertextMetadata?: Uint8Array | undefined;
+}
+
+/**
+ * The TLS settings of {@link startXksProxy}: a server certificate and, for mutual TLS, the CA and
+ * subject the client certificate must have.
+ * @example
+ * ```ts
+ * const tls: XksProxyTlsOptions = {
+ *   key: serverKeyPem, cert: serverCertPem,
+ *   clientCa: kmsCaPem, clientSubject: "cks.kms.eu-west-1.amazonaws.com",
+ * };
+ * ```
+ * @public
+ */
+export interface XksProxyTlsOptions {
+  /** The server's private key (PEM). */
+  readonly key: string | Buffer;
+  /** The server's certificate chain (PEM). */
+  readonly cert: string | Buffer;
+  /** Require a client certificate chained to this root CA (PEM): mutual TLS. */
+  readonly clientCa?: string | Buffer | undefined;
+  /**
+   * The subject common name the client certificate must carry (with `clientCa`).
+   * @defaultValue `cks.kms.<region>.amazonaws.com`, the name KMS presents
+   */
+  readonly clientSubject?: string | undefined;
 }
 
 /**
@@ -291,7 +338,7 @@ interface ScriptedFault {
 class XksError extends Error {
   readonly status: number;
   readonly errorName: string;
-  constructor(errorName: string, message: string, status = statusOfError(errorName)) {
+  constructor(errorName: string, message: string, status: number = xksErrorInfo(errorName).status) {
     super(message);
     this.errorName = errorName;
     this.status = status;
@@ -299,8 +346,9 @@ class XksError extends Error {
 }
 
 const EKM_STATES: readonly string[] = ["ACTIVE", "DEGRADED", "UNAVAILABLE"];
+/** The largest request body the proxy reads, in bytes; a larger one is refused as such. */
 const MAX_BODY_BYTES = 1024 * 1024;
-/** The proxy's own limits (the spec's minimums are 4,300 bytes of data and 8,192 of AAD). */
+/** The proxy's own limits, above the specification's minimums (4,300 bytes of data, 8,192 of AAD). */
 const MAX_DATA_BYTES = 8192;
 const MAX_AAD_BYTES = 8192;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -346,7 +394,8 @@ const checkDelay = (name: string, ms: number): number => {
 const sleep = (ms: number): Promise<void> =>
   ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-const readBody = (req: IncomingMessage): Promise<string> =>
+/** The body, or `undefined` when it is larger than {@link MAX_BODY_BYTES} (the rest is discarded). */
+const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -354,16 +403,20 @@ const readBody = (req: IncomingMessage): Promise<string> =>
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
     req.on("error", reject);
   });
 
-/** Base64 field → bytes; undefined when absent; XksError when malformed. */
+/**
+ * Base64 field → bytes; undefined when absent. Malformed or outside `sizes` (the specification's
+ * sizes) → `ValidationException`; over `ownLimit` (this proxy's limit, beyond the specification's
+ * minimum) → `UnsupportedOperationException`.
+ */
 const bytesField = (
   body: Record<string, unknown>,
   name: string,
   required: boolean,
-  max: number,
+  limits: { readonly sizes?: readonly number[]; readonly max?: number; readonly ownLimit?: number },
 ): Buffer | undefined => {
   const value = body[name];
   if (value === undefined || value === null) {
@@ -374,10 +427,16 @@ const bytesField = (
     throw new XksError("ValidationException", `${name} must be a Base64 string.`);
   }
   const bytes = Buffer.from(value, "base64");
-  if (bytes.length > max) {
+  if (limits.sizes !== undefined && !limits.sizes.includes(bytes.length)) {
+    throw new XksError("ValidationException", `${name} must be ${limits.sizes.join(" or ")} bytes.`);
+  }
+  if (limits.max !== undefined && bytes.length > limits.max) {
+    throw new XksError("ValidationException", `${name} must be at most ${limits.max} bytes.`);
+  }
+  if (limits.ownLimit !== undefined && bytes.length > limits.ownLimit) {
     throw new XksError(
       "UnsupportedOperationException",
-      `${name} is larger than this proxy supports (${max} bytes).`,
+      `${name} is larger than this proxy supports (${limits.ownLimit} bytes).`,
     );
   }
   return bytes;
@@ -389,6 +448,80 @@ const checkAlgorithm = (body: Record<string, unknown>): void => {
   }
 };
 
+/** The Encrypt input, validated. */
+interface EncryptInput {
+  readonly plaintext: Buffer;
+  readonly aad: Buffer;
+  readonly cdiv: boolean;
+}
+
+/** The Decrypt input, validated. */
+interface DecryptInput {
+  readonly ciphertext: Buffer;
+  readonly iv: Buffer;
+  readonly tag: Buffer;
+  readonly aad: Buffer;
+  readonly metadata: Buffer;
+}
+
+const encryptInput = (body: Record<string, unknown>): EncryptInput => {
+  checkAlgorithm(body);
+  const plaintext = bytesField(body, "plaintext", true, { ownLimit: MAX_DATA_BYTES }) as Buffer;
+  const aad =
+    bytesField(body, "additionalAuthenticatedData", false, { ownLimit: MAX_AAD_BYTES }) ?? Buffer.alloc(0);
+  const cdivAlgorithm = body.ciphertextDataIntegrityValueAlgorithm;
+  if (cdivAlgorithm !== undefined && cdivAlgorithm !== null && cdivAlgorithm !== "SHA_256") {
+    throw new XksError("ValidationException", 'ciphertextDataIntegrityValueAlgorithm must be "SHA_256".');
+  }
+  return { plaintext, aad, cdiv: cdivAlgorithm === "SHA_256" };
+};
+
+const decryptInput = (body: Record<string, unknown>): DecryptInput => {
+  checkAlgorithm(body);
+  return {
+    ciphertext: bytesField(body, "ciphertext", true, { ownLimit: MAX_DATA_BYTES }) as Buffer,
+    iv: bytesField(body, "initializationVector", true, { sizes: XKS_LIMITS.ivLengths }) as Buffer,
+    tag: bytesField(body, "authenticationTag", true, { sizes: [XKS_LIMITS.tagLength] }) as Buffer,
+    aad:
+      bytesField(body, "additionalAuthenticatedData", false, { ownLimit: MAX_AAD_BYTES }) ?? Buffer.alloc(0),
+    metadata:
+      bytesField(body, "ciphertextMetadata", false, { max: XKS_LIMITS.maxCiphertextMetadata }) ??
+      Buffer.alloc(0),
+  };
+};
+
+/** The `requestMetadata` check: present and not empty; in strict mode, every REQUIRED member set. */
+const checkMetadata = (operation: XksOperation, metadata: unknown, strict: boolean): void => {
+  if (!isRecord(metadata) || Object.keys(metadata).length === 0) {
+    throw new XksError("ValidationException", "requestMetadata is required.");
+  }
+  if (!strict) return;
+  for (const member of REQUIRED_METADATA[operation]) {
+    const value = metadata[member];
+    if (typeof value !== "string" || value === "") {
+      throw new XksError("ValidationException", `requestMetadata.${member} is required.`);
+    }
+  }
+};
+
+/** True when a Content-Type header names `application/json` (parameters such as charset allowed). */
+const isJsonContentType = (value: string | undefined): boolean =>
+  value !== undefined && value.split(";")[0]?.trim().toLowerCase() === XKS_CONTENT_TYPE;
+
+/** A request header as one string. */
+const headerOf = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+};
+
+/** The subject common name of the client certificate of a TLS connection, if any. */
+const subjectName = (socket: TLSSocket): string | undefined =>
+  socket
+    .getPeerX509Certificate()
+    ?.subject.split("\n")
+    .find((part) => part.startsWith("CN="))
+    ?.slice(3);
+
 interface Route {
   readonly operation: XksOperation;
   readonly keyId: string | undefined;
@@ -397,12 +530,18 @@ interface Route {
 /**
  * Starts a fake XKS proxy: a `node:http` server (or `node:https` with `tls`) on 127.0.0.1 that
  * implements the XKS proxy API v1 faithfully. POST only (GET on an API URI → 405); an unknown path or
- * prefix → 404 `InvalidUriPathException` before authentication; SigV4 with service `kms-xks-proxy`
- * and the configured Region (→ 401 `AuthenticationFailedException`); missing `requestMetadata` → 400
- * `ValidationException`; real AES-256-GCM with the spec's AAD binding and CDIV. It never logs or echoes
- * the secret key or plaintext.
+ * prefix → 404 `InvalidUriPathException` before authentication; a body over 1 MiB → 400
+ * `ValidationException` saying so; SigV4 with service `kms-xks-proxy` and the configured Region,
+ * the payload hash always computed from the body received (→ 401 `AuthenticationFailedException`);
+ * `Content-Type: application/json` required and a missing `requestMetadata` refused (→ 400
+ * `ValidationException`); the body validated before the key is looked up, the specification's sizes
+ * (IV 12 or 16 bytes, tag 16, ciphertext metadata ≤ 20) as `ValidationException` and only data beyond
+ * the proxy's own limits as 501 `UnsupportedOperationException`; real AES-256-GCM with the spec's
+ * AAD binding; a CDIV answer verified by decrypting it first (Appendix C); optional mutual TLS. It
+ * never logs or echoes the secret key or plaintext.
  *
- * @param options - Credential, URI path, Region, keys, latency, key manager health, faults, TLS.
+ * @param options - Credential, URI path, Region, keys, latency, key manager health, faults, TLS
+ * (mutual TLS included), strict `requestMetadata` checks.
  * @returns The running proxy.
  * @throws TypeError when an option is invalid (the message names it).
  *
@@ -438,6 +577,10 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
     throw new TypeError("ciphertextMetadata must be 1–20 bytes.");
   }
   const hostname = options.hostname ?? "127.0.0.1";
+  const strictRequestMetadata = options.strictRequestMetadata === true;
+  if (options.tls?.clientSubject !== undefined && options.tls.clientCa === undefined) {
+    throw new TypeError("tls.clientSubject needs tls.clientCa (the root CA of client certificates).");
+  }
 
   const keys = new Map<string, KeyRecord>();
   const setKey = (key: XksProxyKey): void => {
@@ -528,69 +671,73 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
     return key;
   };
 
+  const health = (): Record<string, unknown> => ({
+    xksProxyFleetSize: 1,
+    xksProxyVendor: "kms-keystore-errors",
+    xksProxyModel: "fake XKS proxy",
+    ekmVendor: "kms-keystore-errors",
+    ekmFleetDetails: ekmHealth.map((healthStatus, i) => ({
+      id: `ekm-${i + 1}`,
+      model: "fake EKM",
+      healthStatus,
+    })),
+  });
+
+  const encrypt = (key: KeyRecord, input: EncryptInput): Record<string, unknown> => {
+    const md = metadataBytes ?? Buffer.alloc(0);
+    const sealed = seal(key.material, input.plaintext, input.aad, md);
+    let cdiv: string | undefined;
+    if (input.cdiv) {
+      // Appendix C: compute the value first, then prove the answer decrypts, which needs the
+      // DECRYPT usage as well.
+      cdiv = ciphertextDataIntegrityValue({ aad: input.aad, metadata: md, ...sealed });
+      if (!key.usage.includes("DECRYPT")) {
+        throw new XksError(
+          "InvalidKeyUsageException",
+          `External key ${key.id} does not support Decrypt, which verifying the ciphertext data integrity value needs.`,
+        );
+      }
+      const check = open(key.material, sealed, input.aad, md);
+      if (check === undefined || !check.equals(input.plaintext)) {
+        throw new XksError("InternalException", "The ciphertext failed its verification decrypt.");
+      }
+    }
+    return {
+      ciphertext: sealed.ciphertext.toString("base64"),
+      ...(metadataBytes === undefined ? {} : { ciphertextMetadata: metadataBytes.toString("base64") }),
+      initializationVector: sealed.iv.toString("base64"),
+      authenticationTag: sealed.tag.toString("base64"),
+      ...(cdiv === undefined ? {} : { ciphertextDataIntegrityValue: cdiv }),
+    };
+  };
+
+  const decrypt = (key: KeyRecord, input: DecryptInput): Record<string, unknown> => {
+    const plaintext = open(key.material, input, input.aad, input.metadata);
+    if (plaintext === undefined) {
+      throw new XksError(
+        "InvalidCiphertextException",
+        "The ciphertext, authentication tag, initialization vector, AAD or ciphertext metadata failed authentication.",
+      );
+    }
+    return { plaintext: plaintext.toString("base64") };
+  };
+
+  /** The body is validated before the key is looked up, as the reference proxy does. */
   const operate = (route: Route, body: Record<string, unknown>): Record<string, unknown> => {
     switch (route.operation) {
       case "health":
-        return {
-          xksProxyFleetSize: 1,
-          xksProxyVendor: "kms-keystore-errors",
-          xksProxyModel: "fake XKS proxy",
-          ekmVendor: "kms-keystore-errors",
-          ekmFleetDetails: ekmHealth.map((healthStatus, i) => ({
-            id: `ekm-${i + 1}`,
-            model: "fake EKM",
-            healthStatus,
-          })),
-        };
+        return health();
       case "metadata": {
         const key = keyFor(route.keyId, undefined);
         return { keySpec: key.spec, keyUsage: [...key.usage], keyStatus: key.status };
       }
       case "encrypt": {
-        const key = keyFor(route.keyId, "ENCRYPT");
-        checkAlgorithm(body);
-        const plaintext = bytesField(body, "plaintext", true, MAX_DATA_BYTES) as Buffer;
-        const aad = bytesField(body, "additionalAuthenticatedData", false, MAX_AAD_BYTES) ?? Buffer.alloc(0);
-        const cdivAlgorithm = body.ciphertextDataIntegrityValueAlgorithm;
-        if (cdivAlgorithm !== undefined && cdivAlgorithm !== "SHA_256") {
-          throw new XksError(
-            "ValidationException",
-            'ciphertextDataIntegrityValueAlgorithm must be "SHA_256".',
-          );
-        }
-        const md = metadataBytes ?? Buffer.alloc(0);
-        const sealed = seal(key.material, plaintext, aad, md);
-        return {
-          ciphertext: sealed.ciphertext.toString("base64"),
-          ...(metadataBytes === undefined ? {} : { ciphertextMetadata: metadataBytes.toString("base64") }),
-          initializationVector: sealed.iv.toString("base64"),
-          authenticationTag: sealed.tag.toString("base64"),
-          ...(cdivAlgorithm === undefined
-            ? {}
-            : { ciphertextDataIntegrityValue: ciphertextDataIntegrityValue(aad, md, sealed) }),
-        };
+        const input = encryptInput(body);
+        return encrypt(keyFor(route.keyId, "ENCRYPT"), input);
       }
       case "decrypt": {
-        const key = keyFor(route.keyId, "DECRYPT");
-        checkAlgorithm(body);
-        const ciphertext = bytesField(body, "ciphertext", true, MAX_DATA_BYTES) as Buffer;
-        const iv = bytesField(body, "initializationVector", true, 16) as Buffer;
-        const tag = bytesField(body, "authenticationTag", true, 16) as Buffer;
-        const aad = bytesField(body, "additionalAuthenticatedData", false, MAX_AAD_BYTES) ?? Buffer.alloc(0);
-        const md = bytesField(body, "ciphertextMetadata", false, 20) ?? Buffer.alloc(0);
-        if (iv.length !== 12 && iv.length !== 16) {
-          throw new XksError("ValidationException", "initializationVector must be 12 or 16 bytes.");
-        }
-        if (tag.length !== 16)
-          throw new XksError("ValidationException", "authenticationTag must be 16 bytes.");
-        const plaintext = open(key.material, { ciphertext, iv, tag }, aad, md);
-        if (plaintext === undefined) {
-          throw new XksError(
-            "InvalidCiphertextException",
-            "The ciphertext, authentication tag, initialization vector, AAD or ciphertext metadata failed authentication.",
-          );
-        }
-        return { plaintext: plaintext.toString("base64") };
+        const input = decryptInput(body);
+        return decrypt(keyFor(route.keyId, "DECRYPT"), input);
       }
     }
   };
@@ -650,9 +797,16 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
       finish(405);
       return;
     }
+    if (rawBody === undefined) {
+      sendError(
+        new XksError("ValidationException", `The request body is larger than ${MAX_BODY_BYTES} bytes.`),
+      );
+      return;
+    }
+    const text = rawBody.toString("utf8");
     let body: unknown;
     try {
-      body = JSON.parse(rawBody);
+      body = JSON.parse(text);
     } catch {
       body = undefined;
     }
@@ -705,20 +859,18 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
         new XksError(
           fault.errorName,
           fault.errorMessage ?? `Scripted ${fault.errorName}.`,
-          fault.status ?? statusOfError(fault.errorName),
+          fault.status ?? xksErrorInfo(fault.errorName).status,
         ),
       );
       return;
     }
-    if (!isRecord(body)) {
-      sendError(new XksError("ValidationException", "The request body is not a JSON object."));
-      return;
-    }
-    if (!isRecord(metadata) || Object.keys(metadata).length === 0) {
-      sendError(new XksError("ValidationException", "requestMetadata is required."));
-      return;
-    }
     try {
+      if (!isJsonContentType(headerOf(req, "content-type"))) {
+        throw new XksError("ValidationException", `Content-Type must be ${XKS_CONTENT_TYPE}.`);
+      }
+      if (!isRecord(body))
+        throw new XksError("ValidationException", "The request body is not a JSON object.");
+      checkMetadata(route.operation, metadata, strictRequestMetadata);
       sendJson(200, operate(route, body));
       finish(200);
     } catch (error) {
@@ -726,7 +878,14 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
     }
   };
 
+  const tls = options.tls;
+  const mutualTls = tls?.clientCa !== undefined;
+  const clientSubject = tls?.clientSubject ?? kmsClientCertificateName(region);
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (mutualTls && subjectName(req.socket as TLSSocket) !== clientSubject) {
+      req.socket.destroy();
+      return;
+    }
     handle(req, res).catch(() => {
       if (!res.destroyed && !res.headersSent) {
         res.writeHead(500, { "content-type": "application/json" });
@@ -735,9 +894,26 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
     });
   };
   const server: Server =
-    options.tls === undefined
+    tls === undefined
       ? createHttpServer(listener)
-      : createHttpsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: "TLSv1.2" }, listener);
+      : createHttpsServer(
+          {
+            key: tls.key,
+            cert: tls.cert,
+            minVersion: "TLSv1.2",
+            ...(tls.clientCa === undefined
+              ? {}
+              : { requestCert: true, rejectUnauthorized: true, ca: [tls.clientCa] }),
+          },
+          listener,
+        );
+  if (mutualTls) {
+    // The CA is checked during the handshake; the subject right after it, before the HTTP layer
+    // sees the connection: a certificate for another name ends it.
+    server.prependListener("secureConnection", (socket: TLSSocket) => {
+      if (subjectName(socket) !== clientSubject) socket.destroy();
+    });
+  }
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);

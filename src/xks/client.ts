@@ -1,6 +1,7 @@
 /**
  * A minimal XKS proxy client that signs like KMS: SigV4 with service `kms-xks-proxy`,
- * `SignedHeaders=host;x-amz-date`, the raw body hashed. Node-only.
+ * `SignedHeaders=host;x-amz-date`, the raw body hashed; optionally presents a client certificate.
+ * Used by the KMS emulator, the probe and tests. Node-only.
  */
 import { type Agent as HttpAgent, request as httpRequest } from "node:http";
 import { type Agent as HttpsAgent, request as httpsRequest } from "node:https";
@@ -56,6 +57,10 @@ export interface CallXksProxyOptions {
         readonly servername?: string | undefined;
         /** Set false to skip certificate verification (tests only). @defaultValue true */
         readonly rejectUnauthorized?: boolean | undefined;
+        /** A client certificate chain (PEM) to present when the proxy asks for one (mutual TLS). */
+        readonly cert?: string | Buffer | undefined;
+        /** The private key (PEM) of `cert`. Never logged. */
+        readonly key?: string | Buffer | undefined;
       }
     | undefined;
   /** Sign with another service name (to test a proxy's rejection). @defaultValue "kms-xks-proxy" */
@@ -194,6 +199,8 @@ export async function sendXksRequest(
           ...(options.tls?.ca === undefined ? {} : { ca: [...rootCertificates, options.tls.ca.toString()] }),
           ...(servername === undefined ? {} : { servername }),
           rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
+          ...(options.tls?.cert === undefined ? {} : { cert: options.tls.cert }),
+          ...(options.tls?.key === undefined ? {} : { key: options.tls.key }),
         })
       : httpRequest({ ...requestOptions, agent: (transport.agent as HttpAgent | undefined) ?? false });
     const timer = setTimeout(() => {

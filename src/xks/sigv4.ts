@@ -3,7 +3,8 @@
  * service `kms-xks-proxy`, the key store's Region, `SignedHeaders=host;x-amz-date`, no
  * `x-amz-content-sha256` header (the raw body is hashed).
  *
- * Shared by the fake proxy (verification), its client and the probe (signing). Node-only.
+ * Shared by the fake proxy (verification), the client, the KMS emulator and the probe (signing).
+ * Node-only.
  */
 import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from "node:crypto";
 import { HttpRequest } from "@smithy/protocol-http";
@@ -142,7 +143,8 @@ export interface VerifyInput {
   readonly query: Readonly<Record<string, string | string[]>>;
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: string;
+  /** The body bytes as received (a string is taken as UTF-8). */
+  readonly body: string | Uint8Array;
   readonly region: string;
   readonly credentials: readonly XksCredential[];
   readonly now: number;
@@ -159,11 +161,14 @@ export type VerifyResult =
 const headerValue = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value.join(",") : value;
 
+/** The hex SHA-256 of a body, as SigV4's canonical request ends. */
+const bodyHash = (body: string | Uint8Array): string => createHash("sha256").update(body).digest("hex");
+
 /**
  * Verifies a SigV4 signature as an XKS proxy should: parses the `Authorization` header, checks the
  * scope (date, Region, `kms-xks-proxy`), the access key id and the clock skew, then re-signs the
- * request with only the signed headers and the signer's `X-Amz-Date`, and compares the signatures
- * in constant time.
+ * request with only the signed headers, the signer's `X-Amz-Date` and the SHA-256 of the body as
+ * received (never a hash the request declares), and compares the signatures in constant time.
  *
  * @param input - The received request and the proxy's configuration.
  * @returns Ok with the access key id used, or the reason for rejection.
@@ -225,6 +230,16 @@ export async function verifyXksRequest(input: VerifyInput): Promise<VerifyResult
   const signedHeaders = signedList.split(";");
   if (!signedHeaders.includes("host") || !signedHeaders.includes("x-amz-date")) {
     return { ok: false, reason: "SignedHeaders must include host and x-amz-date." };
+  }
+  // The payload hash is always the body's: a signed `x-amz-content-sha256` header (such as
+  // `UNSIGNED-PAYLOAD`) would otherwise become the hash the signer uses, and the body would go
+  // unchecked.
+  const declaredHash = headerValue(input.headers["x-amz-content-sha256"]);
+  if (declaredHash !== undefined && declaredHash !== bodyHash(input.body)) {
+    return {
+      ok: false,
+      reason: "The x-amz-content-sha256 header is not the SHA-256 of the request body.",
+    };
   }
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
