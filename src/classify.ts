@@ -1,18 +1,16 @@
 import {
   type Cause,
-  entriesForKind,
+  catalogEntry,
   entryForCause,
-  entryForCode,
   isServiceKind,
   type KnownCatalogEntry,
   kindOf,
-  matchMessageRule,
-  normalizeMessage,
 } from "./catalog/index.js";
 import type { Kind } from "./catalog/kinds.js";
-import type { KeyStoreType, Remediation } from "./catalog/schema.js";
-import { FAILURE_KEY, type FailureContext, type KmsFailure } from "./failure.js";
+import { isKeyStoreType, type KeyStoreType } from "./catalog/schema.js";
+import { FAILURE_KEY, type FailureContext, type KmsFailure, makeFailure, withFields } from "./failure.js";
 import { collectSecrets, redact, Secrets } from "./redact.js";
+import { entryOfKind, fallbackEntry, resolveKind } from "./rules.js";
 
 /** How deep `classify` and `failureOf` follow `error.cause` (as the SDK's own classifiers do). */
 const MAX_CAUSE_DEPTH = 10;
@@ -30,9 +28,6 @@ const read = (value: unknown, key: PropertyKey): unknown => {
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 const int = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
-
-const isKeyStoreType = (value: unknown): value is KeyStoreType =>
-  value === "AWS_CLOUDHSM" || value === "EXTERNAL_KEY_STORE";
 
 /** The error and its `error.cause` chain (depth ≤ 10), without repeats. */
 function causeChain(error: unknown): unknown[] {
@@ -94,43 +89,33 @@ interface Classified {
   readonly keyStoreType?: KeyStoreType | undefined;
 }
 
-/** The entry for a kind with no more specific cause: the one whose codes name it, else its first. */
-const fallbackEntry = (kind: Kind, code?: string): KnownCatalogEntry => {
-  const byCode = code === undefined ? undefined : entryForCode(code);
-  if (byCode !== undefined && (byCode.kinds as readonly string[]).includes(kind)) return byCode;
-  return entryForCode(kind) ?? (entriesForKind(kind)[0] as KnownCatalogEntry);
-};
+/** The fallback entry of one of the catalog's own kinds (every kind has at least one entry). */
+const fallbackOf = (kind: Kind, code?: string): KnownCatalogEntry =>
+  fallbackEntry(kind, code) as KnownCatalogEntry;
 
 /** A KMS service error: its name is a known KMS kind, or it carries `$fault`/`$metadata`. */
 function classifyServiceError(name: string, message: string, status: number | undefined): Classified {
   if (isServiceKind(name)) {
-    const info = kindOf(name);
-    const rule = info?.messageRules ? matchMessageRule(name, normalizeMessage(message)) : undefined;
-    const entry = rule === undefined ? fallbackEntry(name) : (entryForCause(rule.cause) as KnownCatalogEntry);
-    return { kind: name, entry, code: name, keyStoreType: rule?.keyStoreType ?? info?.keyStoreType };
+    const { entry, rule } = resolveKind(name, message) ?? { entry: fallbackOf(name) };
+    return { kind: name, entry, code: name, keyStoreType: rule?.keyStoreType ?? kindOf(name)?.keyStoreType };
   }
-  const known = entryForCode(name);
-  if (known !== undefined && (known.kinds as readonly string[]).includes("UnknownServiceError")) {
-    return { kind: "UnknownServiceError", entry: known, code: name };
-  }
+  const known = entryOfKind(name, "UnknownServiceError");
+  if (known !== undefined) return { kind: "UnknownServiceError", entry: known, code: name };
   const cause: Cause =
     status === 429
       ? "UNKNOWN_THROTTLING_ERROR"
       : status !== undefined && status >= 500
         ? "UNKNOWN_SERVER_ERROR"
         : "UNKNOWN_SERVICE_ERROR";
-  return { kind: "UnknownServiceError", entry: entryForCause(cause) as KnownCatalogEntry, code: name };
+  return { kind: "UnknownServiceError", entry: catalogEntry(cause), code: name };
 }
 
 /** The transport cause named by a socket/HTTP code anywhere in the cause chain, if any. */
 function transportEntry(error: unknown): { entry: KnownCatalogEntry; code: string } | undefined {
   for (const link of causeChain(error)) {
     for (const candidate of [str(read(link, "code")), str(read(link, "name"))]) {
-      if (candidate === undefined) continue;
-      const entry = entryForCode(candidate);
-      if (entry !== undefined && (entry.kinds as readonly string[]).includes("TransportError")) {
-        return { entry, code: candidate };
-      }
+      const entry = entryOfKind(candidate, "TransportError");
+      if (entry !== undefined) return { entry, code: candidate as string };
     }
   }
   return undefined;
@@ -151,7 +136,7 @@ const nonKmsResponse = (status: number | undefined): KnownCatalogEntry => {
       : status >= 400
         ? "NON_KMS_CLIENT_ERROR_RESPONSE"
         : "UNREADABLE_RESPONSE";
-  return entryForCause(cause) as KnownCatalogEntry;
+  return catalogEntry(cause);
 };
 
 const FETCH_FAILURE =
@@ -166,10 +151,10 @@ function classifyError(error: unknown): Classified {
   const status = int(read(metadata, "httpStatusCode"));
 
   if (name === "AbortError" || code === "ABORT_ERR") {
-    return { kind: "Aborted", entry: fallbackEntry("Aborted", "AbortError"), code: name || (code as string) };
+    return { kind: "Aborted", entry: fallbackOf("Aborted", "AbortError"), code: name || (code as string) };
   }
   if (name === "CredentialsProviderError" || name === "TokenProviderError") {
-    return { kind: name, entry: fallbackEntry(name), code: name };
+    return { kind: name, entry: fallbackOf(name), code: name };
   }
   // No error code in the response at all (an empty or foreign body): the SDK's placeholder name.
   // KMS always names its errors, so this answer did not come from KMS.
@@ -193,14 +178,13 @@ function classifyError(error: unknown): Classified {
     return { kind: "TransportError", entry: nonKmsResponse(status), code: name };
   }
   if (name === "TypeError" && FETCH_FAILURE.test(message)) {
-    return { kind: "TransportError", entry: entryForCause("NETWORK_ERROR") as KnownCatalogEntry, code: name };
+    return { kind: "TransportError", entry: catalogEntry("NETWORK_ERROR"), code: name };
   }
   // Not a KMS or transport error: the SDK's own configuration errors (a client without a Region)
   // are known by their message; anything else stays unrecognised.
-  const rule = message === "" ? undefined : matchMessageRule("Unrecognized", normalizeMessage(message));
   return {
     kind: "Unrecognized",
-    entry: entryForCause(rule?.cause ?? "UNRECOGNIZED") as KnownCatalogEntry,
+    entry: resolveKind("Unrecognized", message)?.entry ?? catalogEntry("UNRECOGNIZED"),
     code: code ?? (name || typeName(error)),
   };
 }
@@ -220,40 +204,23 @@ const keyStoreTypeOfInput = (input: unknown): KeyStoreType | undefined => {
   return isKeyStoreType(origin) ? origin : undefined;
 };
 
-/**
- * Builds a frozen failure from fields (undefined ones omitted), the original error non-enumerable.
- * @internal
- */
-export function build(fields: Record<string, unknown>, error: unknown): KmsFailure {
-  const failure: Record<string, unknown> = {};
-  for (const key in fields) if (fields[key] !== undefined) failure[key] = fields[key];
-  Object.defineProperty(failure, "error", { value: error, enumerable: false });
-  return Object.freeze(failure) as unknown as KmsFailure;
-}
-
-/**
- * The remediation for an entry, specialised to the key store type when the entry has variants.
- * @internal
- */
-export const remediationFor = (
-  entry: KnownCatalogEntry,
-  keyStoreType: KeyStoreType | undefined,
-): Remediation =>
-  (keyStoreType === undefined ? undefined : entry.byKeyStoreType?.[keyStoreType]) ?? entry.remediation;
-
 /** Fills the context fields a failure lacks; returns the same failure when it lacks none. */
 function withContext(failure: KmsFailure, context: FailureContext | undefined): KmsFailure {
   if (context === undefined) return failure;
-  const input = context.input;
-  const extra: Record<string, unknown> = {
-    operation: str(context.operation),
-    customKeyStoreId: str(context.customKeyStoreId) ?? str(read(input, "CustomKeyStoreId")),
-    keyId: str(context.keyId) ?? str(read(input, "KeyId")),
-  };
-  const missing = Object.entries(extra).filter(([key, value]) => value !== undefined && !(key in failure));
-  if (missing.length === 0) return failure;
-  return build({ ...failure, ...Object.fromEntries(missing) }, failure.error);
+  const ids = contextIds(context);
+  return withFields(failure, {
+    operation: "operation" in failure ? undefined : ids.operation,
+    customKeyStoreId: "customKeyStoreId" in failure ? undefined : ids.customKeyStoreId,
+    keyId: "keyId" in failure ? undefined : ids.keyId,
+  });
 }
+
+/** The identifiers a context gives: its own fields first, else the command input's. */
+const contextIds = (context: FailureContext | undefined) => ({
+  operation: str(context?.operation),
+  customKeyStoreId: str(context?.customKeyStoreId) ?? str(read(context?.input, "CustomKeyStoreId")),
+  keyId: str(context?.keyId) ?? str(read(context?.input, "KeyId")),
+});
 
 /**
  * Classifies anything thrown by (or near) a KMS call. Total: never throws, whatever the input
@@ -287,64 +254,8 @@ export function classify(error: unknown, context?: FailureContext): KmsFailure {
     if (attached !== undefined) return withContext(attached, context);
     return classifyFresh(error, context);
   } catch {
-    return makeFailure(
-      "Unrecognized",
-      "Unrecognized",
-      entryForCause("UNRECOGNIZED") as KnownCatalogEntry,
-      undefined,
-      {},
-      error,
-    );
+    return makeFailure("Unrecognized", "Unrecognized", catalogEntry("UNRECOGNIZED"), undefined, {}, error);
   }
-}
-
-/**
- * The context fields of a failure; undefined ones are left out.
- * @internal
- */
-export interface FailureFields {
-  readonly message?: string | undefined;
-  readonly operation?: string | undefined;
-  readonly customKeyStoreId?: string | undefined;
-  readonly keyId?: string | undefined;
-  readonly requestId?: string | undefined;
-  readonly httpStatusCode?: number | undefined;
-  readonly attempts?: number | undefined;
-}
-
-/**
- * Makes a frozen failure of a kind and catalog entry: category, retryable and remediation come from
- * the entry (remediation specialised to the key store type), context from `fields`, and the original
- * error is kept non-enumerable. Assembled field by field: this is the hot path of `classify`.
- * @internal
- */
-export function makeFailure(
-  kind: Kind,
-  code: string,
-  entry: KnownCatalogEntry,
-  keyStoreType: KeyStoreType | undefined,
-  fields: FailureFields,
-  error: unknown,
-): KmsFailure {
-  const type = keyStoreType ?? entry.keyStoreType;
-  const f: Record<string, unknown> = {
-    kind,
-    code,
-    cause: entry.cause,
-    category: entry.category,
-    retryable: entry.retryable,
-  };
-  if (type !== undefined) f.keyStoreType = type;
-  f.remediation = remediationFor(entry, type);
-  if (fields.message !== undefined) f.message = fields.message;
-  if (fields.operation !== undefined) f.operation = fields.operation;
-  if (fields.customKeyStoreId !== undefined) f.customKeyStoreId = fields.customKeyStoreId;
-  if (fields.keyId !== undefined) f.keyId = fields.keyId;
-  if (fields.requestId !== undefined) f.requestId = fields.requestId;
-  if (fields.httpStatusCode !== undefined) f.httpStatusCode = fields.httpStatusCode;
-  if (fields.attempts !== undefined) f.attempts = fields.attempts;
-  Object.defineProperty(f, "error", { value: error, enumerable: false });
-  return Object.freeze(f) as unknown as KmsFailure;
 }
 
 function classifyFresh(error: unknown, context: FailureContext | undefined): KmsFailure {
@@ -361,12 +272,7 @@ function classifyFresh(error: unknown, context: FailureContext | undefined): Kms
     keyStoreType ?? (input === undefined ? undefined : keyStoreTypeOfInput(input)),
     {
       message: rawMessage === undefined || rawMessage === "" ? undefined : redact(rawMessage, secrets),
-      operation: context === undefined ? undefined : str(context.operation),
-      customKeyStoreId:
-        context === undefined
-          ? undefined
-          : (str(context.customKeyStoreId) ?? str(read(input, "CustomKeyStoreId"))),
-      keyId: context === undefined ? undefined : (str(context.keyId) ?? str(read(input, "KeyId"))),
+      ...contextIds(context),
       requestId: requestId === undefined ? undefined : redact(requestId, secrets),
       httpStatusCode: int(read(metadata, "httpStatusCode")),
       attempts: int(read(metadata, "attempts")),

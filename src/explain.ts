@@ -1,46 +1,53 @@
+import { catalog, catalogEntry, entriesForKind, KINDS, type KnownCatalogEntry } from "./catalog/index.js";
 import {
-  catalog,
-  entriesForKind,
-  entryForCause,
-  entryForCode,
-  KINDS,
-  type KnownCatalogEntry,
-  kindOf,
+  fallbackEntry,
+  hasMessageRules,
   matchAnyMessageRule,
   matchMessageRule,
   normalizeMessage,
-} from "./catalog/index.js";
+} from "./rules.js";
 
 type Target = { readonly kind: string } | { readonly entry: KnownCatalogEntry };
 
+interface Names {
+  /** Every name a query may use, each to what it means. */
+  readonly exact: ReadonlyMap<string, Target>;
+  /** The same names by their lower case. */
+  readonly lower: ReadonlyMap<string, string>;
+}
+
+let names: Names | undefined;
+
 /**
  * Every name a query may use, each to what it means: exception names (and their wire short forms
- * without `Exception`, e.g. `KMSInternal`), every code the catalog lists, and every cause.
+ * without `Exception`, e.g. `KMSInternal`), every code the catalog lists, and every cause. Built on
+ * first use.
  */
-const NAMES = new Map<string, Target>();
-for (const e of catalog) NAMES.set(e.cause, { entry: e });
-for (const e of catalog) for (const code of e.codes) NAMES.set(code, { entry: e });
-for (const { kind } of KINDS) {
-  NAMES.set(kind, { kind });
-  if (kind.endsWith("Exception") && !NAMES.has(kind.slice(0, -"Exception".length))) {
-    NAMES.set(kind.slice(0, -"Exception".length), { kind });
+function knownNames(): Names {
+  if (names !== undefined) return names;
+  const exact = new Map<string, Target>();
+  for (const e of catalog) exact.set(e.cause, { entry: e });
+  for (const e of catalog) for (const code of e.codes) exact.set(code, { entry: e });
+  for (const { kind } of KINDS) {
+    exact.set(kind, { kind });
+    if (kind.endsWith("Exception") && !exact.has(kind.slice(0, -"Exception".length))) {
+      exact.set(kind.slice(0, -"Exception".length), { kind });
+    }
   }
+  names = { exact, lower: new Map([...exact.keys()].map((n) => [n.toLowerCase(), n])) };
+  return names;
 }
-const LOWER_NAMES = new Map<string, string>([...NAMES.keys()].map((n) => [n.toLowerCase(), n]));
 
 const tokens = (text: string): string[] => text.split(/[^A-Za-z0-9_]+/).filter((t) => t !== "");
 
-/** The fallback entry of a kind: the one whose codes name it, else the kind's first entry. */
-const fallbackOf = (kind: string): KnownCatalogEntry | undefined =>
-  entryForCode(kind) ?? entriesForKind(kind)[0];
-
 /** Known names in the query, longest first. A query of one token may use any letter case. */
 function namesIn(query: string): string[] {
+  const { exact, lower } = knownNames();
   const all = tokens(query);
   const only = all.length === 1 ? all[0] : undefined;
-  const found = all.filter((t) => NAMES.has(t));
+  const found = all.filter((t) => exact.has(t));
   if (found.length === 0 && only !== undefined) {
-    const name = LOWER_NAMES.get(only.toLowerCase());
+    const name = lower.get(only.toLowerCase());
     if (name !== undefined) found.push(name);
   }
   return [...new Set(found)].sort((a, b) => b.length - a.length);
@@ -51,11 +58,10 @@ function namesIn(query: string): string[] {
  * give it; undefined for a name that is not such an exception, or when no rule matches.
  */
 function ruleEntryOf(name: string, normalized: string): KnownCatalogEntry | undefined {
-  const target = NAMES.get(name);
-  if (target === undefined || "entry" in target || kindOf(target.kind)?.messageRules !== true)
-    return undefined;
+  const target = knownNames().exact.get(name);
+  if (target === undefined || "entry" in target || !hasMessageRules(target.kind)) return undefined;
   const rule = matchMessageRule(target.kind, normalized);
-  return rule === undefined ? undefined : entryForCause(rule.cause);
+  return rule === undefined ? undefined : catalogEntry(rule.cause);
 }
 
 /**
@@ -87,23 +93,21 @@ export function lookup(query: string): readonly KnownCatalogEntry[] {
   const primary = names[0];
   if (primary === undefined) {
     const rule = matchAnyMessageRule(normalized);
-    if (rule !== undefined) add(entryForCause(rule.cause));
+    if (rule !== undefined) add(catalogEntry(rule.cause));
     return out;
   }
   for (const name of names) add(ruleEntryOf(name, normalized));
   const lone = tokens(query).length === 1;
   for (const name of names) {
-    const target = NAMES.get(name) as Target;
+    const target = knownNames().exact.get(name) as Target;
     if ("entry" in target) {
       add(target.entry);
       continue;
     }
     const kind = target.kind;
-    if (lone) {
-      const fallback = fallbackOf(kind);
-      for (const e of entriesForKind(kind)) if (e !== fallback) add(e);
-    }
-    add(fallbackOf(kind));
+    const fallback = fallbackEntry(kind);
+    if (lone) for (const e of entriesForKind(kind)) if (e !== fallback) add(e);
+    add(fallback);
   }
   return out;
 }
@@ -139,8 +143,8 @@ export function explain(query: string): KnownCatalogEntry | undefined {
     const fromMessage = ruleEntryOf(name, normalized);
     if (fromMessage !== undefined) return fromMessage;
   }
-  const target = NAMES.get(primary) as Target;
-  return "entry" in target ? target.entry : fallbackOf(target.kind);
+  const target = knownNames().exact.get(primary) as Target;
+  return "entry" in target ? target.entry : fallbackEntry(target.kind);
 }
 
 function distance(a: string, b: string): number {
@@ -203,7 +207,7 @@ export function suggest(query: string, limit = 3): readonly string[] {
         ),
       ].slice(0, WORDS_MAX);
   const best = new Map<string, number>();
-  for (const name of NAMES.keys()) {
+  for (const name of knownNames().exact.keys()) {
     for (const candidate of candidates) {
       const d = closeness(candidate, name, whole);
       if (d !== undefined && d < (best.get(name) ?? Number.POSITIVE_INFINITY)) best.set(name, d);

@@ -1,4 +1,4 @@
-import type { Cause, CauseOf } from "./catalog/index.js";
+import type { Cause, CauseOf, KnownCatalogEntry } from "./catalog/index.js";
 import type { Kind } from "./catalog/kinds.js";
 import type { Category, KeyStoreType, Remediation } from "./catalog/schema.js";
 
@@ -96,10 +96,15 @@ export type KmsFailure = {
 export type FailureOfKind<K extends Kind> = Extract<KmsFailure, { readonly kind: K }>;
 
 /**
- * The failure variants that can carry cause `C`.
+ * The failure variants that can carry one of the causes `C`, each with its `cause` narrowed to those
+ * of `C` it can carry (a kind with several causes, such as `KMSInvalidStateException`, is kept).
  * @public
  */
-export type FailureWithCause<C extends Cause> = Extract<KmsFailure, { readonly cause: C }>;
+export type FailureWithCause<C extends Cause> = {
+  [K in Kind]: [Extract<CauseOf<K>, C>] extends [never]
+    ? never
+    : FailureBase & { readonly kind: K; readonly cause: Extract<CauseOf<K>, C> };
+}[Kind];
 
 /**
  * Narrows a failure by cause. Distributes over the union, so the result keeps only the kinds that can
@@ -121,6 +126,89 @@ export const hasCause = <C extends Cause>(
   failure: KmsFailure,
   ...causes: readonly C[]
 ): failure is FailureWithCause<C> => (causes as readonly Cause[]).includes(failure.cause);
+
+/**
+ * The context fields of a failure; undefined ones are left out.
+ * @internal
+ */
+export interface FailureFields {
+  readonly message?: string | undefined;
+  readonly operation?: string | undefined;
+  readonly customKeyStoreId?: string | undefined;
+  readonly keyId?: string | undefined;
+  readonly requestId?: string | undefined;
+  readonly httpStatusCode?: number | undefined;
+  readonly attempts?: number | undefined;
+}
+
+/** The keys of {@link FailureFields}, in the order a failure lists them. */
+const FIELD_KEYS = [
+  "message",
+  "operation",
+  "customKeyStoreId",
+  "keyId",
+  "requestId",
+  "httpStatusCode",
+  "attempts",
+] as const satisfies readonly (keyof FailureFields)[];
+
+/** Freezes a failure's fields with the original error kept non-enumerable: every failure ends here. */
+function seal(fields: Record<string, unknown>, error: unknown): KmsFailure {
+  Object.defineProperty(fields, "error", { value: error, enumerable: false });
+  return Object.freeze(fields) as unknown as KmsFailure;
+}
+
+/**
+ * The remediation for an entry, specialised to the key store type when the entry has variants.
+ * @internal
+ */
+export const remediationFor = (
+  entry: KnownCatalogEntry,
+  keyStoreType: KeyStoreType | undefined,
+): Remediation =>
+  (keyStoreType === undefined ? undefined : entry.byKeyStoreType?.[keyStoreType]) ?? entry.remediation;
+
+/**
+ * Makes a frozen failure of a kind and catalog entry: category, retryable and remediation come from
+ * the entry (remediation specialised to the key store type), context from `fields` (undefined ones
+ * left out), and the original error is kept non-enumerable. The one constructor of failures.
+ * @internal
+ */
+export function makeFailure(
+  kind: Kind,
+  code: string,
+  entry: KnownCatalogEntry,
+  keyStoreType: KeyStoreType | undefined,
+  fields: FailureFields,
+  error: unknown,
+): KmsFailure {
+  const type = keyStoreType ?? entry.keyStoreType;
+  const f: Record<string, unknown> = {
+    kind,
+    code,
+    cause: entry.cause,
+    category: entry.category,
+    retryable: entry.retryable,
+  };
+  if (type !== undefined) f.keyStoreType = type;
+  f.remediation = remediationFor(entry, type);
+  for (const key of FIELD_KEYS) if (fields[key] !== undefined) f[key] = fields[key];
+  return seal(f, error);
+}
+
+/**
+ * A copy of a failure with more context or another remediation (a new frozen failure, the same
+ * original error); the failure itself when nothing changes.
+ * @internal
+ */
+export function withFields(
+  failure: KmsFailure,
+  fields: FailureFields & { readonly remediation?: Remediation | undefined },
+): KmsFailure {
+  const changes = Object.entries(fields).filter(([, value]) => value !== undefined);
+  if (changes.length === 0) return failure;
+  return seal({ ...failure, ...Object.fromEntries(changes) }, failure.error);
+}
 
 /**
  * Compile-time exhaustiveness check for `switch` statements over `kind` or `cause`.

@@ -29,5 +29,5 @@ export type { KmsLogEntry } from "./log.js";
 export { formatFailure, toLogEntry } from "./log.js";
 export type { KeyStoreErrorsOptions, KmsPluggable } from "./middleware.js";
 export { keyStoreErrors, withKeyStoreErrors } from "./middleware.js";
-export type { FailedAttempt, KmsCommand, RetryKmsOptions } from "./result.js";
+export type { FailedAttempt, KmsCommand, RetryKmsOptions, SendOptions } from "./result.js";
 export { retryKms, sendResult } from "./result.js";

@@ -5,16 +5,14 @@ import {
   type KMSClient,
 } from "@aws-sdk/client-kms";
 import { err, ok, type Result, ResultAsync } from "neverthrow";
-import { entryForCause, entryForCode, type KnownCatalogEntry } from "./catalog/index.js";
-import type { KeyStoreType } from "./catalog/schema.js";
-import { classify, makeFailure } from "./classify.js";
-import type { KmsFailure } from "./failure.js";
+import { catalogEntry, type KnownCatalogEntry } from "./catalog/index.js";
+import { isKeyStoreType } from "./catalog/schema.js";
+import { classify } from "./classify.js";
+import { type KmsFailure, makeFailure } from "./failure.js";
+import { entryOfKind } from "./rules.js";
 
 /** A client that can describe custom key stores (any copy of the SDK). */
 type DescribeClient = Pick<KMSClient, "send">;
-
-const isKeyStoreType = (value: unknown): value is KeyStoreType =>
-  value === "AWS_CLOUDHSM" || value === "EXTERNAL_KEY_STORE";
 
 /** A `ConnectionFailed` failure for a cause, with the store's identity. */
 function connectionFailed(
@@ -27,9 +25,6 @@ function connectionFailed(
   const customKeyStoreId = typeof store.CustomKeyStoreId === "string" ? store.CustomKeyStoreId : undefined;
   return makeFailure("ConnectionFailed", code, entry, keyStoreType, { customKeyStoreId }, error);
 }
-
-const byCause = (cause: "KEY_STORE_NOT_CONNECTED" | "UNKNOWN_CONNECTION_ERROR" | "CONNECT_WAIT_TIMED_OUT") =>
-  entryForCause(cause) as KnownCatalogEntry;
 
 /**
  * The failure a `DescribeCustomKeyStores` entry describes, if any. `FAILED` gives kind
@@ -59,13 +54,11 @@ export function connectionFailure(entry: CustomKeyStoresListEntry): KmsFailure |
   switch (entry.ConnectionState) {
     case "FAILED": {
       const code = typeof entry.ConnectionErrorCode === "string" ? entry.ConnectionErrorCode : "FAILED";
-      const known = entryForCode(code);
-      const catalogued =
-        known !== undefined && (known.kinds as readonly string[]).includes("ConnectionFailed");
-      return connectionFailed(catalogued ? known : byCause("UNKNOWN_CONNECTION_ERROR"), code, entry);
+      const known = entryOfKind(code, "ConnectionFailed");
+      return connectionFailed(known ?? catalogEntry("UNKNOWN_CONNECTION_ERROR"), code, entry);
     }
     case "DISCONNECTED":
-      return connectionFailed(byCause("KEY_STORE_NOT_CONNECTED"), "DISCONNECTED", entry);
+      return connectionFailed(catalogEntry("KEY_STORE_NOT_CONNECTED"), "DISCONNECTED", entry);
     default:
       return undefined;
   }
@@ -111,7 +104,7 @@ const endlessPages = (why: string, page: number): KmsFailure =>
   makeFailure(
     "TransportError",
     "EndlessPagination",
-    entryForCause("UNREADABLE_RESPONSE") as KnownCatalogEntry,
+    catalogEntry("UNREADABLE_RESPONSE"),
     undefined,
     {
       operation: "DescribeCustomKeyStores",
@@ -124,14 +117,7 @@ const endlessPages = (why: string, page: number): KmsFailure =>
 const aborted = (reason: unknown): KmsFailure => {
   const failure = classify(reason);
   if (failure.kind === "Aborted") return failure;
-  return makeFailure(
-    "Aborted",
-    "AbortError",
-    entryForCause("ABORTED") as KnownCatalogEntry,
-    undefined,
-    {},
-    reason,
-  );
+  return makeFailure("Aborted", "AbortError", catalogEntry("ABORTED"), undefined, {}, reason);
 };
 
 const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
@@ -212,14 +198,18 @@ export function waitForConnection(
           if (state === "CONNECTED") return ok(last);
           if (state === "FAILED") return err(connectionFailure(last) as KmsFailure);
           if ((state === "DISCONNECTED" || state === "DISCONNECTING") && poll > 1) {
-            return err(connectionFailed(byCause("KEY_STORE_NOT_CONNECTED"), state, last));
+            return err(connectionFailed(catalogEntry("KEY_STORE_NOT_CONNECTED"), state, last));
           }
         }
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
           return err(
             failure ??
-              connectionFailed(byCause("CONNECT_WAIT_TIMED_OUT"), last.ConnectionState ?? "CONNECTING", last),
+              connectionFailed(
+                catalogEntry("CONNECT_WAIT_TIMED_OUT"),
+                last.ConnectionState ?? "CONNECTING",
+                last,
+              ),
           );
         }
         await sleep(Math.min(intervalMs, remaining), signal);

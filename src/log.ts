@@ -8,10 +8,11 @@ import { redact } from "./redact.js";
 /**
  * A failure as one flat, JSON-safe log record. Keys are fixed (public API: dashboards and alerts key
  * on them); OpenTelemetry semantic-convention names where one exists, `kms.*` otherwise. Absent
- * context is omitted, never `null`. Every string is redacted.
+ * context is omitted, never `null`. Every string is redacted. Assignable to OpenTelemetry's
+ * `Attributes`, so `span.setAttributes(toLogEntry(failure))` type-checks as it is.
  * @public
  */
-export interface KmsLogEntry {
+export type KmsLogEntry = {
   /** The failure kind (exception name, or `TransportError`, `ConnectionFailed`…). */
   readonly "error.type": string;
   /** The service's message, redacted. */
@@ -45,13 +46,13 @@ export interface KmsLogEntry {
   /** One-line explanation. */
   readonly "kms.remediation.summary": string;
   /** The steps, in order. */
-  readonly "kms.remediation.steps": readonly string[];
+  readonly "kms.remediation.steps": string[];
   /** Documentation URLs. */
-  readonly "kms.remediation.docs": readonly string[];
-}
+  readonly "kms.remediation.docs": string[];
+};
 
 const text = (value: unknown): string | undefined => (typeof value === "string" ? redact(value) : undefined);
-const texts = (value: unknown): readonly string[] =>
+const texts = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string").map((v) => redact(v)) : [];
 const count = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isFinite(value) ? value : undefined;
@@ -72,11 +73,11 @@ const count = (value: unknown): number | undefined =>
 export function toLogEntry(failure: KmsFailure): KmsLogEntry {
   const f = failure as Partial<Record<keyof KmsFailure, unknown>>;
   const remediation = (f.remediation ?? {}) as Record<string, unknown>;
-  const entry: Record<string, unknown> = {
+  return defined({
     "error.type": text(f.kind) ?? "Unrecognized",
     "error.message": text(f.message),
-    "rpc.system": "aws-api",
-    "rpc.service": "KMS",
+    "rpc.system": "aws-api" as const,
+    "rpc.service": "KMS" as const,
     "rpc.method": text(f.operation),
     "aws.request_id": text(f.requestId),
     "http.response.status_code": count(f.httpStatusCode),
@@ -91,9 +92,18 @@ export function toLogEntry(failure: KmsFailure): KmsLogEntry {
     "kms.remediation.summary": text(remediation.summary) ?? "",
     "kms.remediation.steps": texts(remediation.steps),
     "kms.remediation.docs": texts(remediation.docs),
-  };
-  for (const key of Object.keys(entry)) if (entry[key] === undefined) delete entry[key];
-  return entry as unknown as KmsLogEntry;
+  } satisfies { readonly [K in keyof KmsLogEntry]-?: KmsLogEntry[K] | undefined });
+}
+
+/** A record without its undefined members, typed so: those members become optional. */
+type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+function defined<T extends object>(record: T): Defined<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value;
+  return out as Defined<T>;
 }
 
 /**

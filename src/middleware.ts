@@ -1,7 +1,7 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { Remediation } from "./catalog/schema.js";
 import { classify } from "./classify.js";
-import { FAILURE_KEY, type KmsFailure } from "./failure.js";
+import { FAILURE_KEY, type KmsFailure, withFields } from "./failure.js";
 
 /** The client's middleware stack, as the SDK types it. */
 type Stack = KMSClient["middlewareStack"];
@@ -103,9 +103,7 @@ function withUserRemediation(failure: KmsFailure, extra: unknown): KmsFailure {
     steps: stringList(e.steps) ?? failure.remediation.steps,
     docs: stringList(e.docs) ?? failure.remediation.docs,
   });
-  const copy = { ...failure, remediation };
-  Object.defineProperty(copy, "error", { value: failure.error, enumerable: false });
-  return Object.freeze(copy) as KmsFailure;
+  return withFields(failure, { remediation });
 }
 
 /** Attaches the failure to the error, non-enumerably. Frozen errors cannot carry it: classify recomputes. */

@@ -32,6 +32,16 @@ const operationOf = (command: object): string | undefined => {
   }
 };
 
+/** The SDK's per-request options of `send`. */
+type HttpOptions = NonNullable<Parameters<KMSClient["send"]>[1]>;
+
+/**
+ * Per-request options of {@link sendResult}, passed to `send`: the SDK's own, each of which may also be
+ * given as `undefined` (as callers do under `exactOptionalPropertyTypes`).
+ * @public
+ */
+export type SendOptions = { readonly [K in keyof HttpOptions]?: HttpOptions[K] | undefined };
+
 /**
  * Sends a command and returns a neverthrow `ResultAsync`: `Ok(output)` or `Err(KmsFailure)`. Works
  * with or without the plugin installed (the plugin's failure, with its context, is reused).
@@ -57,7 +67,7 @@ const operationOf = (command: object): string | undefined => {
 export function sendResult<O>(
   client: Pick<KMSClient, "send">,
   command: KmsCommand<O>,
-  options?: Parameters<KMSClient["send"]>[1],
+  options?: SendOptions | undefined,
 ): ResultAsync<O, KmsFailure> {
   const context = { operation: operationOf(command), input: command.input };
   const send = client.send as (command: unknown, options?: unknown) => Promise<O>;

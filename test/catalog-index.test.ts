@@ -4,15 +4,12 @@ import {
   catalogEntry,
   entriesForKind,
   entryForCause,
-  hasMessageRules,
   isServiceKind,
   KINDS,
   MESSAGE_RULES,
-  matchAnyMessageRule,
-  matchMessageRule,
-  normalizeMessage,
 } from "../src/catalog/index.js";
 import type { MessageRule } from "../src/catalog/schema.js";
+import { hasMessageRules, matchAnyMessageRule, matchMessageRule, normalizeMessage } from "../src/rules.js";
 
 const RULES: readonly MessageRule[] = MESSAGE_RULES;
 /** The rule at `index` in MESSAGE_RULES, checked to have the expected cause. */

@@ -1,7 +1,7 @@
 import { classify, failureOf, isCustomKeyStoreFailure, type KmsFailure } from "kms-keystore-errors";
 import { describe, expect, it } from "vitest";
-import { build } from "../src/classify.js";
-import { FAILURE_KEY } from "../src/failure.js";
+import { catalogEntry } from "../src/catalog/index.js";
+import { FAILURE_KEY, makeFailure, withFields } from "../src/failure.js";
 import { socketError } from "./support/errors.js";
 
 /** The keys every failure has, in the order `makeFailure` writes them. */
@@ -458,13 +458,26 @@ describe("attached failures", () => {
   });
 });
 
-describe("build", () => {
-  it("omits undefined fields, keeps null ones, and hides the error", () => {
+describe("withFields", () => {
+  it("adds only the defined fields, keeps the rest, hides the error, and returns the same failure when nothing changes", () => {
     const error = new Error("e");
-    const failure = build({ a: 1, b: undefined, c: null }, error) as unknown as Record<string, unknown>;
-    expect(Object.keys(failure)).toEqual(["a", "c"]);
-    expect(failure.error).toBe(error);
-    expect(Object.isFrozen(failure)).toBe(true);
+    const failure = makeFailure(
+      "ThrottlingException",
+      "ThrottlingException",
+      catalogEntry("THROTTLED"),
+      undefined,
+      { operation: "Encrypt" },
+      error,
+    );
+    expect(withFields(failure, {})).toBe(failure);
+    expect(withFields(failure, { keyId: undefined })).toBe(failure);
+    const more = withFields(failure, { keyId: "k", message: undefined }) as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(more)).toEqual([...BASE_KEYS, "operation", "keyId"]);
+    expect(more.error).toBe(error);
+    expect(Object.isFrozen(more)).toBe(true);
   });
 });
 

@@ -65,6 +65,13 @@ export const KEY_STORE_TYPES = ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"] as const;
 export type KeyStoreType = (typeof KEY_STORE_TYPES)[number];
 
 /**
+ * True for `AWS_CLOUDHSM` and `EXTERNAL_KEY_STORE` (an untrusted value, such as a describe entry's).
+ * @internal
+ */
+export const isKeyStoreType = (value: unknown): value is KeyStoreType =>
+  (KEY_STORE_TYPES as readonly unknown[]).includes(value);
+
+/**
  * What to do about a failure.
  * @public
  */
