@@ -48,6 +48,27 @@ const onOutputError = (stream: "stdout" | "stderr") => (error: NodeJS.ErrnoExcep
 process.stdout.on("error", onOutputError("stdout"));
 process.stderr.on("error", onOutputError("stderr"));
 
+/**
+ * An error nothing caught (a library callback that throws after the command gave up on it, say):
+ * before the output is written, one line on stderr and status 2; after it, the command has already
+ * said what it had to say and ends with its own status. Never a stack trace.
+ */
+let finished = false;
+const onUncaught = (error: unknown): void => {
+  if (finished) process.exit();
+  finished = true;
+  const name = error instanceof Error ? error.name : typeof error;
+  try {
+    process.stderr.write(`kms-keystore-errors: stopped on an unexpected ${name}; please report it.\n`, () =>
+      process.exit(2),
+    );
+  } catch {
+    process.exit(2);
+  }
+};
+process.on("uncaughtException", onUncaught);
+process.on("unhandledRejection", onUncaught);
+
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -55,6 +76,7 @@ process.exitCode = await main(process.argv.slice(2), {
   isTTY: process.stdout.isTTY === true,
   readStdin,
 });
+finished = true;
 // The output is written. A call cut off by a deadline may still hold a socket or a timer of the SDK's;
 // it must not hold the process: once the output has drained, the command ends whatever is pending.
 setTimeout(() => process.exit(), 1000).unref();

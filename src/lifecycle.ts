@@ -9,20 +9,55 @@ import { catalogEntry, type KnownCatalogEntry } from "./catalog/index.js";
 import { isKeyStoreType } from "./catalog/schema.js";
 import { classify } from "./classify.js";
 import { type KmsFailure, makeFailure } from "./failure.js";
+import { redact, redactOutput, Secrets, secretsOf } from "./redact.js";
 import { entryOfKind } from "./rules.js";
 
 /** A client that can describe custom key stores (any copy of the SDK). */
 type DescribeClient = Pick<KMSClient, "send">;
 
+/** A store as a describe entry gives it (every field untrusted). */
+interface StoreLike {
+  CustomKeyStoreId?: string | undefined;
+  CustomKeyStoreType?: string | undefined;
+  XksProxyConfiguration?: { AccessKeyId?: string | undefined } | undefined;
+}
+
+/** What a `ConnectionErrorCode` looks like: KMS's are upper-case words joined by `_`. */
+const CONNECTION_ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/**
+ * The `ConnectionErrorCode` as a failure's `code`: KMS's codes as they are, anything else (a server
+ * that puts text there) replaced by `MALFORMED_CONNECTION_ERROR_CODE`, so foreign text never becomes
+ * a code that is printed or logged as it is.
+ */
+const connectionErrorCode = (value: unknown): string =>
+  typeof value !== "string"
+    ? "FAILED"
+    : CONNECTION_ERROR_CODE.test(value)
+      ? value
+      : "MALFORMED_CONNECTION_ERROR_CODE";
+
+/** The store's own credential id, to redact from everything else the entry says. */
+const secretsOfStore = (store: StoreLike): Secrets => {
+  try {
+    return secretsOf(store.XksProxyConfiguration?.AccessKeyId ?? []);
+  } catch {
+    return Secrets.none;
+  }
+};
+
 /** A `ConnectionFailed` failure for a cause, with the store's identity. */
 function connectionFailed(
   entry: KnownCatalogEntry,
   code: string,
-  store: { CustomKeyStoreId?: string | undefined; CustomKeyStoreType?: string | undefined },
+  store: StoreLike,
   error?: unknown,
 ): KmsFailure {
   const keyStoreType = isKeyStoreType(store.CustomKeyStoreType) ? store.CustomKeyStoreType : undefined;
-  const customKeyStoreId = typeof store.CustomKeyStoreId === "string" ? store.CustomKeyStoreId : undefined;
+  const customKeyStoreId =
+    typeof store.CustomKeyStoreId === "string"
+      ? redact(store.CustomKeyStoreId, secretsOfStore(store), 128)
+      : undefined;
   return makeFailure("ConnectionFailed", code, entry, keyStoreType, { customKeyStoreId }, error);
 }
 
@@ -53,7 +88,7 @@ export function connectionFailure(entry: CustomKeyStoresListEntry): KmsFailure |
   if (entry === null || typeof entry !== "object") return undefined;
   switch (entry.ConnectionState) {
     case "FAILED": {
-      const code = typeof entry.ConnectionErrorCode === "string" ? entry.ConnectionErrorCode : "FAILED";
+      const code = connectionErrorCode(entry.ConnectionErrorCode);
       const known = entryOfKind(code, "ConnectionFailed");
       return connectionFailed(known ?? catalogEntry("UNKNOWN_CONNECTION_ERROR"), code, entry);
     }
@@ -111,6 +146,23 @@ const endlessPages = (why: string, page: number): KmsFailure =>
       message: `DescribeCustomKeyStores page ${page}: ${why}; stopped.`,
     },
     undefined,
+  );
+
+/** Custom key stores `checkKeyStores` keeps at most (KMS's quota is 10 per account and Region). */
+const MAX_STORES = 10_000;
+
+/** The failure for a page that did not arrive whole within its time. */
+const pageTimedOut = (page: number, ms: number, error: unknown): KmsFailure =>
+  makeFailure(
+    "TransportError",
+    "TimeoutError",
+    catalogEntry("REQUEST_TIMEOUT"),
+    undefined,
+    {
+      operation: "DescribeCustomKeyStores",
+      message: `DescribeCustomKeyStores page ${page} gave no complete answer within ${ms} ms (requestTimeoutMs).`,
+    },
+    error,
   );
 
 /** An `Aborted` failure for a signal's reason, whatever the reason is. */
@@ -248,29 +300,37 @@ export interface KeyStoreReport {
 const defined = <T extends object>(fields: T): T =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as T;
 
-/** The report for one describe entry: identity, state, failure; no credential. */
+/**
+ * The report for one describe entry: identity, state, failure; no credential. Every string is the
+ * server's: each is redacted (the entry's own credential id in every form, SigV4 material), then cut
+ * to 256 characters.
+ */
 function report(entry: CustomKeyStoresListEntry): KeyStoreReport {
   const xks = entry.XksProxyConfiguration;
   const failure = connectionFailure(entry);
+  const secrets = secretsOfStore(entry);
+  // Redacted first, then cut; characters are kept as they are (printing sanitises them).
+  const clean = (value: unknown): string | undefined =>
+    typeof value === "string" ? redactOutput(value.slice(0, 64 * 1024), secrets).slice(0, 256) : undefined;
   return Object.freeze(
     defined({
-      customKeyStoreId: entry.CustomKeyStoreId ?? "",
-      customKeyStoreName: entry.CustomKeyStoreName,
-      customKeyStoreType: entry.CustomKeyStoreType,
-      connectionState: entry.ConnectionState,
+      customKeyStoreId: clean(entry.CustomKeyStoreId) ?? "",
+      customKeyStoreName: clean(entry.CustomKeyStoreName),
+      customKeyStoreType: clean(entry.CustomKeyStoreType),
+      connectionState: clean(entry.ConnectionState),
       failure,
       xksProxy:
         xks === undefined
           ? undefined
           : Object.freeze(
               defined({
-                connectivity: xks.Connectivity,
-                uriEndpoint: xks.UriEndpoint,
-                uriPath: xks.UriPath,
-                vpcEndpointServiceName: xks.VpcEndpointServiceName,
+                connectivity: clean(xks.Connectivity),
+                uriEndpoint: clean(xks.UriEndpoint),
+                uriPath: clean(xks.UriPath),
+                vpcEndpointServiceName: clean(xks.VpcEndpointServiceName),
               }),
             ),
-      cloudHsmClusterId: entry.CloudHsmClusterId,
+      cloudHsmClusterId: clean(entry.CloudHsmClusterId),
     }),
   ) as KeyStoreReport;
 }
@@ -287,6 +347,12 @@ export interface CheckKeyStoresOptions {
    * @defaultValue 100
    */
   readonly pageSize?: number | undefined;
+  /**
+   * Milliseconds one page may take, its whole answer included (a server that trickles its answer
+   * is cut off too); past it the result is a `TransportError` / `REQUEST_TIMEOUT` failure. No limit
+   * when absent (the client's own timeouts and `signal` apply).
+   */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 /**
@@ -294,7 +360,7 @@ export interface CheckKeyStoresOptions {
  * state with the failure, if any, that its state implies. `doctor` in the CLI prints this.
  *
  * @param client - A `KMSClient` (only `send` is used).
- * @param options - `signal`, `pageSize`.
+ * @param options - `signal`, `pageSize`, `requestTimeoutMs`.
  * @returns The reports, in the order KMS lists the stores, or the failure of the describe call.
  * @example
  * ```ts
@@ -316,6 +382,13 @@ export function checkKeyStores(
     throw new TypeError("checkKeyStores: `pageSize` must be an integer from 1 to 1000");
   }
   const signal = options?.signal;
+  const requestTimeoutMs = options?.requestTimeoutMs;
+  if (
+    requestTimeoutMs !== undefined &&
+    (typeof requestTimeoutMs !== "number" || !Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0)
+  ) {
+    throw new TypeError("checkKeyStores: `requestTimeoutMs` must be a positive number of milliseconds");
+  }
   return new ResultAsync(
     (async (): Promise<Result<KeyStoreReport[], KmsFailure>> => {
       const reports: KeyStoreReport[] = [];
@@ -328,14 +401,22 @@ export function checkKeyStores(
       do {
         if (signal?.aborted) return err(aborted(signal.reason));
         const input = { Limit: pageSize, ...(marker === undefined ? {} : { Marker: marker }) };
+        const timeout = requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(requestTimeoutMs);
+        const pageSignal =
+          timeout === undefined
+            ? signal
+            : signal === undefined
+              ? timeout
+              : AbortSignal.any([signal, timeout]);
         let out: DescribeCustomKeyStoresCommandOutput;
         try {
           out = await client.send(
             new DescribeCustomKeyStoresCommand(input),
-            signal === undefined ? {} : { abortSignal: signal },
+            pageSignal === undefined ? {} : { abortSignal: pageSignal },
           );
         } catch (error) {
           if (signal?.aborted) return err(aborted(signal.reason));
+          if (timeout?.aborted) return err(pageTimedOut(page + 1, requestTimeoutMs as number, error));
           return err(
             classify(error, {
               operation: "DescribeCustomKeyStores",
@@ -344,6 +425,9 @@ export function checkKeyStores(
           );
         }
         for (const entry of out.CustomKeyStores ?? []) {
+          if (reports.length >= MAX_STORES) {
+            return err(endlessPages(`more than ${MAX_STORES} custom key stores`, page + 1));
+          }
           reports.push(report(entry));
           const id = entry.XksProxyConfiguration?.AccessKeyId;
           if (typeof id === "string") accessKeyIds.push(id);

@@ -348,22 +348,104 @@ describe("every network call of the CLI is bounded", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    // The SDK's request timeout and the page's own, both 2 s: whichever fires first ends it.
     expect(run.stderr).toContain("TransportError (REQUEST_TIMEOUT)");
-    expect(run.stderr).toContain("2000 ms requestTimeout");
+    expect(run.stderr).toMatch(/2000 ms requestTimeout|within 2000 ms \(requestTimeoutMs\)/);
     // The SDK's own warning would be a second line: it is an error here, printed once.
     expect(run.stderr).not.toContain("WARN");
     expect(run.stderr).not.toContain("stopped after");
     expect(server.seen).toHaveLength(1);
   });
 
-  it("doctor: an answer trickled a byte at a time ends at the --timeout deadline, one line, status 2", async () => {
+  it("doctor: an answer trickled a byte at a time ends at the request timeout, one line, status 2", async () => {
     const server = await trickling();
+    // --timeout 6: each page may take 3 s (half of it), whatever arrives meanwhile.
+    const run = await cli(["doctor", "--endpoint", server.url, "--timeout", "6"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain(
+      "TransportError (REQUEST_TIMEOUT): DescribeCustomKeyStores page 1 gave no complete answer within 3000 ms (requestTimeoutMs)",
+    );
+  });
+
+  it("doctor: pages that each arrive in time but never end stop at the --timeout deadline, one line, status 2", async () => {
+    // Each page comes in 300 ms (within the 1 s request timeout of --timeout 2), with a new marker.
+    let page = 0;
+    const server = await hostile((_req, res) => {
+      page++;
+      setTimeout(() => kmsJson(res, { CustomKeyStores: [], Truncated: true, NextMarker: `m${page}` }), 300);
+    });
     const run = await cli(["doctor", "--endpoint", server.url, "--timeout", "2"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr.trim().split("\n")).toEqual([
       "kms-keystore-errors doctor: stopped after 2 s (--timeout): describing the key stores did not finish in time. Check the network path, or give it longer with --timeout <seconds>.",
     ]);
+    expect(server.seen.length).toBeGreaterThan(1);
+  });
+
+  it("doctor: an endless answer is cut at 10 MiB instead of being held in memory, one line, status 2", async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const server = await hostile((_req, res) => {
+      res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-endless" });
+      res.write('{"CustomKeyStores":[');
+      res.on("error", () => {});
+      // 64 MiB at most, written as the client reads: the client stops long before.
+      let left = 1024;
+      const pump = (): void => {
+        while (left > 0) {
+          left--;
+          if (!res.write(chunk)) {
+            res.once("drain", pump);
+            return;
+          }
+        }
+        res.end("]}");
+      };
+      pump();
+    });
+    const run = await cli(["doctor", "--endpoint", server.url]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain(
+      "TransportError (UNREADABLE_RESPONSE): the answer is larger than 10485760 bytes",
+    );
+    expect(run.stderr).not.toMatch(STACK);
+  });
+
+  it("doctor: a FAILED store's ConnectionErrorCode and fields that carry foreign text reach no output as they are", async () => {
+    const accessKeyId = "AKIAHOSTILEFAKEID7Q2Z";
+    const authorization = `AWS4-HMAC-SHA256 Credential=AKIDTRUST/20261207/eu-west-1/kms/aws4_request, SignedHeaders=host, Signature=${"ab".repeat(32)}`;
+    const kms = await hostile((_req, res) =>
+      kmsJson(res, {
+        CustomKeyStores: [
+          {
+            CustomKeyStoreId: "cks-1234567890abcdef0",
+            CustomKeyStoreName: `named after ${accessKeyId.toLowerCase()}`,
+            CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+            ConnectionState: "FAILED",
+            ConnectionErrorCode: `${authorization} ${accessKeyId}`,
+            XksProxyConfiguration: {
+              AccessKeyId: accessKeyId,
+              Connectivity: "PUBLIC_ENDPOINT",
+              UriEndpoint: `https://${accessKeyId}.example.com`,
+              UriPath: "/kms/xks/v1",
+            },
+          },
+        ],
+      }),
+    );
+    for (const args of [[], ["--json"]]) {
+      const run = await cli(["doctor", "--endpoint", kms.url, ...args]);
+      expect(run.code).toBe(1);
+      const out = run.stdout + run.stderr;
+      expect(out).toContain("MALFORMED_CONNECTION_ERROR_CODE");
+      expect(out.toUpperCase()).not.toContain(accessKeyId);
+      expect(out).not.toContain("ab".repeat(12));
+      expect(out).not.toContain("Credential=AKIDTRUST");
+    }
   });
 
   it("doctor --deep: AWS endpoints that never answer end at the deadline, one line, status 2", async () => {

@@ -3,6 +3,7 @@
  * timeout, and every command that goes to the network has an overall deadline (`--timeout`). Past a
  * bound the command ends with one line and exit status 2, never a hang.
  */
+import { Transform } from "node:stream";
 import type { Output } from "./explain.js";
 import { PROGRAM } from "./usage.js";
 
@@ -14,6 +15,61 @@ export const MAX_TIMEOUT_SECONDS = 3600;
 export const CONNECT_TIMEOUT_MS = 3000;
 /** How long an SDK client of the CLI waits for a response to one attempt, in milliseconds. @internal */
 export const REQUEST_TIMEOUT_MS = 10_000;
+
+/** The most bytes of one answer an SDK client of the CLI reads (10 MiB): KMS's answers are small. */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** The error that ends reading an answer past {@link MAX_RESPONSE_BYTES}. */
+const tooLarge = (max: number): Error =>
+  Object.assign(
+    new Error(`the answer is larger than ${max} bytes, which no KMS answer is; stopped reading it`),
+    {
+      name: "ResponseTooLarge",
+      code: "ERR_RESPONSE_TOO_LARGE",
+    },
+  );
+
+/** A client whose middleware stack the CLI can add to (any AWS SDK v3 client). */
+interface StackClient {
+  readonly middlewareStack: {
+    add(middleware: unknown, options: Readonly<Record<string, unknown>>): void;
+  };
+}
+
+/**
+ * Caps every answer a client reads at `maxBytes`: the body is counted as the SDK reads it, and past
+ * the cap the read ends with an error (code `ERR_RESPONSE_TOO_LARGE`) and the connection is closed,
+ * instead of holding an endless answer in memory.
+ *
+ * @param client - An SDK client the CLI built.
+ * @param maxBytes - The cap.
+ * @internal
+ */
+export function capResponses(client: StackClient, maxBytes: number = MAX_RESPONSE_BYTES): void {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<{ response?: { body?: unknown } }>) => async (args: unknown) => {
+      const result = await next(args);
+      const response = result.response;
+      const body = response?.body as NodeJS.ReadableStream | undefined;
+      if (response !== undefined && body !== undefined && typeof body.pipe === "function") {
+        let seen = 0;
+        const counted = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            seen += chunk.length;
+            if (seen <= maxBytes) return done(null, chunk);
+            (body as { destroy?: () => void }).destroy?.();
+            done(tooLarge(maxBytes));
+          },
+        });
+        body.on("error", (error: Error) => counted.destroy(error));
+        response.body = body.pipe(counted);
+      }
+      return result;
+    },
+    // Closest to the transport: it sees the raw answer before the SDK's deserializer reads it.
+    { step: "deserialize", priority: "low", name: "kmsKeystoreErrorsResponseCap", override: true },
+  );
+}
 
 /**
  * The `requestHandler` options of every SDK client the CLI builds: connect and request timeouts (at

@@ -7,7 +7,7 @@ import type { AwsClientLike, Check, Diagnosis } from "../diagnostics/index.js";
 import { diagnoseKeyStore } from "../diagnostics/index.js";
 import type { KeyStoreReport } from "../lifecycle.js";
 import { type KmsLogEntry, toLogEntry } from "../log.js";
-import { httpBounds } from "./bounds.js";
+import { capResponses, httpBounds } from "./bounds.js";
 import { remediationLines } from "./explain.js";
 import { printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
@@ -123,7 +123,9 @@ async function buildClient(
   const Client = (module as Record<string, unknown> | null)?.[pkg.client];
   if (typeof Client !== "function") return missing(`does not export ${pkg.client}`);
   try {
-    return { client: new (Client as new (config: object) => ClosableClient)({ ...config }) };
+    const client = new (Client as new (config: object) => ClosableClient)({ ...config });
+    capResponses(client as unknown as Parameters<typeof capResponses>[0]);
+    return { client };
   } catch (error) {
     return missing(`could not create ${pkg.client} (${errorCode(error)})`);
   }

@@ -4,7 +4,7 @@ import type { KmsFailure } from "../failure.js";
 import { checkKeyStores, type KeyStoreReport } from "../lifecycle.js";
 import { formatFailure, toLogEntry } from "../log.js";
 import { toSafeJson } from "../redact.js";
-import { httpBounds } from "./bounds.js";
+import { capResponses, httpBounds } from "./bounds.js";
 import { type DeepEntry, type ModuleLoaders, renderDeep, runDeep } from "./deep.js";
 import type { Output } from "./explain.js";
 import { printable, type Style } from "./style.js";
@@ -130,6 +130,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.profile !== undefined) config.profile = options.profile;
   const client = new KMSClient(config);
+  capResponses(client);
   try {
     let region: string;
     try {
@@ -142,7 +143,10 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
         options.json,
       );
     }
-    const result = await checkKeyStores(client, { signal: options.signal });
+    const result = await checkKeyStores(client, {
+      signal: options.signal,
+      requestTimeoutMs: httpBounds(options.deadlineMs).requestTimeout,
+    });
     if (result.isErr()) return cannotDescribe(result.error, describeFailedLine(result.error), options.json);
     const reports = result.value;
     const failed = reports.some((r) => r.connectionState === "FAILED");

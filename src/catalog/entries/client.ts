@@ -121,7 +121,7 @@ export const CLIENT_ENTRIES = [
   entry({
     cause: "UNREADABLE_RESPONSE",
     kinds: ["TransportError"],
-    codes: [],
+    codes: ["ERR_RESPONSE_TOO_LARGE"],
     category: "connectivity",
     retryable: false,
     customKeyStore: false,
