@@ -229,11 +229,14 @@ function walk(input: unknown, fields: ReadonlySet<string> | undefined, out: (str
     const keys = safeKeys(value);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i] as string;
-      stack.push({
-        value: safeGet(value, key),
-        depth: depth + 1,
-        secret: secret || (fields as ReadonlySet<string>).has(key),
-      });
+      if (fields?.has(key) === true) continue;
+      stack.push({ value: safeGet(value, key), depth: depth + 1, secret });
+    }
+    // Secret members last, so they are read first (before any cap is reached), and read by name
+    // too, so that one served by a getter on the prototype (as a class instance has) is found.
+    for (const key of fields ?? []) {
+      const member = safeGet(value, key);
+      if (member !== undefined) stack.push({ value: member, depth: depth + 1, secret: true });
     }
   }
 }
@@ -287,26 +290,82 @@ export function secretsOf(...values: readonly unknown[]): Secrets {
  */
 const IGNORABLE_SOURCE =
   "[\\s\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufff8]|\\udb40[\\udc00-\\udc7f]";
-const IGNORABLE_ALL = new RegExp(IGNORABLE_SOURCE, "g");
-const IGNORABLE_ONE = new RegExp(`^(?:${IGNORABLE_SOURCE})`);
-const NON_ASCII = /[^\x20-\x7e\t\n\r]/;
+const IGNORABLE = new RegExp(`(?:${IGNORABLE_SOURCE})`, "y");
+const IGNORABLE_CHAR = new RegExp(`^(?:${IGNORABLE_SOURCE})$`);
+/**
+ * Escape sequences of more than two characters (CSI, and OSC/DCS/SOS/PM/APC strings), which an echo
+ * may have inserted whole. A two-character escape is not skipped whole: its ESC alone is ignorable,
+ * so an ESC inserted before a secret's character does not hide that character.
+ */
+const LONG_ESCAPE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point.
+  /(?:\u001b\[|\u009b)(?:[\u0030-\u003f]+[\u0020-\u002f]*|[\u0020-\u002f]+)[\u0040-\u007e]|(?:\u001b[\]PX^_]|[\u009d\u0090\u0098\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)/y;
+/**
+ * Escapes an echo may have written a secret's characters with, decoded wherever they occur: JSON's
+ * `\uXXXX`, `\/`, `\\` and `\"`, and percent-encoded ASCII (`%2B`): any encoder's choice of which
+ * characters to escape matches, not only the few forms built from the secret.
+ */
+const ESCAPED = /\\u([0-9A-Fa-f]{4})|\\([/\\"])|%([0-7][0-9A-Fa-f])/y;
+/** Text the fast path reads as it is: printable ASCII and whitespace, nothing to skip. */
+const PLAIN = /^[\x20-\x7e\t\n\r]*$/;
+/** Text with something {@link ESCAPED} may decode. */
+const MAY_BE_ESCAPED = /[%\\]/;
+const WHITESPACE = /[ \t\n\r]+/g;
 
-/** Lower case, one code unit for one (so that positions map back to the text). */
-function fold(text: string): string {
-  if (!NON_ASCII.test(text)) return text.toLowerCase();
-  let out = "";
-  for (const ch of text) {
-    const lower = ch.toLowerCase();
-    out += lower.length === ch.length ? lower : ch;
+/**
+ * The skeleton of `text`, which matching compares: ignorable characters and long escape sequences
+ * left out, every character case-folded (upper-cased, then lower-cased, so `ß` and `SS` compare
+ * equal), and with `decode` the escapes of {@link ESCAPED} decoded; and for each of its characters,
+ * where in `text` it starts and ends.
+ */
+function skeletonWithPositions(
+  text: string,
+  decode: boolean,
+): { s: string; starts: number[]; ends: number[] } {
+  let s = "";
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    IGNORABLE.lastIndex = i;
+    LONG_ESCAPE.lastIndex = i;
+    const skip = LONG_ESCAPE.exec(text) ?? IGNORABLE.exec(text);
+    if (skip !== null) {
+      i += skip[0].length;
+      continue;
+    }
+    ESCAPED.lastIndex = i;
+    const escaped = decode ? ESCAPED.exec(text) : null;
+    let ch: string;
+    let width: number;
+    if (escaped !== null) {
+      const code = escaped[1] ?? escaped[3];
+      ch = code === undefined ? (escaped[2] as string) : String.fromCharCode(Number.parseInt(code, 16));
+      width = escaped[0].length;
+      // An escaped space or control character is as ignorable as a written one.
+      if (IGNORABLE_CHAR.test(ch)) {
+        i += width;
+        continue;
+      }
+    } else {
+      ch = String.fromCodePoint(text.codePointAt(i) as number);
+      width = ch.length;
+    }
+    const folded = ch < "\u0080" ? ch.toLowerCase() : ch.toUpperCase().toLowerCase();
+    for (let k = 0; k < folded.length; k++) {
+      s += folded[k];
+      starts.push(i);
+      ends.push(i + width);
+    }
+    i += width;
   }
-  return out;
+  return { s, starts, ends };
 }
 
-/** What matching compares: the folded text without its ignorable characters. */
-const skeleton = (text: string): string =>
-  PRINTABLE_ASCII.test(text) ? text.toLowerCase() : fold(text).replace(IGNORABLE_ALL, "");
-/** Text with nothing to fold but letter case (most encoded forms, many messages). */
-const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
+/** What matching compares: the skeleton of `text` (see {@link skeletonWithPositions}). */
+const skeleton = (text: string, decode = false): string =>
+  PLAIN.test(text) && !(decode && MAY_BE_ESCAPED.test(text))
+    ? text.toLowerCase().replace(WHITESPACE, "")
+    : skeletonWithPositions(text, decode).s;
 
 /** One form of one secret, as a skeleton. @internal */
 export interface Matcher {
@@ -342,9 +401,16 @@ const PERCENT = Array.from({ length: 256 }, (_, byte) => {
 const PERCENT_PLUS = PERCENT.map((encoded, byte) => (byte === 0x20 ? "+" : encoded));
 /** Every byte as `%xx`: a legal, if unusual, URL encoding some senders use. */
 const PERCENT_ALL = HEX.map((pair) => `%${pair}`);
+/** Each byte as a decoded text reads it: ASCII as itself (lower case), the others as `%xx`. */
+const PERCENT_DECODED = Array.from({ length: 256 }, (_, byte) =>
+  byte < 0x80 ? String.fromCharCode(byte).toLowerCase() : `%${HEX[byte]}`,
+);
+const PERCENT_DECODED_PLUS = PERCENT_DECODED.map((encoded, byte) => (byte === 0x20 ? "+" : encoded));
 /** How many characters each table writes for each byte. */
 const PERCENT_WIDTH = Uint8Array.from(PERCENT, (encoded) => encoded.length);
 const PERCENT_PLUS_WIDTH = Uint8Array.from(PERCENT_PLUS, (encoded) => encoded.length);
+const PERCENT_DECODED_WIDTH = Uint8Array.from(PERCENT_DECODED, (encoded) => encoded.length);
+const PERCENT_DECODED_PLUS_WIDTH = Uint8Array.from(PERCENT_DECODED_PLUS, (encoded) => encoded.length);
 
 /** JSON string escaping, plain and ASCII-only (as Python's `json.dumps` writes it). */
 function jsonForms(text: string): string[] {
@@ -409,8 +475,12 @@ function matchersOf(value: string | Uint8Array, add: (m: Matcher) => void, seen:
   if (text !== undefined) {
     const component = encodeURIComponent(text);
     // JavaScript's encodeURIComponent leaves !'()* alone, unlike RFC 3986.
-    for (const raw of [text, ...jsonForms(text), component, component.replace(/%20/g, "+")]) {
-      const form = skeleton(raw);
+    for (const [raw, decode] of [
+      [text, false],
+      [text, true],
+      ...[...jsonForms(text), component, component.replace(/%20/g, "+")].map((f) => [f, false] as const),
+    ] as const) {
+      const form = skeleton(raw, decode);
       if (form.length < MIN_SECRET_LENGTH || seen.has(form)) continue;
       seen.add(form);
       // A cut keeps PARTIAL_MATCH_LENGTH characters of the form as written: what they leave once
@@ -418,11 +488,15 @@ function matchersOf(value: string | Uint8Array, add: (m: Matcher) => void, seen:
       const short = raw.length <= PARTIAL_MATCH_LENGTH;
       const head = short
         ? form
-        : form.slice(0, Math.max(skeleton(raw.slice(0, PARTIAL_MATCH_LENGTH)).length, MIN_SECRET_LENGTH));
+        : form.slice(
+            0,
+            Math.max(skeleton(raw.slice(0, PARTIAL_MATCH_LENGTH), decode).length, MIN_SECRET_LENGTH),
+          );
       const tail = short
         ? form
         : form.slice(
-            form.length - Math.max(skeleton(raw.slice(-PARTIAL_MATCH_LENGTH)).length, MIN_SECRET_LENGTH),
+            form.length -
+              Math.max(skeleton(raw.slice(-PARTIAL_MATCH_LENGTH), decode).length, MIN_SECRET_LENGTH),
           );
       add({ length: form.length, head, tail, short, form: () => form });
     }
@@ -443,6 +517,12 @@ function matchersOf(value: string | Uint8Array, add: (m: Matcher) => void, seen:
   add(percentMatcher(bytes, PERCENT, PERCENT_WIDTH));
   if (bytes.includes(0x20)) add(percentMatcher(bytes, PERCENT_PLUS, PERCENT_PLUS_WIDTH));
   add(percentMatcher(bytes, PERCENT_ALL, undefined));
+  // As decoded text reads any percent-encoding: ASCII as itself, the other bytes as `%xx` (compared
+  // with a text whose escapes of ASCII characters were decoded; only needed when there are others).
+  if (bytes.some((b) => b >= 0x80)) {
+    add(percentMatcher(bytes, PERCENT_DECODED, PERCENT_DECODED_WIDTH));
+    if (bytes.includes(0x20)) add(percentMatcher(bytes, PERCENT_DECODED_PLUS, PERCENT_DECODED_PLUS_WIDTH));
+  }
 }
 
 /**
@@ -587,39 +667,29 @@ function findInSkeleton(s: string, matchers: readonly Matcher[]): [number, numbe
   return ranges;
 }
 
-/** The skeleton of `text` and, for each of its characters, its position in `text`. */
-function skeletonWithPositions(text: string): { s: string; at: number[] } {
-  let s = "";
-  const at: number[] = [];
-  for (let i = 0; i < text.length; ) {
-    const rest = IGNORABLE_ONE.exec(text.slice(i, i + 2));
-    if (rest !== null) {
-      i += rest[0].length;
-      continue;
-    }
-    const cp = text.codePointAt(i) as number;
-    const ch = String.fromCodePoint(cp);
-    const lower = ch.toLowerCase();
-    const folded = lower.length === ch.length ? lower : ch;
-    for (let k = 0; k < folded.length; k++) {
-      s += folded[k];
-      at.push(i + k);
-    }
-    i += ch.length;
-  }
-  return { s, at };
-}
-
-/** Replaces the secrets' occurrences in `text` with the placeholder. */
+/**
+ * Replaces the secrets' occurrences in `text` with the placeholder. The text is compared twice when it
+ * holds escapes: as written (the forms built from the secret, cut or whole) and decoded (whatever
+ * subset of characters an encoder escaped).
+ */
 function replaceSecrets(text: string, matchers: readonly Matcher[]): string {
   if (matchers.length === 0 || text.length < MIN_SECRET_LENGTH) return text;
-  // Fast path: no form occurs in the skeleton, so nothing to map back.
-  const quick = skeleton(text);
-  if (findInSkeleton(quick, matchers).length === 0) return text;
-  const { s, at } = skeletonWithPositions(text);
-  const ranges = findInSkeleton(s, matchers)
-    .map(([start, end]): [number, number] => [at[start] as number, (at[end - 1] as number) + 1])
-    .sort((a, b) => a[0] - b[0]);
+  const decode = MAY_BE_ESCAPED.test(text);
+  // Fast path: no form occurs in a skeleton, so nothing to map back.
+  if (
+    findInSkeleton(skeleton(text), matchers).length === 0 &&
+    (!decode || findInSkeleton(skeleton(text, true), matchers).length === 0)
+  ) {
+    return text;
+  }
+  const ranges: [number, number][] = [];
+  for (const decoded of decode ? [false, true] : [false]) {
+    const { s, starts, ends } = skeletonWithPositions(text, decoded);
+    for (const [start, end] of findInSkeleton(s, matchers)) {
+      ranges.push([starts[start] as number, ends[end - 1] as number]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
   let out = "";
   let cursor = 0;
   let open: [number, number] | undefined;
@@ -642,11 +712,13 @@ function replaceSecrets(text: string, matchers: readonly Matcher[]): string {
 }
 
 /**
- * SigV4 material: the `Credential=` scope (it starts with the access key id) and `Signature=`
- * values, in an `Authorization` header or a presigned URL's query.
+ * SigV4 material: the `Credential` scope (it starts with the access key id) and `Signature` values,
+ * in an `Authorization` header, a presigned URL's query (also URL-encoded) or a JSON echo of either
+ * (`"Signature": "…"`, `Credential: …`).
  */
-const SIGV4 = /((?:X-Amz-)?Credential=)[^\s,;&"'<>]+|((?:X-Amz-)?Signature=)[0-9A-Fa-f]{8,}/gi;
-const SIGV4_TEST = /credential=|signature=/i;
+const SIGV4 =
+  /((?:X-Amz-)?Credential["']?\s*(?:=|:|%3D)\s*["']?)[^\s,;&"'<>]+|((?:X-Amz-)?Signature["']?\s*(?:=|:|%3D)\s*["']?)[0-9A-Fa-f]{8,}/gi;
+const SIGV4_TEST = /credential|signature/i;
 
 // ---------------------------------------------------------------------------------------------
 // Redaction
@@ -672,8 +744,10 @@ export function redact(text: string, secrets: Secrets = Secrets.none, maxLength 
     const room = matchers.reduce((n, m) => Math.max(n, m.length), 0);
     out = out.slice(0, MAX_SCANNED_LENGTH + room);
   }
-  // Sanitised first, so that escape sequences inserted into an echo cannot hide it.
-  out = replaceSecrets(sanitize(out), matchers);
+  // Matched before it is sanitised: the skeleton skips escape sequences whole, and a lone ESC or
+  // other control character alone, so an ESC inserted before a secret's character cannot take
+  // that character with it when the text is sanitised.
+  out = sanitize(replaceSecrets(out, matchers));
   if (SIGV4_TEST.test(out)) out = out.replace(SIGV4, sigv4Replacement);
   return out.length > maxLength ? `${out.slice(0, maxLength)}… [truncated]` : out;
 }
@@ -761,8 +835,10 @@ export function redactTree(
       const copy: Record<string, unknown> = {};
       set(copy);
       for (const key of safeKeys(from)) {
-        if (fields.has(key)) copy[key] = REDACTED;
-        else stack.push({ from: safeGet(from, key), set: (v) => (copy[key] = v), depth: depth + 1 });
+        // Member names are text from the sender too (a secret may be used as a key).
+        const name = redact(key, all, Number.MAX_SAFE_INTEGER);
+        if (fields.has(key)) copy[name] = REDACTED;
+        else stack.push({ from: safeGet(from, key), set: (v) => (copy[name] = v), depth: depth + 1 });
       }
     }
   }

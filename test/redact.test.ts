@@ -102,6 +102,13 @@ describe("redact: the forms of an echo", () => {
     ["form-encoded", "correct+horse+42"],
     ["every byte percent-encoded", [...Buffer.from(PASSWORD)].map((b) => `%${b.toString(16)}`).join("")],
     ["JSON-escaped", JSON.stringify(PASSWORD).slice(1, -1)],
+    ["a lone ESC before characters (sanitising would take them along)", "corr\u001bect \u001bhors\u001be 42"],
+    ["a C1 CSI before a character", "correct \u009bhorse 42"],
+    [
+      "JSON with every character escaped",
+      [...PASSWORD].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
+    ],
+    ["percent-encoded letters mixed with plain ones", "corr%65ct%20h%6Frse 42"],
     ["a 12-character prefix cut by truncation", PASSWORD.slice(0, 12)],
     ["a 12-character suffix cut by truncation", PASSWORD.slice(-12)],
   ])("finds the secret %s", (_form, echo) => {
@@ -216,7 +223,79 @@ describe("sanitize and toSafeJson", () => {
   });
 });
 
+describe("redact: encoders that escape their own choice of characters", () => {
+  const KEY = "FAKEsecret+Key/Value0123456789abcdefXYZ/+==";
+  const secrets = secretsOf(KEY);
+
+  it.each([
+    ["PHP json_encode (escaped slashes)", KEY.replace(/\//g, "\\/")],
+    ["JSON with + as \\u002b", KEY.replace(/\+/g, "\\u002b")],
+    ["Python urllib.parse.quote (slashes left alone)", encodeURIComponent(KEY).replace(/%2F/g, "/")],
+    [
+      "Go url.PathEscape (+ and = left alone)",
+      encodeURIComponent(KEY).replace(/%2B/g, "+").replace(/%3D/g, "="),
+    ],
+  ])("finds the secret written by %s", (_encoder, echo) => {
+    const out = redact(`proxy said: <${echo}> end`, secrets);
+    expect(out).toBe(`proxy said: <${REDACTED}> end`);
+  });
+
+  it("finds a non-ASCII secret percent-encoded by any encoder", () => {
+    const secret = "Grüße-aus-Köln-0123456789";
+    const quoted = encodeURIComponent(secret).replace(/-/g, "%2D");
+    expect(redact(`x ${quoted} y`, secretsOf(secret))).toBe(`x ${REDACTED} y`);
+  });
+
+  it("compares letters case-folded, so ß and SS are the same", () => {
+    const secret = "straßenbahnstraße-0042";
+    expect(redact(`echo ${secret.toUpperCase()}`, secretsOf(secret))).toBe(`echo ${REDACTED}`);
+  });
+});
+
+describe("redact: SigV4 material in other spellings", () => {
+  const hex = "0123456789abcdef".repeat(4);
+  it.each([
+    ["JSON", `{"Signature": "${hex}"}`],
+    ["URL-encoded query", `X-Amz-Signature%3D${hex}`],
+    ["spaced", `signature = ${hex}`],
+    ["a JSON credential", `{"credential":"AKIAFAKEFAKEFAKE1234/20261207/us-east-1/kms/aws4_request"}`],
+  ])("redacts a %s signature or credential", (_form, text) => {
+    const out = redact(text);
+    expect(out).toContain(REDACTED);
+    expect(out).not.toContain(hex.slice(0, 8));
+    expect(out).not.toContain("AKIAFAKE");
+  });
+});
+
+describe("collectSecrets: what the SDK would send", () => {
+  it("reads a secret member served by a getter on the prototype", () => {
+    class EncryptInput {
+      readonly KeyId = "alias/app";
+      get Plaintext(): Uint8Array {
+        return new TextEncoder().encode("plaintext-behind-a-getter");
+      }
+    }
+    const secrets = collectSecrets(new EncryptInput());
+    expect(redact("echo plaintext-behind-a-getter", secrets)).toBe(`echo ${REDACTED}`);
+  });
+
+  it("reads secret members before walking a large sibling", () => {
+    const context = Object.fromEntries(Array.from({ length: 12_000 }, (_, i) => [`k${i}`, `v${i}`]));
+    const secrets = collectSecrets({
+      EncryptionContext: context,
+      Plaintext: "plaintext-after-a-big-context",
+    });
+    expect(redact("echo plaintext-after-a-big-context", secrets)).toBe(`echo ${REDACTED}`);
+  });
+});
+
 describe("redactTree", () => {
+  it("redacts member names too", () => {
+    const blob = Buffer.from("a-secret-used-as-a-key").toString("base64");
+    const copy = JSON.stringify(redactTree({ Plaintext: blob, EncryptionContext: { [blob]: "x" } }));
+    expect(copy).not.toContain(blob);
+  });
+
   it("replaces secret members and redacts their values from every other string", () => {
     expect(
       redactTree({ KeyStorePassword: PASSWORD, Note: `echo ${PASSWORD}`, List: [1, `x ${PASSWORD}`] }),

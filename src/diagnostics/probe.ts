@@ -338,7 +338,12 @@ const fmt = (ms: number): string => `${Math.round(ms)} ms`;
 export async function probeXksProxy(options: ProbeXksProxyOptions): Promise<ProbeReport> {
   const o = validate(options);
   const started = performance.now();
-  const secrets = secretsOf(o.credential.secretAccessKey, o.credential.accessKeyId);
+  // The credential, and every signature computed from it (a proxy may echo its Authorization header).
+  let secrets = secretsOf(o.credential.secretAccessKey, o.credential.accessKeyId);
+  const onSigned = (authorization: string): void => {
+    const signature = /Signature=([0-9a-f]+)/i.exec(authorization)?.[1];
+    secrets = secrets.with(secretsOf(authorization, signature ?? []));
+  };
   const clean = (text: string, max = 300): string => redact(text, secrets, max);
   const checks: ProbeCheck[] = [];
   let stepStarted = performance.now();
@@ -520,7 +525,7 @@ export async function probeXksProxy(options: ProbeXksProxyOptions): Promise<Prob
       signal: o.signal,
       tls: { ca: o.ca },
     };
-    return sendXksRequest(callOptions, { agent, address });
+    return sendXksRequest(callOptions, { agent, address, onSigned });
   };
   const answer = (outcome: XksCallOutcome): string => {
     if (outcome.ok) return `HTTP ${outcome.status} in ${fmt(outcome.elapsedMs)}`;

@@ -139,6 +139,11 @@ export interface XksTransport {
   readonly agent?: HttpAgent | HttpsAgent | undefined;
   /** Connect to this IP address instead of resolving the URL's host (SNI and Host keep the name). */
   readonly address?: string | undefined;
+  /**
+   * Told the `Authorization` header of each request before it is sent: the signature is secret
+   * (computed from the credential), so whoever reports on the call redacts it in every form.
+   */
+  readonly onSigned?: ((authorization: string) => void) | undefined;
 }
 
 /**
@@ -174,6 +179,7 @@ export async function sendXksRequest(
     signingDate: options.signingDate,
   });
   headers["content-length"] = String(Buffer.byteLength(body));
+  if (typeof headers.authorization === "string") transport.onSigned?.(headers.authorization);
 
   return new Promise<XksCallOutcome>((resolve) => {
     let settled = false;
