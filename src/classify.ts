@@ -216,11 +216,17 @@ function withContext(failure: KmsFailure, context: FailureContext | undefined): 
 }
 
 /** The identifiers a context gives: its own fields first, else the command input's. */
-const contextIds = (context: FailureContext | undefined) => ({
-  operation: str(context?.operation),
-  customKeyStoreId: str(context?.customKeyStoreId) ?? str(read(context?.input, "CustomKeyStoreId")),
-  keyId: str(context?.keyId) ?? str(read(context?.input, "KeyId")),
-});
+const contextIds = (
+  context: FailureContext | undefined,
+): { operation?: string | undefined; customKeyStoreId?: string | undefined; keyId?: string | undefined } =>
+  context === undefined
+    ? NO_IDS
+    : {
+        operation: str(context.operation),
+        customKeyStoreId: str(context.customKeyStoreId) ?? str(read(context.input, "CustomKeyStoreId")),
+        keyId: str(context.keyId) ?? str(read(context.input, "KeyId")),
+      };
+const NO_IDS = Object.freeze({});
 
 /**
  * Classifies anything thrown by (or near) a KMS call. Total: never throws, whatever the input

@@ -201,7 +201,8 @@ export function resolveKind(
   kind: string,
   message: string,
 ): { readonly entry: KnownCatalogEntry; readonly rule?: MessageRule<Cause> } | undefined {
-  const rule = message === "" ? undefined : matchMessageRule(kind, normalizeMessage(message));
+  const index = message === "" ? undefined : rules().byKind.get(kind);
+  const rule = index === undefined ? undefined : firstMatch(index, normalizeMessage(message));
   if (rule !== undefined) return { entry: catalogEntry(rule.cause), rule };
   const entry = fallbackEntry(kind);
   return entry === undefined ? undefined : { entry };
