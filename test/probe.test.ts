@@ -6,7 +6,7 @@ import {
   type ProbeReport,
   type ProbeXksProxyOptions,
   probeXksProxy,
-} from "../src/diagnostics/probe.js";
+} from "../src/diagnostics/index.js";
 import { assessTls, type TlsObservation } from "../src/diagnostics/probe-net.js";
 import { startXksProxy, type XksProxy, type XksProxyOptions } from "../src/testing/xks-proxy/index.js";
 
@@ -343,10 +343,12 @@ describe("probeXksProxy", () => {
   });
 
   it("stops when aborted and reports the remaining checks unknown", async () => {
-    const proxy = await startProxy({ latencyMs: 300 });
+    // The proxy holds every answer far longer than a loopback DNS, TCP and TLS step takes, so the
+    // abort lands while the first GetHealthStatus call waits.
+    const proxy = await startProxy({ latencyMs: 3000 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const report = await probe(proxy, { signal: controller.signal, keyIds: ["key-1"] });
+    setTimeout(() => controller.abort(), 1000);
+    const report = await probe(proxy, { signal: controller.signal, keyIds: ["key-1"], timeoutMs: 5000 });
     expect(statuses(report)).toMatchObject({ dns: "pass", tcp: "pass", tls: "pass", "uri-path": "unknown" });
     expect(check(report, "key:key-1").evidence).toContain("aborted");
 

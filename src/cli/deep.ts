@@ -3,7 +3,7 @@
  * clients loaded on demand (optional peer dependencies), then the failing and unknown checks as text.
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import type { AwsClientLike, Check, Diagnosis } from "../diagnostics/index.js";
+import type { AwsClientLike, DeepCheck, Diagnosis } from "../diagnostics/index.js";
 import { diagnoseKeyStore } from "../diagnostics/index.js";
 import type { KeyStoreReport } from "../lifecycle.js";
 import { type KmsLogEntry, toLogEntry } from "../log.js";
@@ -194,7 +194,7 @@ export async function runDeep(targets: readonly DeepTarget[], options: DeepOptio
 const field = (label: string, value: string, s: Style): string =>
   `    ${s.dim(`${label}:`.padEnd(12))} ${value}`;
 
-function checkLines(check: Check, s: Style): string[] {
+function checkLines(check: DeepCheck, s: Style): string[] {
   const failing = check.status === "fail";
   const label = failing ? s.red("FAIL") : s.yellow("UNKNOWN");
   const lines = [

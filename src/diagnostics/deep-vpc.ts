@@ -3,8 +3,9 @@
  * `DescribeVpcEndpointServiceConfigurations`, `DescribeVpcEndpointServicePermissions`,
  * `DescribeVpcEndpointServices` and ELBv2 reveal about each requirement.
  */
-import type { RequirementId } from "../catalog/requirements.js";
-import { type AwsCaller, type CallResult, type Check, CheckSet } from "./deep-support.js";
+import type { RequirementIdOf } from "../catalog/requirements.js";
+import { CheckSet, type DeepCheck, idsOf } from "./check.js";
+import type { AwsCaller, CallResult } from "./deep-support.js";
 
 const PURPOSE = "VPC endpoint service checks";
 const ELB_PURPOSE = "VPC endpoint service load balancer checks";
@@ -90,26 +91,8 @@ export interface VpcCheckContext {
   readonly otherStoresUsing: (serviceName: string) => Promise<CallResult<readonly string[]>>;
 }
 
-const EC2_IDS: readonly RequirementId[] = [
-  "xks-vpc-service-exists",
-  "xks-vpc-interface-service",
-  "xks-vpc-network-load-balancer",
-  "xks-vpc-service-available",
-  "xks-vpc-service-multi-az",
-  "xks-vpc-acceptance-not-required",
-  "xks-vpc-kms-principal-allowed",
-  "xks-vpc-private-dns-name",
-  "xks-vpc-private-dns-verified",
-  "xks-vpc-uri-endpoint-matches",
-];
-const ELB_IDS: readonly RequirementId[] = [
-  "xks-nlb-internal",
-  "xks-nlb-active",
-  "xks-nlb-multi-az",
-  "xks-nlb-tcp-443-listener",
-  "xks-nlb-ip-targets",
-  "xks-nlb-healthy-target",
-];
+/** The checks that read the Network Load Balancers (ELBv2). */
+const ELB_IDS = idsOf("xks-vpc", "elbv2");
 
 const SERVICE_NAME = /^com\.amazonaws\.vpce\.([a-z0-9-]+)\.(vpce-svc-[0-9a-z]+)$/;
 
@@ -121,7 +104,7 @@ const names = (values: readonly string[]): string => (values.length === 0 ? "non
 /**
  * Finds the service: the owner's configuration first, else the consumer view.
  */
-async function findService(ctx: VpcCheckContext, set: CheckSet): Promise<ServiceView | undefined> {
+async function findService(ctx: VpcCheckContext, set: CheckSet<"xks-vpc">): Promise<ServiceView | undefined> {
   const name = ctx.serviceName;
   const cfg = await ctx.caller.call<{ ServiceConfigurations?: readonly ServiceConfiguration[] }>(
     "ec2",
@@ -130,7 +113,7 @@ async function findService(ctx: VpcCheckContext, set: CheckSet): Promise<Service
     PURPOSE,
   );
   if (!cfg.ok && cfg.missing === true) {
-    set.setAll([...EC2_IDS, ...ELB_IDS], "unknown", cfg.evidence);
+    set.setRest("unknown", cfg.evidence);
     return undefined;
   }
   const config = cfg.ok ? cfg.value.ServiceConfigurations?.find((s) => s.ServiceName === name) : undefined;
@@ -164,9 +147,9 @@ async function findService(ctx: VpcCheckContext, set: CheckSet): Promise<Service
         "fail",
         `no VPC endpoint service named ${name} is visible to the caller (${ownEvidence}; DescribeVpcEndpointServices does not list it)`,
       );
-      set.setAll([...EC2_IDS, ...ELB_IDS], "unknown", `the VPC endpoint service ${name} was not found`);
+      set.setRest("unknown", `the VPC endpoint service ${name} was not found`);
     } else {
-      set.setAll([...EC2_IDS, ...ELB_IDS], "unknown", `${ownEvidence}; ${detail.evidence}`);
+      set.setRest("unknown", `${ownEvidence}; ${detail.evidence}`);
     }
     return undefined;
   }
@@ -188,7 +171,7 @@ async function principalCheck(
   ctx: VpcCheckContext,
   view: ServiceView,
   kmsRegion: string | undefined,
-  set: CheckSet,
+  set: CheckSet<"xks-vpc">,
 ) {
   const id = "xks-vpc-kms-principal-allowed";
   if (view.owner === undefined) return set.set(id, "unknown", view.ownerOnly ?? "owner view unavailable");
@@ -217,7 +200,7 @@ async function principalCheck(
   );
 }
 
-function serviceChecks(ctx: VpcCheckContext, view: ServiceView, set: CheckSet): void {
+function serviceChecks(ctx: VpcCheckContext, view: ServiceView, set: CheckSet<"xks-vpc">): void {
   const sid = view.serviceId;
   set.set(
     "xks-vpc-service-exists",
@@ -309,7 +292,7 @@ function serviceChecks(ctx: VpcCheckContext, view: ServiceView, set: CheckSet): 
 async function loadBalancerChecks(
   ctx: VpcCheckContext,
   nlbArns: readonly string[],
-  set: CheckSet,
+  set: CheckSet<"xks-vpc">,
   vars: Record<string, string | undefined>,
 ): Promise<void> {
   const lbs = await ctx.caller.call<{ LoadBalancers?: readonly LoadBalancer[] }>(
@@ -322,7 +305,7 @@ async function loadBalancerChecks(
   const list = lbs.value.LoadBalancers ?? [];
   const label = (lb: LoadBalancer) => lb.LoadBalancerName ?? lb.LoadBalancerArn ?? "load balancer";
   const verdict = (
-    id: RequirementId,
+    id: RequirementIdOf<"xks-vpc">,
     ok: (lb: LoadBalancer) => boolean,
     describe: (lb: LoadBalancer) => string,
   ) =>
@@ -445,7 +428,7 @@ async function loadBalancerChecks(
  * @returns The checks, in `REQUIREMENTS` order; never rejects.
  * @internal
  */
-export async function xksVpcChecks(ctx: VpcCheckContext): Promise<Check[]> {
+export async function xksVpcChecks(ctx: VpcCheckContext): Promise<DeepCheck[]> {
   const set = new CheckSet("xks-vpc");
   const name = ctx.serviceName;
   const match = SERVICE_NAME.exec(name);

@@ -14,8 +14,9 @@ import {
   milliseconds,
   requestSignal,
 } from "./bounds.js";
+import { CheckSet, type DeepCheck } from "./check.js";
 import { cloudHsmChecks } from "./deep-cloudhsm.js";
-import { AwsCaller, type AwsClientLike, type CallResult, type Check, CheckSet } from "./deep-support.js";
+import { AwsCaller, type AwsClientLike, type CallResult } from "./deep-support.js";
 import { xksVpcChecks } from "./deep-vpc.js";
 
 /**
@@ -75,9 +76,9 @@ export interface Diagnosis {
   /** The `ConnectionErrorCode`, when `FAILED`. */
   readonly connectionErrorCode?: string;
   /** Every check, in the order of `REQUIREMENTS`. */
-  readonly checks: readonly Check[];
+  readonly checks: readonly DeepCheck[];
   /** The checks whose status is `fail`. */
-  readonly failing: readonly Check[];
+  readonly failing: readonly DeepCheck[];
 }
 
 interface StoreEntry {
@@ -171,7 +172,7 @@ async function runChecks(
   customKeyStoreId: string,
   options: DiagnoseOptions,
   bounds: RunBounds,
-): Promise<Check[]> {
+): Promise<DeepCheck[]> {
   const caller = new AwsCaller(
     { ec2: clients.ec2, elbv2: clients.elbv2, cloudhsm: clients.cloudhsm },
     bounds.signal,
@@ -295,7 +296,7 @@ export function diagnoseKeyStore(
     }
     const entry = out.CustomKeyStores?.find((s) => s.CustomKeyStoreId === customKeyStoreId);
     if (entry === undefined) throw notFound(customKeyStoreId);
-    let checks: Check[];
+    let checks: DeepCheck[];
     try {
       checks = await runChecks(clients, entry, customKeyStoreId, options ?? {}, { signal, requestTimeoutMs });
     } catch {
