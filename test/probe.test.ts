@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { catalogEntry } from "../src/catalog/index.js";
+import { REQUIREMENTS } from "../src/catalog/requirements.js";
 import {
   type ProbeCheck,
   type ProbeReport,
@@ -123,6 +124,22 @@ describe("probeXksProxy", () => {
     // The proxy saw KMS-shaped requests: health calls (1 + samples) and one metadata call per key.
     expect(proxy.requests("health")).toHaveLength(4);
     expect(proxy.requests("metadata").map((r) => r.kmsOperation)).toEqual(["CreateKey", "CreateKey"]);
+  });
+
+  it("reports the xks-proxy rows of REQUIREMENTS in order, key rows once per key, texts filled in", async () => {
+    const proxy = await startProxy({ keys: [{ id: "key-1" }] });
+    const report = await probe(proxy, { keyIds: ["key-1"] });
+    const rows = REQUIREMENTS.filter((r) => r.scope === "xks-proxy");
+    const expected = rows.map((r) =>
+      r.id === "key"
+        ? { id: "key:key-1", requirement: r.requirement.replace("<key-id>", "key-1") }
+        : { id: r.id, requirement: r.requirement.replace("<budget-ms>", "250") },
+    );
+    expect(report.checks.map(({ id, requirement }) => ({ id, requirement }))).toEqual(expected);
+    expect(check(report, "latency").requirement).toBe(
+      "The proxy answers within KMS's 250 ms budget per call (p99 over the samples).",
+    );
+    expect(JSON.stringify(report.checks.map((c) => c.requirement))).not.toMatch(/<[a-z-]+>/);
   });
 
   it("fails uri-path on a wrong path, with the catalog's remediation, and leaves later checks unknown", async () => {

@@ -10,27 +10,25 @@ import type { AwsCaller, CallResult } from "./deep-support.js";
 const PURPOSE = "VPC endpoint service checks";
 const ELB_PURPOSE = "VPC endpoint service load balancer checks";
 
-interface ServiceConfiguration {
+/** What both views of a service (the owner's configuration, the consumer's detail) report. */
+interface ServiceFields {
   readonly ServiceId?: string;
   readonly ServiceName?: string;
   readonly ServiceType?: readonly { readonly ServiceType?: string }[];
-  readonly ServiceState?: string;
   readonly AvailabilityZones?: readonly string[];
   readonly AcceptanceRequired?: boolean;
+  readonly PrivateDnsName?: string;
+}
+
+interface ServiceConfiguration extends ServiceFields {
+  readonly ServiceState?: string;
   readonly NetworkLoadBalancerArns?: readonly string[];
   readonly GatewayLoadBalancerArns?: readonly string[];
-  readonly PrivateDnsName?: string;
   readonly PrivateDnsNameConfiguration?: { readonly State?: string };
 }
 
-interface ServiceDetail {
-  readonly ServiceId?: string;
-  readonly ServiceName?: string;
-  readonly ServiceType?: readonly { readonly ServiceType?: string }[];
-  readonly AvailabilityZones?: readonly string[];
+interface ServiceDetail extends ServiceFields {
   readonly Owner?: string;
-  readonly AcceptanceRequired?: boolean;
-  readonly PrivateDnsName?: string;
   readonly PrivateDnsNameVerificationState?: string;
 }
 
@@ -96,8 +94,15 @@ const ELB_IDS = idsOf("xks-vpc", "elbv2");
 
 const SERVICE_NAME = /^com\.amazonaws\.vpce\.([a-z0-9-]+)\.(vpce-svc-[0-9a-z]+)$/;
 
-const typesOf = (s: { readonly ServiceType?: readonly { readonly ServiceType?: string }[] }): string[] =>
-  (s.ServiceType ?? []).map((t) => t.ServiceType).filter((t): t is string => t !== undefined);
+/** The part of the view both sources fill alike. */
+const viewOf = (s: ServiceFields, name: string, verification: string | undefined): ServiceView => ({
+  serviceId: s.ServiceId ?? name,
+  types: (s.ServiceType ?? []).map((t) => t.ServiceType).filter((t): t is string => t !== undefined),
+  zones: s.AvailabilityZones ?? [],
+  acceptanceRequired: s.AcceptanceRequired,
+  privateDnsName: s.PrivateDnsName,
+  verification,
+});
 
 const names = (values: readonly string[]): string => (values.length === 0 ? "none" : values.join(", "));
 
@@ -119,12 +124,7 @@ async function findService(ctx: VpcCheckContext, set: CheckSet<"xks-vpc">): Prom
   const config = cfg.ok ? cfg.value.ServiceConfigurations?.find((s) => s.ServiceName === name) : undefined;
   if (config !== undefined) {
     return {
-      serviceId: config.ServiceId ?? name,
-      types: typesOf(config),
-      zones: config.AvailabilityZones ?? [],
-      acceptanceRequired: config.AcceptanceRequired,
-      privateDnsName: config.PrivateDnsName,
-      verification: config.PrivateDnsNameConfiguration?.State,
+      ...viewOf(config, name, config.PrivateDnsNameConfiguration?.State),
       owner: {
         state: config.ServiceState,
         nlbArns: config.NetworkLoadBalancerArns ?? [],
@@ -156,15 +156,7 @@ async function findService(ctx: VpcCheckContext, set: CheckSet<"xks-vpc">): Prom
   const ownerOnly = cfg.ok
     ? `owned by account ${found.Owner ?? "unknown"}; run the check as the owner`
     : `${cfg.evidence}; the consumer view (DescribeVpcEndpointServices) does not show this`;
-  return {
-    serviceId: found.ServiceId ?? name,
-    types: typesOf(found),
-    zones: found.AvailabilityZones ?? [],
-    acceptanceRequired: found.AcceptanceRequired,
-    privateDnsName: found.PrivateDnsName,
-    verification: found.PrivateDnsNameVerificationState,
-    ownerOnly,
-  };
+  return { ...viewOf(found, name, found.PrivateDnsNameVerificationState), ownerOnly };
 }
 
 async function principalCheck(
