@@ -23,20 +23,20 @@ export interface AwsClientLike {
 /** The services whose clients are optional. @internal */
 export type OptionalService = "ec2" | "elbv2" | "cloudhsm";
 
-const PACKAGES: Readonly<Record<OptionalService, string>> = {
-  ec2: "@aws-sdk/client-ec2",
-  elbv2: "@aws-sdk/client-elastic-load-balancing-v2",
-  cloudhsm: "@aws-sdk/client-cloudhsm-v2",
-};
-const CLIENT_NAMES: Readonly<Record<OptionalService, string>> = {
-  ec2: "EC2Client",
-  elbv2: "ElasticLoadBalancingV2Client",
-  cloudhsm: "CloudHSMV2Client",
-};
-const IAM_PREFIXES: Readonly<Record<OptionalService, string>> = {
-  ec2: "ec2",
-  elbv2: "elasticloadbalancing",
-  cloudhsm: "cloudhsm",
+/**
+ * The optional clients: the package that provides each, its client class, and its IAM prefix.
+ * @internal
+ */
+export const OPTIONAL_CLIENTS: Readonly<
+  Record<OptionalService, { readonly package: string; readonly client: string; readonly iamPrefix: string }>
+> = {
+  ec2: { package: "@aws-sdk/client-ec2", client: "EC2Client", iamPrefix: "ec2" },
+  elbv2: {
+    package: "@aws-sdk/client-elastic-load-balancing-v2",
+    client: "ElasticLoadBalancingV2Client",
+    iamPrefix: "elasticloadbalancing",
+  },
+  cloudhsm: { package: "@aws-sdk/client-cloudhsm-v2", client: "CloudHSMV2Client", iamPrefix: "cloudhsm" },
 };
 
 const DENIED = new Set([
@@ -186,12 +186,12 @@ export class AwsCaller {
     purpose: string,
   ): Promise<CallResult<T>> {
     const client = this.#clients[service];
-    const pkg = PACKAGES[service];
+    const { package: pkg, client: clientName, iamPrefix } = OPTIONAL_CLIENTS[service];
     if (client === undefined) {
       return {
         ok: false,
         missing: true,
-        evidence: `no ${CLIENT_NAMES[service]} was passed (clients.${service}): pass one from ${pkg} to run the ${purpose}`,
+        evidence: `no ${clientName} was passed (clients.${service}): pass one from ${pkg} to run the ${purpose}`,
       };
     }
     let Command: CommandClass | undefined;
@@ -203,7 +203,7 @@ export class AwsCaller {
     if (Command === undefined) {
       return { ok: false, missing: true, evidence: `Install ${pkg} to run the ${purpose}` };
     }
-    const action = `${IAM_PREFIXES[service]}:${operation}`;
+    const action = `${iamPrefix}:${operation}`;
     const command = Command;
     return this.send(
       action,

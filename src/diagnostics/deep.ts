@@ -242,7 +242,7 @@ const abortReason = (signal: AbortSignal): unknown => {
  * import { KMSClient } from "@aws-sdk/client-kms";
  * import { EC2Client } from "@aws-sdk/client-ec2";
  * import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
- * import { diagnoseKeyStore } from "kms-keystore-errors";
+ * import { diagnoseKeyStore } from "kms-keystore-errors/diagnostics";
  *
  * const result = await diagnoseKeyStore(
  *   { kms: new KMSClient({}), ec2: new EC2Client({}), elbv2: new ElasticLoadBalancingV2Client({}) },
