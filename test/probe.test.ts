@@ -193,13 +193,14 @@ describe("probeXksProxy", () => {
     const proxy = await startProxy({ latencyMs: 260 });
     const report = await probe(proxy, { samples: 2 });
     expect(check(report, "latency")).toMatchObject({ status: "fail", cause: "XKS_PROXY_TIMED_OUT" });
-    expect(check(report, "latency").evidence).toMatch(/p99 2[6-9]\d ms.*over budget/);
+    expect(check(report, "latency").evidence).toMatch(/p99 \d+ ms.*over budget/);
     expect(report.checks.filter((c) => c.status !== "pass").map((c) => c.id)).toEqual(["latency"]);
   });
 
   it("fails latency (and leaves the rest unknown) when the proxy does not answer within timeoutMs", async () => {
-    const proxy = await startProxy({ latencyMs: 400 });
-    const report = await probe(proxy, { timeoutMs: 150 });
+    // Far more than a loopback TLS handshake takes, far less than the proxy holds its answer.
+    const proxy = await startProxy({ latencyMs: 2500 });
+    const report = await probe(proxy, { timeoutMs: 800 });
     expect(statuses(report)).toMatchObject({
       tls: "pass",
       "uri-path": "unknown",
@@ -208,7 +209,7 @@ describe("probeXksProxy", () => {
       latency: "fail",
     });
     expect(check(report, "latency")).toMatchObject({ cause: "XKS_PROXY_TIMED_OUT" });
-    expect(check(report, "latency").evidence).toContain("no answer within 150 ms");
+    expect(check(report, "latency").evidence).toContain("no answer within 800 ms");
   });
 
   it("fails health when every external key manager is UNAVAILABLE, and warns on DEGRADED", async () => {
