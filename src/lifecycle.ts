@@ -29,8 +29,9 @@ const CONNECTION_ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
  * The `ConnectionErrorCode` as a failure's `code`: KMS's codes as they are, anything else (a server
  * that puts text there) replaced by `MALFORMED_CONNECTION_ERROR_CODE`, so foreign text never becomes
  * a code that is printed or logged as it is.
+ * @internal
  */
-const connectionErrorCode = (value: unknown): string =>
+export const connectionErrorCode = (value: unknown): string =>
   typeof value !== "string"
     ? "FAILED"
     : CONNECTION_ERROR_CODE.test(value)

@@ -1,23 +1,31 @@
 /**
- * The prerequisites of custom key stores that `diagnoseKeyStore` verifies from the AWS APIs, as
- * data: one entry per check, with the requirement in one sentence, the catalog cause a violation
- * produces, and what to do about it. The check code only builds evidence from what it saw; all
- * wording of requirements and fixes lives here.
+ * The prerequisites of custom key stores, as data: one row per check of `./diagnostics` (the deep
+ * checks through the AWS APIs and the steps of the XKS proxy probe), with the requirement in one
+ * sentence, the catalog cause a violation produces, and (for the deep checks) what to do about it.
+ * The check code only builds evidence from what it saw; all wording of requirements and fixes lives
+ * here.
  *
- * Steps may contain placeholders that the check fills in when it knows the value: `<service-id>`,
+ * Texts may contain placeholders that the check fills in when it knows the value: `<service-id>`,
  * `<service-name>`, `<region>`, `<private-dns-name>`, `<custom-key-store-id>`, `<nlb-arn>`,
- * `<target-group-arn>`, `<cluster-id>`, `<security-group-id>`, `<subnet-id>`. Unfilled, they read as
- * ordinary placeholders.
+ * `<target-group-arn>`, `<cluster-id>`, `<security-group-id>`, `<subnet-id>`, and the probe's
+ * `<key-id>` and `<budget-ms>`. Unfilled, they read as ordinary placeholders.
  */
+import { DOCS } from "./docs.js";
 import type { Cause } from "./index.js";
-import type { Remediation } from "./schema.js";
+import type { KeyStoreType, Remediation } from "./schema.js";
 
-const DG = "https://docs.aws.amazon.com/kms/latest/developerguide";
-const VPC = `${DG}/vpc-connectivity.html`;
-const XT = `${DG}/xks-troubleshooting.html`;
-const CX = `${DG}/create-xks-keystore.html`;
-const FK = `${DG}/fix-keystore.html`;
-const CK = `${DG}/create-keystore.html#before-keystore`;
+const {
+  createKeyStoreBefore: CK,
+  fixCmkFailed,
+  fixKeyStoreFailed,
+  requireEndpoint,
+  vpcAuthorizeKms,
+  vpcCreateService,
+  vpcPrivateDns,
+  vpcServiceRequirements: VPCE,
+  xksConnectionErrorCodes: CODES,
+  xksTroubleshooting: XT,
+} = DOCS;
 
 const RECONNECT_XKS =
   "Apply store changes while the store is DISCONNECTED: `aws kms disconnect-custom-key-store --custom-key-store-id <custom-key-store-id>`, update it, then `aws kms connect-custom-key-store --custom-key-store-id <custom-key-store-id>` and poll `aws kms describe-custom-key-stores --custom-key-store-id <custom-key-store-id>` until CONNECTED.";
@@ -25,43 +33,73 @@ const RECONNECT_HSM =
   "Apply the change while the store is DISCONNECTED: `aws kms disconnect-custom-key-store --custom-key-store-id <custom-key-store-id>`, then `aws kms update-custom-key-store --custom-key-store-id <custom-key-store-id> --cloud-hsm-cluster-id <new-cluster-id>`, then `aws kms connect-custom-key-store --custom-key-store-id <custom-key-store-id>` (connecting can take up to 20 minutes).";
 
 /**
- * Which kind of key store a requirement belongs to: an external key store with VPC endpoint service
- * connectivity, one with public endpoint connectivity, or an AWS CloudHSM key store.
+ * Which checks report a requirement: the deep checks of an external key store with VPC endpoint
+ * service connectivity (`xks-vpc`) or with public endpoint connectivity (`xks-public`), those of an
+ * AWS CloudHSM key store (`cloudhsm`), or the steps of the XKS proxy probe (`xks-proxy`).
  * @public
  */
-export type RequirementScope = "xks-vpc" | "xks-public" | "cloudhsm";
+export type RequirementScope = "xks-vpc" | "xks-public" | "cloudhsm" | "xks-proxy";
 
 /**
- * One prerequisite of a custom key store that can be verified from the AWS APIs.
+ * What a check reads to judge its requirement: the API of an AWS service (`kms` for what
+ * `DescribeCustomKeyStores` says of the store), or the XKS proxy itself (`xks-proxy`).
+ * @public
+ */
+export type RequirementSource = "kms" | "ec2" | "elbv2" | "cloudhsm" | "xks-proxy";
+
+/**
+ * One prerequisite of a custom key store, checked from the AWS APIs or by calling its XKS proxy.
  * @public
  */
 export interface Requirement {
-  /** Stable, kebab-case check id, e.g. `"xks-vpc-acceptance-not-required"`. */
+  /** Stable, kebab-case check id, e.g. `"xks-vpc-acceptance-not-required"` or the probe's `"tls"`. */
   readonly id: string;
-  /** The kind of key store it applies to. */
+  /** Which checks report it. */
   readonly scope: RequirementScope;
-  /** The requirement, in one sentence. */
+  /** What its check reads. */
+  readonly service: RequirementSource;
+  /** The requirement, in one sentence (it may hold placeholders such as `<key-id>`). */
   readonly requirement: string;
   /** The catalog cause KMS reports when the requirement is not met. */
   readonly cause: Cause;
-  /** What to do when the requirement is not met. */
-  readonly remediation: Remediation;
+  /**
+   * What to do when the requirement is not met. Absent on the probe's steps: a failing step reports
+   * the catalog's remediation of the cause it found, which depends on what the proxy answered.
+   */
+  readonly remediation?: Remediation | undefined;
 }
 
+/** The key store type of each scope, for the catalog remediation of a requirement without its own. @internal */
+export const SCOPE_KEY_STORE_TYPES = {
+  "xks-vpc": "EXTERNAL_KEY_STORE",
+  "xks-public": "EXTERNAL_KEY_STORE",
+  "xks-proxy": "EXTERNAL_KEY_STORE",
+  cloudhsm: "AWS_CLOUDHSM",
+} as const satisfies Readonly<Record<RequirementScope, KeyStoreType>>;
+
 /**
- * Every requirement `diagnoseKeyStore` checks, in the order checks are reported.
+ * Types a table of requirements: each row keeps its literal id and scope, and every field of
+ * {@link Requirement} is readable on every row.
+ */
+const rows = <T extends Requirement>(table: readonly T[]): readonly (T & Requirement)[] => table;
+
+/**
+ * Every requirement the diagnostics check, in the order checks are reported: the deep checks of
+ * `diagnoseKeyStore` by scope, then the steps of `probeXksProxy` (scope `xks-proxy`; the `key` row is
+ * reported once per key id, as `key:<id>`).
  *
  * @example
  * ```ts
  * const acceptance = REQUIREMENTS.find((r) => r.id === "xks-vpc-acceptance-not-required");
- * console.log(acceptance?.remediation.steps[0]);
+ * console.log(acceptance?.remediation?.steps[0]);
  * ```
  * @public
  */
-export const REQUIREMENTS = [
+export const REQUIREMENTS = rows([
   {
     id: "xks-vpc-service-exists",
     scope: "xks-vpc",
+    service: "ec2",
     requirement:
       "The VPC endpoint service named by XksProxyVpcEndpointServiceName exists in the store's Region and is visible to the caller.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
@@ -74,12 +112,13 @@ export const REQUIREMENTS = [
         "Set the exact name on the store: `aws kms update-custom-key-store --custom-key-store-id <custom-key-store-id> --xks-proxy-vpc-endpoint-service-name <service-name>` (add `--xks-proxy-vpc-endpoint-service-owner <account-id>` when another account owns it).",
         RECONNECT_XKS,
       ],
-      docs: [`${XT}#fix-xks-vpc-configuration`, `${VPC}#xks-vpc-requirements`],
+      docs: [CODES, VPCE],
     },
   },
   {
     id: "xks-vpc-same-region",
     scope: "xks-vpc",
+    service: "kms",
     requirement:
       "The VPC endpoint service is in the key store's Region (the Region in com.amazonaws.vpce.<region>.vpce-svc-…).",
     cause: "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
@@ -91,12 +130,13 @@ export const REQUIREMENTS = [
         "Point the store at it: `aws kms update-custom-key-store --custom-key-store-id <custom-key-store-id> --xks-proxy-vpc-endpoint-service-name com.amazonaws.vpce.<region>.vpce-svc-…`; or create the key store in the service's Region instead.",
         RECONNECT_XKS,
       ],
-      docs: [`${VPC}#xks-vpc-requirements`, `${XT}#fix-xks-vpc-configuration`],
+      docs: [VPCE, CODES],
     },
   },
   {
     id: "xks-vpc-service-unique",
     scope: "xks-vpc",
+    service: "kms",
     requirement: "No other custom key store in the account and Region uses the same VPC endpoint service.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_IN_USE",
     remediation: {
@@ -107,12 +147,13 @@ export const REQUIREMENTS = [
         "Point this store at it: `aws kms update-custom-key-store --custom-key-store-id <custom-key-store-id> --xks-proxy-vpc-endpoint-service-name <new-service-name> --xks-proxy-uri-endpoint https://<unique-private-dns-name>`.",
         RECONNECT_XKS,
       ],
-      docs: [`${CX}#require-vpc-service-name`, `${VPC}#xks-vpc-requirements`],
+      docs: [vpcCreateService, VPCE],
     },
   },
   {
     id: "xks-vpc-interface-service",
     scope: "xks-vpc",
+    service: "ec2",
     requirement: "The VPC endpoint service is an Interface (PrivateLink) endpoint service.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     remediation: {
@@ -123,12 +164,13 @@ export const REQUIREMENTS = [
         "Point the store at the new service: `aws kms update-custom-key-store --custom-key-store-id <custom-key-store-id> --xks-proxy-vpc-endpoint-service-name <new-service-name>`.",
         RECONNECT_XKS,
       ],
-      docs: [`${VPC}#xks-vpc-requirements`, `${XT}#fix-xks-vpc-configuration`],
+      docs: [VPCE, CODES],
     },
   },
   {
     id: "xks-vpc-network-load-balancer",
     scope: "xks-vpc",
+    service: "ec2",
     requirement:
       "The VPC endpoint service is backed by at least one Network Load Balancer and by no Gateway Load Balancer.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
@@ -138,12 +180,13 @@ export const REQUIREMENTS = [
         "Attach the proxy's internal Network Load Balancer: `aws ec2 modify-vpc-endpoint-service-configuration --service-id <service-id> --add-network-load-balancer-arns <nlb-arn>`.",
         "Remove any Gateway Load Balancer: `aws ec2 modify-vpc-endpoint-service-configuration --service-id <service-id> --remove-gateway-load-balancer-arns <gwlb-arn>` (or create a new interface service on the NLB).",
       ],
-      docs: [`${VPC}#xks-vpc-requirements`, `${XT}#fix-xks-vpc-configuration`],
+      docs: [VPCE, CODES],
     },
   },
   {
     id: "xks-vpc-service-available",
     scope: "xks-vpc",
+    service: "ec2",
     requirement: "The VPC endpoint service's state is Available.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     remediation: {
@@ -153,12 +196,13 @@ export const REQUIREMENTS = [
         "If it is Failed, delete it (`aws ec2 delete-vpc-endpoint-service-configurations --service-ids <service-id>`) and create it again on the internal Network Load Balancer, then update the store's XksProxyVpcEndpointServiceName.",
         "Connect the store again once the service is Available: `aws kms connect-custom-key-store --custom-key-store-id <custom-key-store-id>`.",
       ],
-      docs: [`${VPC}#xks-vpc-requirements`],
+      docs: [VPCE],
     },
   },
   {
     id: "xks-vpc-service-multi-az",
     scope: "xks-vpc",
+    service: "ec2",
     requirement: "The VPC endpoint service is available in at least two Availability Zones.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     remediation: {
@@ -168,12 +212,13 @@ export const REQUIREMENTS = [
         "Enable the Network Load Balancer in a private subnet of a second Availability Zone: `aws elbv2 set-subnets --load-balancer-arn <nlb-arn> --subnets <subnet-in-az-1> <subnet-in-az-2>`.",
         "Register proxy targets in that Availability Zone too, then confirm: `aws ec2 describe-vpc-endpoint-service-configurations --service-ids <service-id> --query 'ServiceConfigurations[].AvailabilityZones'`.",
       ],
-      docs: [`${VPC}#xks-vpc-requirements`],
+      docs: [VPCE],
     },
   },
   {
     id: "xks-vpc-acceptance-not-required",
     scope: "xks-vpc",
+    service: "ec2",
     requirement:
       "The VPC endpoint service does not require acceptance of endpoint connections (AcceptanceRequired is false).",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
@@ -184,12 +229,13 @@ export const REQUIREMENTS = [
         "Turn acceptance off: `aws ec2 modify-vpc-endpoint-service-configuration --service-id <service-id> --no-acceptance-required`.",
         RECONNECT_XKS,
       ],
-      docs: [`${VPC}#xks-vpc-requirements`, `${XT}#fix-xks-vpc-configuration`],
+      docs: [VPCE, CODES],
     },
   },
   {
     id: "xks-vpc-kms-principal-allowed",
     scope: "xks-vpc",
+    service: "ec2",
     requirement:
       "The VPC endpoint service's allowed principals include the KMS service principal cks.kms.<region>.amazonaws.com.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
@@ -201,12 +247,13 @@ export const REQUIREMENTS = [
         "Confirm: `aws ec2 describe-vpc-endpoint-service-permissions --service-id <service-id>`.",
         RECONNECT_XKS,
       ],
-      docs: [`${VPC}#xks-vpc-authorize-kms`, `${XT}#fix-xks-vpc-configuration`],
+      docs: [vpcAuthorizeKms, CODES],
     },
   },
   {
     id: "xks-vpc-private-dns-name",
     scope: "xks-vpc",
+    service: "ec2",
     requirement:
       "The VPC endpoint service has a private DNS name: a subdomain of a public domain you own, unique in the Region.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
@@ -216,12 +263,13 @@ export const REQUIREMENTS = [
         "Set the private DNS name: `aws ec2 modify-vpc-endpoint-service-configuration --service-id <service-id> --private-dns-name <private-dns-name>` (e.g. xks.example.com under a public domain you control).",
         "Verify the domain (see the domain verification requirement), then set XksProxyUriEndpoint to https://<private-dns-name>.",
       ],
-      docs: [`${VPC}#xks-private-dns`, `${VPC}#xks-vpc-requirements`],
+      docs: [vpcPrivateDns, VPCE],
     },
   },
   {
     id: "xks-vpc-private-dns-verified",
     scope: "xks-vpc",
+    service: "ec2",
     requirement: "The private DNS name's domain ownership verification state is verified.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     remediation: {
@@ -233,12 +281,13 @@ export const REQUIREMENTS = [
         "Start verification: `aws ec2 start-vpc-endpoint-service-private-dns-verification --service-id <service-id>`, and wait until the state is verified (it can take minutes).",
         RECONNECT_XKS,
       ],
-      docs: [`${VPC}#xks-private-dns`, `${XT}#fix-xks-vpc-configuration`],
+      docs: [vpcPrivateDns, CODES],
     },
   },
   {
     id: "xks-vpc-uri-endpoint-matches",
     scope: "xks-vpc",
+    service: "ec2",
     requirement:
       "The store's XksProxyUriEndpoint is https:// followed by the VPC endpoint service's private DNS name (no port, no path).",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
@@ -250,12 +299,13 @@ export const REQUIREMENTS = [
         "Make sure the proxy's TLS certificate is issued for <private-dns-name> (or a matching wildcard).",
         RECONNECT_XKS,
       ],
-      docs: [`${CX}#require-endpoint`, `${VPC}#xks-vpc-requirements`],
+      docs: [requireEndpoint, VPCE],
     },
   },
   {
     id: "xks-nlb-internal",
     scope: "xks-vpc",
+    service: "elbv2",
     requirement: "Each load balancer of the service is an internal Network Load Balancer.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     remediation: {
@@ -264,12 +314,13 @@ export const REQUIREMENTS = [
         "A load balancer's scheme cannot be changed: create an internal one in private subnets of at least two Availability Zones: `aws elbv2 create-load-balancer --name xks-proxy --type network --scheme internal --subnets <subnet-in-az-1> <subnet-in-az-2>`.",
         "Add a TCP 443 listener forwarding to the proxy's IP target group, then swap it into the service: `aws ec2 modify-vpc-endpoint-service-configuration --service-id <service-id> --add-network-load-balancer-arns <new-nlb-arn> --remove-network-load-balancer-arns <nlb-arn>`.",
       ],
-      docs: [`${VPC}#xks-vpc-requirements`],
+      docs: [VPCE],
     },
   },
   {
     id: "xks-nlb-active",
     scope: "xks-vpc",
+    service: "elbv2",
     requirement: "Each Network Load Balancer of the service is in the active state.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     remediation: {
@@ -278,12 +329,13 @@ export const REQUIREMENTS = [
         "Check the state and reason: `aws elbv2 describe-load-balancers --load-balancer-arns <nlb-arn> --query 'LoadBalancers[].State'`.",
         "Wait while it is provisioning; if it failed, create a new internal Network Load Balancer and swap it into the service with `aws ec2 modify-vpc-endpoint-service-configuration --service-id <service-id> --add-network-load-balancer-arns <new-nlb-arn> --remove-network-load-balancer-arns <nlb-arn>`.",
       ],
-      docs: [`${VPC}#xks-vpc-requirements`],
+      docs: [VPCE],
     },
   },
   {
     id: "xks-nlb-multi-az",
     scope: "xks-vpc",
+    service: "elbv2",
     requirement: "Each Network Load Balancer of the service is enabled in at least two Availability Zones.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     remediation: {
@@ -292,12 +344,13 @@ export const REQUIREMENTS = [
         "Add a private subnet in a second Availability Zone: `aws elbv2 set-subnets --load-balancer-arn <nlb-arn> --subnets <subnet-in-az-1> <subnet-in-az-2>`.",
         "Register proxy targets in that Availability Zone as well.",
       ],
-      docs: [`${VPC}#xks-vpc-requirements`],
+      docs: [VPCE],
     },
   },
   {
     id: "xks-nlb-tcp-443-listener",
     scope: "xks-vpc",
+    service: "elbv2",
     requirement:
       "Each Network Load Balancer of the service has a TCP listener on port 443 (TLS is terminated by the proxy, not the load balancer).",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
@@ -307,12 +360,13 @@ export const REQUIREMENTS = [
         "Create the listener: `aws elbv2 create-listener --load-balancer-arn <nlb-arn> --protocol TCP --port 443 --default-actions Type=forward,TargetGroupArn=<target-group-arn>`.",
         "Replace a TLS listener on 443 with a TCP one, so that the proxy's own certificate reaches KMS.",
       ],
-      docs: [`${VPC}#xks-vpc-requirements`],
+      docs: [VPCE],
     },
   },
   {
     id: "xks-nlb-ip-targets",
     scope: "xks-vpc",
+    service: "elbv2",
     requirement: "The TCP 443 listener forwards to target groups of target type ip.",
     cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     remediation: {
@@ -321,12 +375,13 @@ export const REQUIREMENTS = [
         "Create an IP target group: `aws elbv2 create-target-group --name xks-proxy --protocol TCP --port 443 --target-type ip --vpc-id <vpc-id>`, and register the proxies: `aws elbv2 register-targets --target-group-arn <target-group-arn> --targets Id=<proxy-ip>,Port=443`.",
         "Forward the listener to it: `aws elbv2 modify-listener --listener-arn <listener-arn> --default-actions Type=forward,TargetGroupArn=<target-group-arn>`.",
       ],
-      docs: [`${VPC}#xks-vpc-requirements`],
+      docs: [VPCE],
     },
   },
   {
     id: "xks-nlb-healthy-target",
     scope: "xks-vpc",
+    service: "elbv2",
     requirement: "At least one target behind the TCP 443 listener is healthy.",
     cause: "XKS_PROXY_NOT_REACHABLE",
     remediation: {
@@ -337,12 +392,13 @@ export const REQUIREMENTS = [
         "Start or fix the proxies, and make the target group's health check match them (TCP 443, or the proxy's health path).",
         "Allow the load balancer's subnets to reach the proxies on 443 in their security groups and network ACLs.",
       ],
-      docs: [`${XT}#fix-xks-latency`, `${VPC}#xks-vpc-requirements`],
+      docs: [XT, VPCE],
     },
   },
   {
     id: "xks-public-endpoint-probe",
     scope: "xks-public",
+    service: "kms",
     requirement:
       "A public-endpoint XKS proxy is reachable from KMS over HTTPS at XksProxyUriEndpoint, answers within 250 ms and accepts the store's credential.",
     cause: "XKS_PROXY_NOT_REACHABLE",
@@ -353,12 +409,73 @@ export const REQUIREMENTS = [
         "Probe the proxy from the internet side: `npx kms-keystore-errors probe-xks` (pass the credential through environment variables), or call `probeXksProxy` from the library.",
         "Check DNS, port 443, the TLS certificate (public CA, name match, expiry), the URI path and the credential against what the probe reports.",
       ],
-      docs: [`${XT}#fix-xks-latency`, `${XT}#fix-xks-gen-configuration`],
+      docs: [XT, CODES],
     },
+  },
+  {
+    id: "dns",
+    scope: "xks-proxy",
+    service: "xks-proxy",
+    requirement:
+      "The endpoint's host name resolves to an IPv4 address (KMS connects to proxies over IPv4 only).",
+    cause: "XKS_PROXY_NOT_REACHABLE",
+  },
+  {
+    id: "tcp",
+    scope: "xks-proxy",
+    service: "xks-proxy",
+    requirement: "The proxy accepts TCP connections on the endpoint's port (443 for KMS).",
+    cause: "XKS_PROXY_NOT_REACHABLE",
+  },
+  {
+    id: "tls",
+    scope: "xks-proxy",
+    service: "xks-proxy",
+    requirement:
+      "TLS 1.2 or later, with an unexpired certificate for the endpoint's host name issued by a trusted CA.",
+    cause: "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+  },
+  {
+    id: "uri-path",
+    scope: "xks-proxy",
+    service: "xks-proxy",
+    requirement: "The proxy serves the XKS proxy API under the URI path (not 404 InvalidUriPathException).",
+    cause: "XKS_PROXY_INVALID_CONFIGURATION",
+  },
+  {
+    id: "authentication",
+    scope: "xks-proxy",
+    service: "xks-proxy",
+    requirement: "The proxy accepts the SigV4 credential (service kms-xks-proxy, the key store's Region).",
+    cause: "INVALID_CREDENTIALS",
+  },
+  {
+    id: "health",
+    scope: "xks-proxy",
+    service: "xks-proxy",
+    requirement:
+      "GetHealthStatus answers 200 with a valid body, and at least one external key manager is not UNAVAILABLE.",
+    cause: "XKS_PROXY_UNHEALTHY",
+  },
+  {
+    id: "latency",
+    scope: "xks-proxy",
+    service: "xks-proxy",
+    requirement: "The proxy answers within KMS's <budget-ms> ms budget per call (p99 over the samples).",
+    cause: "XKS_PROXY_TIMED_OUT",
+  },
+  {
+    id: "key",
+    scope: "xks-proxy",
+    service: "xks-proxy",
+    requirement:
+      "External key <key-id> exists in the external key manager, is AES_256, ENABLED, and allows ENCRYPT and DECRYPT.",
+    cause: "XKS_KEY_INVALID_CONFIGURATION",
   },
   {
     id: "cloudhsm-cluster-exists",
     scope: "cloudhsm",
+    service: "cloudhsm",
     requirement:
       "The AWS CloudHSM cluster named by CloudHsmClusterId exists in the store's account and Region.",
     cause: "CLUSTER_NOT_FOUND",
@@ -369,12 +486,13 @@ export const REQUIREMENTS = [
         "If it was deleted, restore a cluster from its latest backup: `aws cloudhsmv2 describe-backups --filters clusterIds=<cluster-id>`, then `aws cloudhsmv2 create-cluster --source-backup-id <backup-id> --subnet-ids <subnet-in-az-1> <subnet-in-az-2> --hsm-type <hsm-type>`.",
         RECONNECT_HSM,
       ],
-      docs: [`${FK}#fix-keystore-failed`, CK],
+      docs: [fixKeyStoreFailed, CK],
     },
   },
   {
     id: "cloudhsm-cluster-active",
     scope: "cloudhsm",
+    service: "cloudhsm",
     requirement: "The AWS CloudHSM cluster is ACTIVE (initialized and activated).",
     cause: "CLOUDHSM_CLUSTER_NOT_ACTIVE",
     remediation: {
@@ -384,12 +502,13 @@ export const REQUIREMENTS = [
         "If UNINITIALIZED, sign the cluster CSR with your CA and run `aws cloudhsmv2 initialize-cluster --cluster-id <cluster-id> --signed-cert file://<cluster-id>_CustomerHsmCertificate.crt --trust-anchor file://customerCA.crt`; then activate it with the CloudHSM CLI (`cluster activate`).",
         "Wait for ACTIVE, then connect the store: `aws kms connect-custom-key-store --custom-key-store-id <custom-key-store-id>`.",
       ],
-      docs: [CK, `${FK}#fix-keystore-failed`],
+      docs: [CK, fixKeyStoreFailed],
     },
   },
   {
     id: "cloudhsm-active-hsm",
     scope: "cloudhsm",
+    service: "cloudhsm",
     requirement: "The cluster has at least one ACTIVE HSM (needed to connect).",
     cause: "INSUFFICIENT_CLOUDHSM_HSMS",
     remediation: {
@@ -398,12 +517,13 @@ export const REQUIREMENTS = [
         "Add an HSM: `aws cloudhsmv2 create-hsm --cluster-id <cluster-id> --availability-zone <availability-zone>`; add a second one in another Availability Zone for CreateKey.",
         "Wait until it is ACTIVE, then `aws kms disconnect-custom-key-store --custom-key-store-id <custom-key-store-id>` and `aws kms connect-custom-key-store --custom-key-store-id <custom-key-store-id>`.",
       ],
-      docs: [`${FK}#fix-keystore-failed`, CK],
+      docs: [fixKeyStoreFailed, CK],
     },
   },
   {
     id: "cloudhsm-hsms-multi-az",
     scope: "cloudhsm",
+    service: "cloudhsm",
     requirement:
       "The cluster has ACTIVE HSMs in at least two Availability Zones (needed to create and update the store and to create keys).",
     cause: "CLOUDHSM_CLUSTER_INVALID_CONFIGURATION",
@@ -414,12 +534,13 @@ export const REQUIREMENTS = [
         "Add an HSM in an Availability Zone that has none: `aws cloudhsmv2 create-hsm --cluster-id <cluster-id> --availability-zone <availability-zone>`.",
         "Wait until both HSMs are ACTIVE: `aws cloudhsmv2 describe-clusters --filters clusterIds=<cluster-id> --query 'Clusters[].Hsms[].[AvailabilityZone,State]'`.",
       ],
-      docs: [CK, `${FK}#fix-cmk-failed`],
+      docs: [CK, fixCmkFailed],
     },
   },
   {
     id: "cloudhsm-subnets-multi-az",
     scope: "cloudhsm",
+    service: "cloudhsm",
     requirement: "The cluster has private subnets in at least two Availability Zones.",
     cause: "CLOUDHSM_CLUSTER_INVALID_CONFIGURATION",
     remediation: {
@@ -429,12 +550,13 @@ export const REQUIREMENTS = [
         "Back up the cluster and restore it into private subnets of at least two Availability Zones: `aws cloudhsmv2 create-cluster --source-backup-id <backup-id> --subnet-ids <subnet-in-az-1> <subnet-in-az-2> --hsm-type <hsm-type>`.",
         RECONNECT_HSM,
       ],
-      docs: [CK, `${FK}#fix-keystore-failed`],
+      docs: [CK, fixKeyStoreFailed],
     },
   },
   {
     id: "cloudhsm-subnets-exist",
     scope: "cloudhsm",
+    service: "ec2",
     requirement: "Every subnet in the cluster's subnet mapping still exists.",
     cause: "SUBNET_NOT_FOUND",
     remediation: {
@@ -443,12 +565,13 @@ export const REQUIREMENTS = [
         "Restore a cluster from a recent backup into existing private subnets: `aws cloudhsmv2 create-cluster --source-backup-id <backup-id> --subnet-ids <subnet-in-az-1> <subnet-in-az-2> --hsm-type <hsm-type>`.",
         RECONNECT_HSM,
       ],
-      docs: [`${FK}#fix-keystore-failed`],
+      docs: [fixKeyStoreFailed],
     },
   },
   {
     id: "cloudhsm-subnets-free-ips",
     scope: "cloudhsm",
+    service: "ec2",
     requirement:
       "Every cluster subnet has at least one free IP address (two preferred) for KMS's network interface.",
     cause: "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET",
@@ -459,12 +582,13 @@ export const REQUIREMENTS = [
         "Or restore the cluster from a backup into larger subnets and update the store's cluster ID.",
         "Then `aws kms disconnect-custom-key-store --custom-key-store-id <custom-key-store-id>` and `aws kms connect-custom-key-store --custom-key-store-id <custom-key-store-id>`.",
       ],
-      docs: [`${FK}#fix-keystore-failed`],
+      docs: [fixKeyStoreFailed],
     },
   },
   {
     id: "cloudhsm-sg-inbound",
     scope: "cloudhsm",
+    service: "ec2",
     requirement:
       "The cluster's security group allows inbound TCP 2223–2225 from itself (the security group as source).",
     cause: "CLOUDHSM_CLUSTER_INVALID_CONFIGURATION",
@@ -474,12 +598,13 @@ export const REQUIREMENTS = [
       steps: [
         "Restore the inbound rule: `aws ec2 authorize-security-group-ingress --group-id <security-group-id> --ip-permissions 'IpProtocol=tcp,FromPort=2223,ToPort=2225,UserIdGroupPairs=[{GroupId=<security-group-id>}]'`.",
       ],
-      docs: [CK, `${FK}#fix-cmk-failed`],
+      docs: [CK, fixCmkFailed],
     },
   },
   {
     id: "cloudhsm-sg-outbound",
     scope: "cloudhsm",
+    service: "ec2",
     requirement:
       "The cluster's security group allows outbound TCP 2223–2225 to itself (the security group as destination).",
     cause: "CLOUDHSM_CLUSTER_INVALID_CONFIGURATION",
@@ -489,12 +614,13 @@ export const REQUIREMENTS = [
       steps: [
         "Restore the outbound rule: `aws ec2 authorize-security-group-egress --group-id <security-group-id> --ip-permissions 'IpProtocol=tcp,FromPort=2223,ToPort=2225,UserIdGroupPairs=[{GroupId=<security-group-id>}]'`.",
       ],
-      docs: [CK, `${FK}#fix-cmk-failed`],
+      docs: [CK, fixCmkFailed],
     },
   },
   {
     id: "cloudhsm-trust-anchor",
     scope: "cloudhsm",
+    service: "cloudhsm",
     requirement:
       "The store's TrustAnchorCertificate (the cluster's customerCA.crt) issued and signed the cluster certificate.",
     cause: "INCORRECT_TRUST_ANCHOR",
@@ -509,10 +635,19 @@ export const REQUIREMENTS = [
       docs: [CK],
     },
   },
-] as const satisfies readonly Requirement[];
+] as const satisfies readonly Requirement[]);
 
 /**
  * The id of a requirement, e.g. `"xks-vpc-kms-principal-allowed"`.
  * @public
  */
 export type RequirementId = (typeof REQUIREMENTS)[number]["id"];
+
+/**
+ * The id of a requirement of one scope, e.g. `RequirementIdOf<"xks-proxy">` for the probe's steps.
+ * @public
+ */
+export type RequirementIdOf<S extends RequirementScope> = Extract<
+  (typeof REQUIREMENTS)[number],
+  { readonly scope: S }
+>["id"];

@@ -3,8 +3,9 @@
  * clients loaded on demand (optional peer dependencies), then the failing and unknown checks as text.
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import type { AwsClientLike, Check, Diagnosis } from "../diagnostics/index.js";
-import { diagnoseKeyStore } from "../diagnostics/index.js";
+import { OPTIONAL_CLIENTS, type OptionalService } from "../diagnostics/deep-support.js";
+import type { AwsClientLike, DeepCheck, Diagnosis } from "../diagnostics/index.js";
+import { diagnoseKeyStore, REQUIREMENTS, type RequirementScope } from "../diagnostics/index.js";
 import type { KeyStoreReport } from "../lifecycle.js";
 import { type KmsLogEntry, toLogEntry } from "../log.js";
 import { capResponses, httpBounds } from "./bounds.js";
@@ -12,17 +13,8 @@ import { remediationLines } from "./explain.js";
 import { printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
 
-/** The services whose SDK clients are optional peer dependencies. @internal */
-export type OptionalService = "ec2" | "elbv2" | "cloudhsm";
-
 /** Loads the module of an optional client package (injectable for tests). @internal */
 export type ModuleLoaders = Readonly<Record<OptionalService, () => Promise<unknown>>>;
-
-const PACKAGES: Readonly<Record<OptionalService, { readonly name: string; readonly client: string }>> = {
-  ec2: { name: "@aws-sdk/client-ec2", client: "EC2Client" },
-  elbv2: { name: "@aws-sdk/client-elastic-load-balancing-v2", client: "ElasticLoadBalancingV2Client" },
-  cloudhsm: { name: "@aws-sdk/client-cloudhsm-v2", client: "CloudHSMV2Client" },
-};
 
 /** What each kind of store needs besides KMS. */
 const WHAT_FOR: Readonly<Record<OptionalService, string>> = {
@@ -79,13 +71,19 @@ export interface DeepTarget {
 
 type ClosableClient = AwsClientLike & { destroy?: () => void };
 
+const OPTIONAL_SERVICES = Object.keys(OPTIONAL_CLIENTS) as readonly OptionalService[];
+
+/** The optional services whose API the checks of a scope read. */
+const servicesOf = (scope: RequirementScope): OptionalService[] =>
+  OPTIONAL_SERVICES.filter((service) => REQUIREMENTS.some((r) => r.scope === scope && r.service === service));
+
 /** The optional services a store's checks use. */
 function servicesFor(report: KeyStoreReport | undefined): OptionalService[] {
-  if (report?.customKeyStoreType === "AWS_CLOUDHSM") return ["ec2", "cloudhsm"];
+  if (report?.customKeyStoreType === "AWS_CLOUDHSM") return servicesOf("cloudhsm");
   if (report?.customKeyStoreType === "EXTERNAL_KEY_STORE") {
-    return report.xksProxy?.connectivity === "VPC_ENDPOINT_SERVICE" ? ["ec2", "elbv2"] : [];
+    return report.xksProxy?.connectivity === "VPC_ENDPOINT_SERVICE" ? servicesOf("xks-vpc") : [];
   }
-  return ["ec2", "elbv2", "cloudhsm"];
+  return [...OPTIONAL_SERVICES];
 }
 
 const errorCode = (error: unknown): string => {
@@ -105,9 +103,9 @@ async function buildClient(
   loader: () => Promise<unknown>,
   config: Readonly<Record<string, unknown>>,
 ): Promise<{ client: ClosableClient } | { note: string }> {
-  const pkg = PACKAGES[service];
+  const pkg = OPTIONAL_CLIENTS[service];
   const missing = (why: string) => ({
-    note: `${PROGRAM} doctor: ${pkg.name} ${why}: the ${WHAT_FOR[service]} are unknown; install it with \`npm install ${pkg.name}\`.`,
+    note: `${PROGRAM} doctor: ${pkg.package} ${why}: the ${WHAT_FOR[service]} are unknown; install it with \`npm install ${pkg.package}\`.`,
   });
   let module: unknown;
   try {
@@ -150,14 +148,13 @@ export async function runDeep(targets: readonly DeepTarget[], options: DeepOptio
   const loaders = { ...DEFAULT_LOADERS, ...options.loaders };
   const clients: Partial<Record<OptionalService, ClosableClient>> = {};
   const notes: string[] = [];
-  const order: OptionalService[] = ["ec2", "elbv2", "cloudhsm"];
   const built = await Promise.all(
-    order.map((service) =>
+    OPTIONAL_SERVICES.map((service) =>
       needed.has(service) ? buildClient(service, loaders[service], config) : undefined,
     ),
   );
   built.forEach((outcome, i) => {
-    const service = order[i] as OptionalService;
+    const service = OPTIONAL_SERVICES[i] as OptionalService;
     if (outcome === undefined) return;
     if ("client" in outcome) clients[service] = outcome.client;
     else notes.push(outcome.note);
@@ -196,7 +193,7 @@ export async function runDeep(targets: readonly DeepTarget[], options: DeepOptio
 const field = (label: string, value: string, s: Style): string =>
   `    ${s.dim(`${label}:`.padEnd(12))} ${value}`;
 
-function checkLines(check: Check, s: Style): string[] {
+function checkLines(check: DeepCheck, s: Style): string[] {
   const failing = check.status === "fail";
   const label = failing ? s.red("FAIL") : s.yellow("UNKNOWN");
   const lines = [

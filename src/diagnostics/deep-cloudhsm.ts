@@ -2,8 +2,8 @@
  * Deep checks of an AWS CloudHSM key store's cluster (kms-facts §8c): what CloudHSM v2
  * `DescribeClusters` and EC2 `DescribeSubnets`/`DescribeSecurityGroups` reveal about each requirement.
  */
-import type { RequirementId } from "../catalog/requirements.js";
-import { type AwsCaller, type Check, CheckSet } from "./deep-support.js";
+import { CheckSet, type DeepCheck } from "./check.js";
+import type { AwsCaller } from "./deep-support.js";
 
 const PURPOSE = "CloudHSM cluster checks";
 const EC2_PURPOSE = "CloudHSM subnet and security group checks";
@@ -42,19 +42,6 @@ export interface CloudHsmCheckContext {
   readonly trustAnchorCertificate: string | undefined;
 }
 
-const ALL: readonly RequirementId[] = [
-  "cloudhsm-cluster-exists",
-  "cloudhsm-cluster-active",
-  "cloudhsm-active-hsm",
-  "cloudhsm-hsms-multi-az",
-  "cloudhsm-subnets-multi-az",
-  "cloudhsm-subnets-exist",
-  "cloudhsm-subnets-free-ips",
-  "cloudhsm-sg-inbound",
-  "cloudhsm-sg-outbound",
-  "cloudhsm-trust-anchor",
-];
-
 const list = (values: readonly string[]): string => (values.length === 0 ? "none" : values.join(", "));
 
 /** The HSM ports that self-referencing TCP (or all-traffic) rules leave uncovered. */
@@ -87,7 +74,11 @@ const describeRule = (rule: IpPermission): string => {
 
 const oneLine = (dn: string): string => dn.split("\n").filter(Boolean).join(", ");
 
-async function trustAnchorCheck(ctx: CloudHsmCheckContext, cluster: Cluster, set: CheckSet): Promise<void> {
+async function trustAnchorCheck(
+  ctx: CloudHsmCheckContext,
+  cluster: Cluster,
+  set: CheckSet<"cloudhsm">,
+): Promise<void> {
   const id = "cloudhsm-trust-anchor";
   const clusterId = cluster.ClusterId ?? ctx.clusterId ?? "the cluster";
   const certificate = cluster.Certificates?.ClusterCertificate;
@@ -147,7 +138,7 @@ async function trustAnchorCheck(ctx: CloudHsmCheckContext, cluster: Cluster, set
 async function subnetChecks(
   caller: AwsCaller,
   cluster: Cluster,
-  set: CheckSet,
+  set: CheckSet<"cloudhsm">,
   vars: Record<string, string | undefined>,
 ): Promise<void> {
   const ids = [...new Set(Object.values(cluster.SubnetMapping ?? {}))];
@@ -194,8 +185,12 @@ async function subnetChecks(
   }
 }
 
-async function securityGroupChecks(caller: AwsCaller, cluster: Cluster, set: CheckSet): Promise<void> {
-  const both: RequirementId[] = ["cloudhsm-sg-inbound", "cloudhsm-sg-outbound"];
+async function securityGroupChecks(
+  caller: AwsCaller,
+  cluster: Cluster,
+  set: CheckSet<"cloudhsm">,
+): Promise<void> {
+  const both = ["cloudhsm-sg-inbound", "cloudhsm-sg-outbound"] as const;
   const sg = cluster.SecurityGroup;
   if (sg === undefined || sg === "")
     return set.setAll(both, "unknown", "the cluster reports no security group");
@@ -236,7 +231,7 @@ async function securityGroupChecks(caller: AwsCaller, cluster: Cluster, set: Che
  * @returns The checks, in `REQUIREMENTS` order; never rejects.
  * @internal
  */
-export async function cloudHsmChecks(ctx: CloudHsmCheckContext): Promise<Check[]> {
+export async function cloudHsmChecks(ctx: CloudHsmCheckContext): Promise<DeepCheck[]> {
   const set = new CheckSet("cloudhsm");
   const vars: Record<string, string | undefined> = {
     "custom-key-store-id": ctx.customKeyStoreId,
@@ -245,7 +240,7 @@ export async function cloudHsmChecks(ctx: CloudHsmCheckContext): Promise<Check[]
   };
   const clusterId = ctx.clusterId;
   if (clusterId === undefined) {
-    set.setAll(ALL, "unknown", "DescribeCustomKeyStores did not return the store's CloudHsmClusterId");
+    set.setRest("unknown", "DescribeCustomKeyStores did not return the store's CloudHsmClusterId");
     return set.build(vars);
   }
   const result = await ctx.caller.call<{ Clusters?: readonly Cluster[] }>(
@@ -255,7 +250,7 @@ export async function cloudHsmChecks(ctx: CloudHsmCheckContext): Promise<Check[]
     PURPOSE,
   );
   if (!result.ok) {
-    set.setAll(ALL, "unknown", result.evidence);
+    set.setRest("unknown", result.evidence);
     return set.build(vars);
   }
   const cluster = result.value.Clusters?.find((c) => c.ClusterId === clusterId);
@@ -265,7 +260,7 @@ export async function cloudHsmChecks(ctx: CloudHsmCheckContext): Promise<Check[]
       "fail",
       `DescribeClusters returns no cluster ${clusterId}${ctx.region === undefined ? "" : ` in ${ctx.region}`}`,
     );
-    set.setAll(ALL, "unknown", `cluster ${clusterId} was not found`);
+    set.setRest("unknown", `cluster ${clusterId} was not found`);
     return set.build(vars);
   }
   vars["security-group-id"] = cluster.SecurityGroup;

@@ -1,10 +1,7 @@
 /**
  * Shared machinery of the deep checks: calling optional AWS clients (loading their command classes
- * on demand), turning call failures into evidence, and building checks from `REQUIREMENTS`.
+ * on demand) and turning call failures into evidence.
  */
-import type { Cause } from "../catalog/index.js";
-import { REQUIREMENTS, type RequirementId, type RequirementScope } from "../catalog/requirements.js";
-import type { Remediation } from "../catalog/schema.js";
 import { redact } from "../redact.js";
 import { requestSignal } from "./bounds.js";
 
@@ -23,52 +20,23 @@ export interface AwsClientLike {
   send(command: never, options?: never): Promise<unknown>;
 }
 
-/**
- * The outcome of one requirement check.
- * - `pass`: the AWS APIs show the requirement is met.
- * - `fail`: they show it is not.
- * - `unknown`: the check could not see (no client, access denied, another account owns the
- *   resource, a prerequisite is missing); never read it as `pass`.
- * @public
- */
-export type CheckStatus = "pass" | "fail" | "unknown";
-
-/**
- * One requirement of a custom key store, checked against what the AWS APIs report.
- * @public
- */
-export interface Check {
-  /** The requirement's id (see `REQUIREMENTS`). */
-  readonly id: RequirementId;
-  /** The requirement, in one sentence. */
-  readonly requirement: string;
-  /** The catalog cause KMS reports when this requirement is not met. */
-  readonly cause: Cause;
-  /** What the check found. */
-  readonly status: CheckStatus;
-  /** What the check saw (or why it could not see), naming the resources and values. */
-  readonly evidence: string;
-  /** What to do when the check fails, with the resources it knows filled in. */
-  readonly remediation: Remediation;
-}
-
 /** The services whose clients are optional. @internal */
 export type OptionalService = "ec2" | "elbv2" | "cloudhsm";
 
-const PACKAGES: Readonly<Record<OptionalService, string>> = {
-  ec2: "@aws-sdk/client-ec2",
-  elbv2: "@aws-sdk/client-elastic-load-balancing-v2",
-  cloudhsm: "@aws-sdk/client-cloudhsm-v2",
-};
-const CLIENT_NAMES: Readonly<Record<OptionalService, string>> = {
-  ec2: "EC2Client",
-  elbv2: "ElasticLoadBalancingV2Client",
-  cloudhsm: "CloudHSMV2Client",
-};
-const IAM_PREFIXES: Readonly<Record<OptionalService, string>> = {
-  ec2: "ec2",
-  elbv2: "elasticloadbalancing",
-  cloudhsm: "cloudhsm",
+/**
+ * The optional clients: the package that provides each, its client class, and its IAM prefix.
+ * @internal
+ */
+export const OPTIONAL_CLIENTS: Readonly<
+  Record<OptionalService, { readonly package: string; readonly client: string; readonly iamPrefix: string }>
+> = {
+  ec2: { package: "@aws-sdk/client-ec2", client: "EC2Client", iamPrefix: "ec2" },
+  elbv2: {
+    package: "@aws-sdk/client-elastic-load-balancing-v2",
+    client: "ElasticLoadBalancingV2Client",
+    iamPrefix: "elasticloadbalancing",
+  },
+  cloudhsm: { package: "@aws-sdk/client-cloudhsm-v2", client: "CloudHSMV2Client", iamPrefix: "cloudhsm" },
 };
 
 const DENIED = new Set([
@@ -117,7 +85,8 @@ const safeString = (value: unknown): string => {
  * @internal
  */
 export const failedCall = (error: unknown, action: string): CallResult<never> => {
-  const name = readString(error, "name") ?? "Error";
+  // The name is the server's too (an error code it chose): redacted and cut like the message.
+  const name = redact(readString(error, "name") ?? "Error", undefined, 64);
   const message = redact(readString(error, "message") ?? safeString(error), undefined, 200);
   if (DENIED.has(name)) {
     return { ok: false, code: name, evidence: `access denied: the caller lacks ${action} (${name})` };
@@ -218,12 +187,12 @@ export class AwsCaller {
     purpose: string,
   ): Promise<CallResult<T>> {
     const client = this.#clients[service];
-    const pkg = PACKAGES[service];
+    const { package: pkg, client: clientName, iamPrefix } = OPTIONAL_CLIENTS[service];
     if (client === undefined) {
       return {
         ok: false,
         missing: true,
-        evidence: `no ${CLIENT_NAMES[service]} was passed (clients.${service}): pass one from ${pkg} to run the ${purpose}`,
+        evidence: `no ${clientName} was passed (clients.${service}): pass one from ${pkg} to run the ${purpose}`,
       };
     }
     let Command: CommandClass | undefined;
@@ -235,7 +204,7 @@ export class AwsCaller {
     if (Command === undefined) {
       return { ok: false, missing: true, evidence: `Install ${pkg} to run the ${purpose}` };
     }
-    const action = `${IAM_PREFIXES[service]}:${operation}`;
+    const action = `${iamPrefix}:${operation}`;
     const command = Command;
     return this.send(
       action,
@@ -243,80 +212,3 @@ export class AwsCaller {
     );
   }
 }
-
-/**
- * Values the checks know, to fill the placeholders of `REQUIREMENTS` steps (`<service-id>` …).
- * @internal
- */
-export type Placeholders = Readonly<Record<string, string | undefined>>;
-
-const fill = (text: string, vars: Placeholders): string =>
-  text.replace(/<([a-z-]+)>/g, (whole, key: string) => vars[key] ?? whole);
-
-/**
- * Collects check outcomes of one scope, then reports them in `REQUIREMENTS` order.
- * @internal
- */
-export class CheckSet {
-  readonly #scope: RequirementScope;
-  readonly #outcomes = new Map<RequirementId, { status: CheckStatus; evidence: string }>();
-
-  /**
-   * @param scope - The requirements this set reports.
-   */
-  constructor(scope: RequirementScope) {
-    this.#scope = scope;
-  }
-
-  /**
-   * Records a check's outcome (the first outcome of an id wins).
-   * @param id - The requirement.
-   * @param status - The outcome.
-   * @param evidence - What was seen.
-   */
-  set(id: RequirementId, status: CheckStatus, evidence: string): void {
-    if (!this.#outcomes.has(id)) this.#outcomes.set(id, { status, evidence });
-  }
-
-  /**
-   * Records the same outcome for several checks.
-   * @param ids - The requirements.
-   * @param status - The outcome.
-   * @param evidence - What was seen.
-   */
-  setAll(ids: readonly RequirementId[], status: CheckStatus, evidence: string): void {
-    for (const id of ids) this.set(id, status, evidence);
-  }
-
-  /**
-   * The checks of the scope, in `REQUIREMENTS` order; a check never recorded is `unknown`.
-   * @param vars - Placeholder values for the remediation steps.
-   * @returns The checks.
-   */
-  build(vars: Placeholders): Check[] {
-    return REQUIREMENTS.filter((r) => r.scope === this.#scope).map((r) => {
-      const outcome = this.#outcomes.get(r.id) ?? { status: "unknown" as const, evidence: "not checked" };
-      return {
-        id: r.id,
-        requirement: fill(r.requirement, vars),
-        cause: r.cause,
-        status: outcome.status,
-        evidence: outcome.evidence,
-        remediation: {
-          summary: fill(r.remediation.summary, vars),
-          steps: r.remediation.steps.map((s) => fill(s, vars)),
-          docs: [...r.remediation.docs],
-        },
-      };
-    });
-  }
-}
-
-/**
- * The ids of the requirements of one scope, in order.
- * @param scope - The scope.
- * @returns The ids.
- * @internal
- */
-export const idsOf = (scope: RequirementScope): RequirementId[] =>
-  REQUIREMENTS.filter((r) => r.scope === scope).map((r) => r.id);

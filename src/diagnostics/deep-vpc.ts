@@ -3,33 +3,32 @@
  * `DescribeVpcEndpointServiceConfigurations`, `DescribeVpcEndpointServicePermissions`,
  * `DescribeVpcEndpointServices` and ELBv2 reveal about each requirement.
  */
-import type { RequirementId } from "../catalog/requirements.js";
-import { type AwsCaller, type CallResult, type Check, CheckSet } from "./deep-support.js";
+import type { RequirementIdOf } from "../catalog/requirements.js";
+import { CheckSet, type DeepCheck, idsOf } from "./check.js";
+import type { AwsCaller, CallResult } from "./deep-support.js";
 
 const PURPOSE = "VPC endpoint service checks";
 const ELB_PURPOSE = "VPC endpoint service load balancer checks";
 
-interface ServiceConfiguration {
+/** What both views of a service (the owner's configuration, the consumer's detail) report. */
+interface ServiceFields {
   readonly ServiceId?: string;
   readonly ServiceName?: string;
   readonly ServiceType?: readonly { readonly ServiceType?: string }[];
-  readonly ServiceState?: string;
   readonly AvailabilityZones?: readonly string[];
   readonly AcceptanceRequired?: boolean;
+  readonly PrivateDnsName?: string;
+}
+
+interface ServiceConfiguration extends ServiceFields {
+  readonly ServiceState?: string;
   readonly NetworkLoadBalancerArns?: readonly string[];
   readonly GatewayLoadBalancerArns?: readonly string[];
-  readonly PrivateDnsName?: string;
   readonly PrivateDnsNameConfiguration?: { readonly State?: string };
 }
 
-interface ServiceDetail {
-  readonly ServiceId?: string;
-  readonly ServiceName?: string;
-  readonly ServiceType?: readonly { readonly ServiceType?: string }[];
-  readonly AvailabilityZones?: readonly string[];
+interface ServiceDetail extends ServiceFields {
   readonly Owner?: string;
-  readonly AcceptanceRequired?: boolean;
-  readonly PrivateDnsName?: string;
   readonly PrivateDnsNameVerificationState?: string;
 }
 
@@ -90,38 +89,27 @@ export interface VpcCheckContext {
   readonly otherStoresUsing: (serviceName: string) => Promise<CallResult<readonly string[]>>;
 }
 
-const EC2_IDS: readonly RequirementId[] = [
-  "xks-vpc-service-exists",
-  "xks-vpc-interface-service",
-  "xks-vpc-network-load-balancer",
-  "xks-vpc-service-available",
-  "xks-vpc-service-multi-az",
-  "xks-vpc-acceptance-not-required",
-  "xks-vpc-kms-principal-allowed",
-  "xks-vpc-private-dns-name",
-  "xks-vpc-private-dns-verified",
-  "xks-vpc-uri-endpoint-matches",
-];
-const ELB_IDS: readonly RequirementId[] = [
-  "xks-nlb-internal",
-  "xks-nlb-active",
-  "xks-nlb-multi-az",
-  "xks-nlb-tcp-443-listener",
-  "xks-nlb-ip-targets",
-  "xks-nlb-healthy-target",
-];
+/** The checks that read the Network Load Balancers (ELBv2). */
+const ELB_IDS = idsOf("xks-vpc", "elbv2");
 
 const SERVICE_NAME = /^com\.amazonaws\.vpce\.([a-z0-9-]+)\.(vpce-svc-[0-9a-z]+)$/;
 
-const typesOf = (s: { readonly ServiceType?: readonly { readonly ServiceType?: string }[] }): string[] =>
-  (s.ServiceType ?? []).map((t) => t.ServiceType).filter((t): t is string => t !== undefined);
+/** The part of the view both sources fill alike. */
+const viewOf = (s: ServiceFields, name: string, verification: string | undefined): ServiceView => ({
+  serviceId: s.ServiceId ?? name,
+  types: (s.ServiceType ?? []).map((t) => t.ServiceType).filter((t): t is string => t !== undefined),
+  zones: s.AvailabilityZones ?? [],
+  acceptanceRequired: s.AcceptanceRequired,
+  privateDnsName: s.PrivateDnsName,
+  verification,
+});
 
 const names = (values: readonly string[]): string => (values.length === 0 ? "none" : values.join(", "));
 
 /**
  * Finds the service: the owner's configuration first, else the consumer view.
  */
-async function findService(ctx: VpcCheckContext, set: CheckSet): Promise<ServiceView | undefined> {
+async function findService(ctx: VpcCheckContext, set: CheckSet<"xks-vpc">): Promise<ServiceView | undefined> {
   const name = ctx.serviceName;
   const cfg = await ctx.caller.call<{ ServiceConfigurations?: readonly ServiceConfiguration[] }>(
     "ec2",
@@ -130,18 +118,13 @@ async function findService(ctx: VpcCheckContext, set: CheckSet): Promise<Service
     PURPOSE,
   );
   if (!cfg.ok && cfg.missing === true) {
-    set.setAll([...EC2_IDS, ...ELB_IDS], "unknown", cfg.evidence);
+    set.setRest("unknown", cfg.evidence);
     return undefined;
   }
   const config = cfg.ok ? cfg.value.ServiceConfigurations?.find((s) => s.ServiceName === name) : undefined;
   if (config !== undefined) {
     return {
-      serviceId: config.ServiceId ?? name,
-      types: typesOf(config),
-      zones: config.AvailabilityZones ?? [],
-      acceptanceRequired: config.AcceptanceRequired,
-      privateDnsName: config.PrivateDnsName,
-      verification: config.PrivateDnsNameConfiguration?.State,
+      ...viewOf(config, name, config.PrivateDnsNameConfiguration?.State),
       owner: {
         state: config.ServiceState,
         nlbArns: config.NetworkLoadBalancerArns ?? [],
@@ -164,31 +147,23 @@ async function findService(ctx: VpcCheckContext, set: CheckSet): Promise<Service
         "fail",
         `no VPC endpoint service named ${name} is visible to the caller (${ownEvidence}; DescribeVpcEndpointServices does not list it)`,
       );
-      set.setAll([...EC2_IDS, ...ELB_IDS], "unknown", `the VPC endpoint service ${name} was not found`);
+      set.setRest("unknown", `the VPC endpoint service ${name} was not found`);
     } else {
-      set.setAll([...EC2_IDS, ...ELB_IDS], "unknown", `${ownEvidence}; ${detail.evidence}`);
+      set.setRest("unknown", `${ownEvidence}; ${detail.evidence}`);
     }
     return undefined;
   }
   const ownerOnly = cfg.ok
     ? `owned by account ${found.Owner ?? "unknown"}; run the check as the owner`
     : `${cfg.evidence}; the consumer view (DescribeVpcEndpointServices) does not show this`;
-  return {
-    serviceId: found.ServiceId ?? name,
-    types: typesOf(found),
-    zones: found.AvailabilityZones ?? [],
-    acceptanceRequired: found.AcceptanceRequired,
-    privateDnsName: found.PrivateDnsName,
-    verification: found.PrivateDnsNameVerificationState,
-    ownerOnly,
-  };
+  return { ...viewOf(found, name, found.PrivateDnsNameVerificationState), ownerOnly };
 }
 
 async function principalCheck(
   ctx: VpcCheckContext,
   view: ServiceView,
   kmsRegion: string | undefined,
-  set: CheckSet,
+  set: CheckSet<"xks-vpc">,
 ) {
   const id = "xks-vpc-kms-principal-allowed";
   if (view.owner === undefined) return set.set(id, "unknown", view.ownerOnly ?? "owner view unavailable");
@@ -217,7 +192,7 @@ async function principalCheck(
   );
 }
 
-function serviceChecks(ctx: VpcCheckContext, view: ServiceView, set: CheckSet): void {
+function serviceChecks(ctx: VpcCheckContext, view: ServiceView, set: CheckSet<"xks-vpc">): void {
   const sid = view.serviceId;
   set.set(
     "xks-vpc-service-exists",
@@ -309,7 +284,7 @@ function serviceChecks(ctx: VpcCheckContext, view: ServiceView, set: CheckSet): 
 async function loadBalancerChecks(
   ctx: VpcCheckContext,
   nlbArns: readonly string[],
-  set: CheckSet,
+  set: CheckSet<"xks-vpc">,
   vars: Record<string, string | undefined>,
 ): Promise<void> {
   const lbs = await ctx.caller.call<{ LoadBalancers?: readonly LoadBalancer[] }>(
@@ -322,7 +297,7 @@ async function loadBalancerChecks(
   const list = lbs.value.LoadBalancers ?? [];
   const label = (lb: LoadBalancer) => lb.LoadBalancerName ?? lb.LoadBalancerArn ?? "load balancer";
   const verdict = (
-    id: RequirementId,
+    id: RequirementIdOf<"xks-vpc">,
     ok: (lb: LoadBalancer) => boolean,
     describe: (lb: LoadBalancer) => string,
   ) =>
@@ -445,7 +420,7 @@ async function loadBalancerChecks(
  * @returns The checks, in `REQUIREMENTS` order; never rejects.
  * @internal
  */
-export async function xksVpcChecks(ctx: VpcCheckContext): Promise<Check[]> {
+export async function xksVpcChecks(ctx: VpcCheckContext): Promise<DeepCheck[]> {
   const set = new CheckSet("xks-vpc");
   const name = ctx.serviceName;
   const match = SERVICE_NAME.exec(name);

@@ -6,6 +6,8 @@ import { DescribeCustomKeyStoresCommand, type KMSClient } from "@aws-sdk/client-
 import { ResultAsync } from "neverthrow";
 import { classify } from "../classify.js";
 import type { KmsFailure } from "../failure.js";
+import { connectionErrorCode } from "../lifecycle.js";
+import { redact, secretsOf } from "../redact.js";
 import {
   bounded,
   DEFAULT_DIAGNOSIS_DEADLINE_MS,
@@ -14,8 +16,9 @@ import {
   milliseconds,
   requestSignal,
 } from "./bounds.js";
+import { CheckSet, type DeepCheck } from "./check.js";
 import { cloudHsmChecks } from "./deep-cloudhsm.js";
-import { AwsCaller, type AwsClientLike, type CallResult, type Check, CheckSet } from "./deep-support.js";
+import { AwsCaller, type AwsClientLike, type CallResult } from "./deep-support.js";
 import { xksVpcChecks } from "./deep-vpc.js";
 
 /**
@@ -75,9 +78,9 @@ export interface Diagnosis {
   /** The `ConnectionErrorCode`, when `FAILED`. */
   readonly connectionErrorCode?: string;
   /** Every check, in the order of `REQUIREMENTS`. */
-  readonly checks: readonly Check[];
+  readonly checks: readonly DeepCheck[];
   /** The checks whose status is `fail`. */
-  readonly failing: readonly Check[];
+  readonly failing: readonly DeepCheck[];
 }
 
 interface StoreEntry {
@@ -88,6 +91,7 @@ interface StoreEntry {
   readonly CloudHsmClusterId?: string;
   readonly TrustAnchorCertificate?: string;
   readonly XksProxyConfiguration?: {
+    readonly AccessKeyId?: string;
     readonly Connectivity?: string;
     readonly UriEndpoint?: string;
     readonly VpcEndpointServiceName?: string;
@@ -171,7 +175,7 @@ async function runChecks(
   customKeyStoreId: string,
   options: DiagnoseOptions,
   bounds: RunBounds,
-): Promise<Check[]> {
+): Promise<DeepCheck[]> {
   const caller = new AwsCaller(
     { ec2: clients.ec2, elbv2: clients.elbv2, cloudhsm: clients.cloudhsm },
     bounds.signal,
@@ -241,7 +245,7 @@ const abortReason = (signal: AbortSignal): unknown => {
  * import { KMSClient } from "@aws-sdk/client-kms";
  * import { EC2Client } from "@aws-sdk/client-ec2";
  * import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
- * import { diagnoseKeyStore } from "kms-keystore-errors";
+ * import { diagnoseKeyStore } from "kms-keystore-errors/diagnostics";
  *
  * const result = await diagnoseKeyStore(
  *   { kms: new KMSClient({}), ec2: new EC2Client({}), elbv2: new ElasticLoadBalancingV2Client({}) },
@@ -295,19 +299,28 @@ export function diagnoseKeyStore(
     }
     const entry = out.CustomKeyStores?.find((s) => s.CustomKeyStoreId === customKeyStoreId);
     if (entry === undefined) throw notFound(customKeyStoreId);
-    let checks: Check[];
+    let checks: DeepCheck[];
     try {
       checks = await runChecks(clients, entry, customKeyStoreId, options ?? {}, { signal, requestTimeoutMs });
     } catch {
       checks = [];
     }
     if (signal.aborted) throw stopped();
+    // Everything below is the servers' text: redacted against the store's own credential id (and
+    // SigV4 material) before it is reported.
+    const secrets = secretsOf(entry.XksProxyConfiguration?.AccessKeyId ?? []);
+    const clean = (text: string, max: number): string => redact(text, secrets, max);
+    checks = checks.map((c) => ({ ...c, evidence: clean(c.evidence, 600) }));
     return {
       customKeyStoreId,
-      customKeyStoreType:
+      customKeyStoreType: clean(
         entry.CustomKeyStoreType ?? (entry.CloudHsmClusterId === undefined ? "UNKNOWN" : "AWS_CLOUDHSM"),
-      connectionState: entry.ConnectionState ?? "UNKNOWN",
-      ...(entry.ConnectionErrorCode === undefined ? {} : { connectionErrorCode: entry.ConnectionErrorCode }),
+        64,
+      ),
+      connectionState: clean(entry.ConnectionState ?? "UNKNOWN", 64),
+      ...(entry.ConnectionErrorCode === undefined
+        ? {}
+        : { connectionErrorCode: connectionErrorCode(entry.ConnectionErrorCode) }),
       checks,
       failing: checks.filter((c) => c.status === "fail"),
     };

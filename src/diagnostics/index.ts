@@ -1,14 +1,23 @@
 /**
  * Find the failing requirement of a custom key store: deep checks of an external key store's VPC
  * endpoint service (and its Network Load Balancer) or of a CloudHSM key store's cluster, through the
- * AWS APIs, and a probe of an XKS proxy (DNS, TCP, TLS, SigV4, health, latency, keys). Node.js only.
+ * AWS APIs, and a probe of an XKS proxy (DNS, TCP, TLS, SigV4, health, latency, keys). Every check,
+ * deep or probe, is a `Check` of a `REQUIREMENTS` row. Node.js only.
  *
  * @packageDocumentation
  */
-export type { Requirement, RequirementId, RequirementScope } from "../catalog/requirements.js";
+export type {
+  Requirement,
+  RequirementId,
+  RequirementIdOf,
+  RequirementScope,
+  RequirementSource,
+} from "../catalog/requirements.js";
 export { REQUIREMENTS } from "../catalog/requirements.js";
+export type { Check, CheckStatus, DeepCheck, ProbeCheck, ProbeCheckId } from "./check.js";
 export type { DiagnoseClients, DiagnoseOptions, Diagnosis } from "./deep.js";
 export { diagnoseKeyStore } from "./deep.js";
-export type { AwsClientLike, Check, CheckStatus } from "./deep-support.js";
-export type { ProbeCheck, ProbeCheckId, ProbeReport, ProbeStatus, ProbeXksProxyOptions } from "./probe.js";
+export type { AwsClientLike } from "./deep-support.js";
+export type { ProbeStatus, ProbeXksProxyOptions } from "./probe.js";
 export { probeXksProxy } from "./probe.js";
+export type { ProbeReport } from "./probe-run.js";
