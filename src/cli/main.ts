@@ -111,10 +111,16 @@ async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof
     );
   }
   const { flags, lists, positionals } = parseArgs(argv, {
-    booleans: ["json", "help"],
-    values: ["uri-endpoint", "uri-path", "region", "samples", "timeout-ms", "timeout", "ca"],
-    lists: ["key-id"],
-    aliases: { h: "help" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+    "uri-endpoint": { type: "string" },
+    "uri-path": { type: "string" },
+    region: { type: "string" },
+    samples: { type: "string" },
+    "timeout-ms": { type: "string" },
+    timeout: { type: "string" },
+    ca: { type: "string" },
+    "key-id": { type: "string", multiple: true },
   });
   if (flags.has("help")) return { stdout: USAGE["probe-xks"], stderr: "", code: 0 };
   // Positionals are not echoed: one may be a secret pasted by mistake.
@@ -200,9 +206,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
   try {
     if (first === "explain") {
       const { flags, positionals } = parseArgs(rest, {
-        booleans: ["all", "json", "help"],
-        values: [],
-        aliases: { h: "help" },
+        all: { type: "boolean" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
       });
       if (flags.has("help")) return { stdout: USAGE.explain, stderr: "", code: 0 };
       let query = positionals.join(" ");
@@ -223,10 +229,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
     }
     if (first === "probe-xks") return await probeXks(rest, io, s);
     const { flags, lists, positionals } = parseArgs(rest, {
-      booleans: ["json", "help", "deep"],
-      values: ["region", "endpoint", "profile", "aws-endpoint", "timeout"],
-      lists: ["key-store"],
-      aliases: { h: "help" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      deep: { type: "boolean" },
+      region: { type: "string" },
+      endpoint: { type: "string" },
+      profile: { type: "string" },
+      "aws-endpoint": { type: "string" },
+      timeout: { type: "string" },
+      "key-store": { type: "string", multiple: true },
     });
     if (flags.has("help")) return { stdout: USAGE.doctor, stderr: "", code: 0 };
     if (positionals.length > 0)
