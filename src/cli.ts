@@ -53,6 +53,7 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   isTTY: process.stdout.isTTY === true,
+  columns: process.stdout.columns,
   readStdin,
 });
 // The output is written. A call cut off by a deadline may still hold a socket or a timer of the SDK's;
