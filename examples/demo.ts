@@ -11,8 +11,10 @@
  *       update and to connect, `doctor --deep` names exactly those two requirements and their fixes,
  *       and after the fix the store connects.
  *
- * It prints what an application would log. Exit status 1 if an example throws or does something
- * unexpected.
+ * It prints what an application would log, with one change: the examples print a failure's full
+ * guidance (`formatFailure`) every time, as an application's log would; the demo prints it the first
+ * time a cause appears and a one-line summary on every repeat ({@link GuidanceOnce}). Exit status 1
+ * if an example throws or does something unexpected.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -55,6 +57,82 @@ export const EXAMPLES = {
 const VPC_MESSAGE =
   "The request was rejected because the Amazon VPC endpoint service configuration does not fulfill the requirements for an external key store proxy.";
 
+/** The demo's first words: what it shows, and how it prints repeated guidance. */
+export const INTRODUCTION = [
+  "This demo runs every example of kms-keystore-errors against the embedded KMS emulator, over the",
+  "real wire protocol: (a) an external key store whose VPC endpoint service is misconfigured, (b) an",
+  "XKS proxy that times out during Encrypt, and (c) doctor --deep naming the failing requirement.",
+  "Each failure's full guidance is printed the first time its cause appears; repeats get one line.",
+].join("\n");
+
+/** The first line of a `formatFailure` block: `Kind: CAUSE …`, at any indentation. */
+const GUIDANCE_HEAD = /^( *)([A-Za-z][\w.]*): ([A-Z][A-Z0-9_]+)(?: .*)?$/;
+
+/**
+ * Prints the full guidance of a failure the first time its cause appears and a one-line summary on
+ * every repeat. It reads text, not failures: a `formatFailure` block (its `Kind: CAUSE …` line
+ * followed by deeper-indented `Message:`/`Why:` lines) is recognised wherever it is printed, by an
+ * example through `console` or by the CLI.
+ */
+export class GuidanceOnce {
+  readonly #seen = new Set<string>();
+
+  /**
+   * The text with every repeated guidance block cut to one line.
+   *
+   * @param text - What is about to be printed.
+   * @returns The same text, repeats summarised.
+   */
+  filter(text: string): string {
+    const lines = text.split("\n");
+    const out: string[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const head = GUIDANCE_HEAD.exec(line);
+      const body = `${head?.[1] ?? ""}  `;
+      const next = lines[i + 1] ?? "";
+      if (head === null || !next.startsWith(body) || !/^(Message|Why): /.test(next.slice(body.length))) {
+        out.push(line);
+        continue;
+      }
+      let end = i + 1;
+      while (end < lines.length && (lines[end] as string).startsWith(body)) end++;
+      const cause = head[3] as string;
+      if (this.#seen.has(cause)) {
+        const block = lines.slice(i, end).join("\n");
+        const retry = /Retry: yes/.test(block) ? "retryable" : "not retryable";
+        out.push(`${line} [${retry}; guidance above]`);
+      } else {
+        this.#seen.add(cause);
+        out.push(...lines.slice(i, end));
+      }
+      i = end - 1;
+    }
+    return out.join("\n");
+  }
+
+  /**
+   * Routes `console.log`, `console.error`, `console.warn` and `console.info` through {@link filter}
+   * until the returned function is called.
+   *
+   * @returns A function that puts the console methods back.
+   */
+  install(): () => void {
+    const methods = ["log", "error", "warn", "info"] as const;
+    const originals = methods.map((method) => console[method]);
+    for (const [i, method] of methods.entries()) {
+      const original = originals[i] as (...args: unknown[]) => void;
+      console[method] = (...args: unknown[]) => {
+        if (args.length === 1 && typeof args[0] === "string") original(this.filter(args[0]));
+        else original(...args);
+      };
+    }
+    return () => {
+      for (const [i, method] of methods.entries()) console[method] = originals[i] as Console["log"];
+    };
+  }
+}
+
 const header = (title: string): void => console.log(`\n${"=".repeat(100)}\n${title}\n${"=".repeat(100)}`);
 const step = (title: string): void => console.log(`\n--- ${title}`);
 
@@ -78,6 +156,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
       console.log(`!! unexpected: ${what}`);
     }
   };
+  console.log(INTRODUCTION);
+  const guidance = new GuidanceOnce();
+  const restoreConsole = guidance.install();
   const emu: KmsEmulator = await startKmsEmulator({ connectDelayMs: 20 });
   const config: KMSClientConfig = { ...emu.clientConfig };
   const region = emu.region;
@@ -233,10 +314,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
     expect(reports.length === 3, "doctor should report 3 key stores");
     kms.destroy();
 
-    if (options.cli !== false) await runCli(emu, problems);
+    if (options.cli !== false) await runCli(emu, problems, guidance);
 
     // -------------------------------------------------------------------------------------------
-    await seedScenario(settings, options, expect);
+    await seedScenario(settings, options, expect, guidance);
   } catch (error) {
     problems.push(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     console.log(
@@ -244,6 +325,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
     );
   } finally {
     await emu.close();
+    restoreConsole();
   }
   return problems;
 }
@@ -257,8 +339,11 @@ interface CliRun {
   readonly output: string;
 }
 
-/** Runs the built CLI as an operator does (a child process), echoing the command and its output. */
-async function runBuiltCli(args: readonly string[]): Promise<CliRun> {
+/**
+ * Runs the built CLI as an operator does (a child process), echoing the command and its output
+ * (guidance already shown cut to one line); the returned output is the CLI's, whole.
+ */
+async function runBuiltCli(args: readonly string[], guidance: GuidanceOnce): Promise<CliRun> {
   console.log(`\n$ kms-keystore-errors ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ")}`);
   const env = {
     ...process.env,
@@ -269,32 +354,32 @@ async function runBuiltCli(args: readonly string[]): Promise<CliRun> {
   };
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env });
-    process.stdout.write(`${stdout}${stderr}`);
+    process.stdout.write(guidance.filter(`${stdout}${stderr}`));
     console.log("(exit status 0)");
     return { code: 0, output: `${stdout}${stderr}` };
   } catch (error) {
     const e = error as { code?: unknown; stdout?: string; stderr?: string };
     const output = `${e.stdout ?? ""}${e.stderr ?? ""}`;
-    process.stdout.write(output);
+    process.stdout.write(guidance.filter(output));
     console.log(`(exit status ${String(e.code)})`);
     return { code: typeof e.code === "number" ? e.code : -1, output };
   }
 }
 
 /** The built CLI, as an operator runs it. */
-async function runCli(emu: KmsEmulator, problems: string[]): Promise<void> {
+async function runCli(emu: KmsEmulator, problems: string[], guidance: GuidanceOnce): Promise<void> {
   if (!existsSync(CLI)) {
     console.log("\n(dist/cli.js not built: skipping the CLI; run `npm run build`)");
     return;
   }
   const run = async (args: string[]): Promise<void> => {
-    const { code } = await runBuiltCli(args);
+    const { code } = await runBuiltCli(args, guidance);
     if (code < 0) problems.push(`the CLI could not run: ${args[0] ?? ""}`);
   };
   header("The CLI: explain a pasted log line, and doctor against the emulator");
   await run([
     "explain",
-    "KMSInvalidStateException: The external key store proxy did not respond in time. Retry the request.",
+    "An error occurred (XksProxyUriUnreachableException) when calling the CreateCustomKeyStore operation: AWS KMS cannot communicate with the external key store proxy.",
   ]);
   await run(["doctor", "--endpoint", emu.endpoint, "--region", emu.region]);
 }
@@ -310,6 +395,7 @@ async function seedScenario(
   settings: createXksKeyStore.XksSettings,
   options: DemoOptions,
   expect: (ok: boolean, what: string) => void,
+  guidance: GuidanceOnce,
 ): Promise<void> {
   header("(c) doctor --deep: WHICH requirement of the VPC endpoint service fails");
   const [emu, aws] = await Promise.all([
@@ -366,16 +452,19 @@ async function seedScenario(
     const awsSettings = { ...aws.clientConfig };
     if (options.cli !== false && existsSync(CLI)) {
       step("doctor --deep: the two failing requirements, with the evidence and the fix for each");
-      const run = await runBuiltCli([
-        "doctor",
-        "--deep",
-        "--region",
-        emu.region,
-        "--endpoint",
-        emu.endpoint,
-        "--aws-endpoint",
-        aws.endpoint,
-      ]);
+      const run = await runBuiltCli(
+        [
+          "doctor",
+          "--deep",
+          "--region",
+          emu.region,
+          "--endpoint",
+          emu.endpoint,
+          "--aws-endpoint",
+          aws.endpoint,
+        ],
+        guidance,
+      );
       const failing = [...run.output.matchAll(/^ {2}FAIL (\S+)$/gm)].map((m) => m[1]).sort();
       expect(run.code === 1, "doctor --deep should exit 1 (a store is FAILED)");
       expect(

@@ -74,6 +74,7 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   isTTY: process.stdout.isTTY === true,
+  columns: process.stdout.columns,
   readStdin,
 });
 finished = true;

@@ -138,15 +138,17 @@ class Rejection extends Error {
   }
 }
 
-const OPTION_NAMES = new Set([
-  "retries",
-  "minTimeout",
-  "maxTimeout",
-  "maxRetryTime",
-  "randomize",
-  "signal",
-  "onFailedAttempt",
-]);
+/** Every option of {@link RetryKmsOptions}, once: the compiler refuses a missing or an extra key. */
+const OPTION_KEYS = {
+  retries: true,
+  minTimeout: true,
+  maxTimeout: true,
+  maxRetryTime: true,
+  randomize: true,
+  signal: true,
+  onFailedAttempt: true,
+} as const satisfies Record<keyof RetryKmsOptions, true>;
+const OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(OPTION_KEYS));
 
 function validate(options: RetryKmsOptions): void {
   if (options === null || typeof options !== "object") {

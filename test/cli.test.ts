@@ -503,8 +503,11 @@ describe("doctor --deep", () => {
     expect(text.stdout).toContain("Deep checks");
     expect([...text.stdout.matchAll(/^ {2}FAIL (\S+)$/gm)].map((m) => m[1]).sort()).toEqual(SEED_FAILING);
     expect(text.stdout).toContain(`acceptanceRequired is true on ${setup.service.serviceId}`);
-    expect(text.stdout).toContain(
-      `1. Turn acceptance off: \`aws ec2 modify-vpc-endpoint-service-configuration --service-id ${setup.service.serviceId} --no-acceptance-required\``,
+    // The step is wrapped to 80 columns; its command stays whole, on a line of its own.
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `1\\. Turn acceptance off:\\n {9}\`aws ec2 modify-vpc-endpoint-service-configuration --service-id ${setup.service.serviceId} --no-acceptance-required\``,
+      ),
     );
     expect(text.stdout).toContain("--add-allowed-principals cks.kms.us-east-1.amazonaws.com");
     expect(text.stdout).toContain(

@@ -11,7 +11,7 @@ import { type KmsEmulator, startAwsEmulator, startKmsEmulator } from "kms-keysto
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as connectAndWait from "../examples/connect-and-wait.js";
 import * as createXksKeyStore from "../examples/create-xks-key-store.js";
-import { EXAMPLES, runDemo } from "../examples/demo.js";
+import { EXAMPLES, GuidanceOnce, INTRODUCTION, runDemo } from "../examples/demo.js";
 import * as doctor from "../examples/doctor.js";
 import * as doctorDeep from "../examples/doctor-deep.js";
 import * as opentelemetry from "../examples/opentelemetry.js";
@@ -262,6 +262,34 @@ describe("examples", () => {
     }
   });
 
+  it("demo: GuidanceOnce keeps the first guidance block per cause, at any indentation, and cuts repeats to one line", () => {
+    const block = (indent: string, kind: string, cause: string, retry: "yes" | "no") =>
+      [
+        `${indent}${kind}: ${cause} during Encrypt`,
+        `${indent}  Why: something`,
+        `${indent}  Retry: ${retry}, more words.`,
+        `${indent}  What to do:`,
+        `${indent}    1. A step.`,
+      ].join("\n");
+    const guidance = new GuidanceOnce();
+    const first = block("", "KMSInvalidStateException", "XKS_PROXY_TIMED_OUT", "yes");
+    expect(guidance.filter(first)).toBe(first);
+    // The same cause under another kind and indented inside other text (as the CLI's doctor prints it).
+    const again = `Table\n\n${block("  ", "ConnectionFailed", "XKS_PROXY_TIMED_OUT", "yes")}\nafter`;
+    expect(guidance.filter(again)).toBe(
+      "Table\n\n  ConnectionFailed: XKS_PROXY_TIMED_OUT during Encrypt [retryable; guidance above]\nafter",
+    );
+    const other = block("", "DisabledException", "KEY_DISABLED", "no");
+    expect(guidance.filter(other)).toBe(other);
+    expect(guidance.filter(other)).toBe(
+      "DisabledException: KEY_DISABLED during Encrypt [not retryable; guidance above]",
+    );
+    // A line that only looks like a head is left alone.
+    expect(guidance.filter("KMSInvalidStateException: The proxy did not respond.\nEncrypt requests: 1")).toBe(
+      "KMSInvalidStateException: The proxy did not respond.\nEncrypt requests: 1",
+    );
+  });
+
   it("opentelemetry: sets the log entry as span attributes", async () => {
     const keyId = await timingOutKey();
     const attributes = await opentelemetry.main({ ...config, maxAttempts: 1 }, { keyId });
@@ -282,6 +310,27 @@ describe("examples", () => {
     });
     expect(problems).toEqual([]);
     const out = printed();
+    // It starts by saying what it shows.
+    expect(out.startsWith(INTRODUCTION)).toBe(true);
+    // The full guidance once per cause; every repeat is one line.
+    const full = [...out.matchAll(/^\S+: ([A-Z][A-Z0-9_]+)\b.*\n {2}(?:Message|Why): /gm)].map((m) => m[1]);
+    expect(full).toEqual([
+      "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+      "XKS_PROXY_TIMED_OUT",
+      "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+      "KEY_STORE_NOT_CONNECTED",
+    ]);
+    expect(out.match(/^ {2}Why: /gm)).toHaveLength(full.length);
+    const repeats = [
+      ...out.matchAll(/^\S+: ([A-Z][A-Z0-9_]+)\b.* \[(not retryable|retryable); guidance above\]$/gm),
+    ];
+    expect(repeats.map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION not retryable",
+      "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION not retryable",
+      "XKS_PROXY_TIMED_OUT retryable",
+      "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION not retryable",
+    ]);
+    for (const [line] of repeats) expect(out).not.toContain(`${line}\n  `);
     expect(out).toContain(
       "XksProxyVpcEndpointServiceInvalidConfigurationException: XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
     );

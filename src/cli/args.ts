@@ -1,19 +1,18 @@
 /**
- * A small argv parser: boolean flags, flags with a value (`--region eu-west-1` or
- * `--region=eu-west-1`), repeatable flags with a value (`--key-id a --key-id b`), positionals, `--` to end options and `-` as a positional (stdin).
+ * Command-line options through Node's own `util.parseArgs`: boolean flags, flags with a value
+ * (`--region eu-west-1` or `--region=eu-west-1`), repeatable flags (`--key-id a --key-id b`),
+ * positionals, `--` to end options and `-` as a positional (stdin). `parseArgs` tokenises; this module
+ * turns its tokens into the CLI's usage errors, which name an option without echoing more than 40
+ * characters of it.
  */
+import { type ParseArgsConfig, parseArgs as parseArgv } from "node:util";
 
-/** The options one command accepts. @internal */
-export interface OptionSpec {
-  /** Flags without a value, long names without `--` (e.g. `"json"`). */
-  readonly booleans: readonly string[];
-  /** Flags that take a value, long names without `--` (e.g. `"region"`). */
-  readonly values: readonly string[];
-  /** Flags that take a value and may be repeated (`--key-id a --key-id b`), long names without `--`. */
-  readonly lists?: readonly string[];
-  /** Single-letter aliases, e.g. `{ h: "help" }`. */
-  readonly aliases?: Readonly<Record<string, string>>;
-}
+/**
+ * The options one command accepts, as `util.parseArgs` takes them: long names without `--`, `type`
+ * `"boolean"` or `"string"`, `multiple: true` for a repeatable flag, `short` for a one-letter alias.
+ * @internal
+ */
+export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
 /** What {@link parseArgs} found. @internal */
 export interface ParsedArgs {
@@ -31,7 +30,7 @@ export class UsageError extends Error {
 }
 
 /**
- * Parses argv against a command's options.
+ * Parses argv against a command's options with `util.parseArgs`.
  *
  * @param argv - The arguments after the command name.
  * @param spec - The options the command accepts.
@@ -40,39 +39,35 @@ export class UsageError extends Error {
  * @internal
  */
 export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs {
+  // Not strict: every token comes back, and the errors below are the CLI's own (bounded) wording.
+  const { tokens } = parseArgv({
+    args: [...argv],
+    options: spec,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const flags = new Map<string, string | true>();
   const lists = new Map<string, string[]>();
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === "-" || !arg.startsWith("-")) {
-      positionals.push(arg);
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    const option = Object.hasOwn(spec, token.name) ? spec[token.name] : undefined;
+    if (option === undefined) throw new UsageError(`unknown option ${printableOption(token.rawName)}`);
+    if (option.type === "boolean") {
+      if (token.value !== undefined) throw new UsageError(`option ${token.rawName} takes no value`);
+      flags.set(token.name, true);
       continue;
     }
-    const eq = arg.indexOf("=");
-    const rawName = eq === -1 ? arg : arg.slice(0, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    const name = rawName.startsWith("--") ? rawName.slice(2) : spec.aliases?.[rawName.slice(1)];
-    if (name !== undefined && spec.booleans.includes(name)) {
-      if (inline !== undefined) throw new UsageError(`option ${rawName} takes no value`);
-      flags.set(name, true);
-      continue;
+    // `--region --json` would take `--json` as the Region: a value that looks like an option must be
+    // attached (`--region=-x`).
+    const value = token.value;
+    if (value === undefined || value === "" || (!token.inlineValue && value.startsWith("-"))) {
+      throw new UsageError(`option ${token.rawName} needs a value`);
     }
-    const repeatable = name !== undefined && (spec.lists ?? []).includes(name);
-    if (name !== undefined && (repeatable || spec.values.includes(name))) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value === "" || (inline === undefined && value.startsWith("-"))) {
-        throw new UsageError(`option ${rawName} needs a value`);
-      }
-      if (repeatable) lists.set(name, [...(lists.get(name) ?? []), value]);
-      else flags.set(name, value);
-      continue;
-    }
-    throw new UsageError(`unknown option ${printableOption(rawName)}`);
+    if (option.multiple === true) lists.set(token.name, [...(lists.get(token.name) ?? []), value]);
+    else flags.set(token.name, value);
   }
   return { flags, lists, positionals };
 }

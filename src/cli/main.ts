@@ -6,6 +6,7 @@ import { type Output, runExplain } from "./explain.js";
 import { ACCESS_KEY_ID_ENV, credentialFlag, runProbe, SECRET_ACCESS_KEY_ENV } from "./probe.js";
 import { style, terminalSafe, useColour } from "./style.js";
 import { PROGRAM, USAGE } from "./usage.js";
+import { outputWidth, wrapText } from "./wrap.js";
 
 /**
  * Where the CLI reads and writes: the process's streams and environment in `bin`, fakes in tests.
@@ -23,6 +24,11 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal (colour is used only then). */
   readonly isTTY: boolean;
+  /**
+   * The terminal's width in columns (`process.stdout.columns`): text output is wrapped to it when
+   * stdout is a terminal, else to 80 columns. JSON output is never wrapped.
+   */
+  readonly columns?: number | undefined;
   /**
    * Reads all of standard input, for `explain -`: at most {@link STDIN_MAX_BYTES}, else it rejects
    * with an {@link InputTooLargeError}.
@@ -69,6 +75,12 @@ type Command = (typeof COMMANDS)[number];
 const isCommand = (name: string | undefined): name is Command =>
   (COMMANDS as readonly string[]).includes(name ?? "");
 
+/** What a command produced; `raw` output (JSON) is printed as it is, never wrapped. */
+type CliOutput = Output & { readonly raw?: boolean };
+
+/** The output of a command run with or without `--json`. */
+const printedAs = (output: Output, json: boolean): CliOutput => (json ? { ...output, raw: true } : output);
+
 const usageError = (message: string, command: Command | ""): Output => ({
   stdout: "",
   stderr: `${PROGRAM}${command === "" ? "" : ` ${command}`}: ${message}\nRun '${PROGRAM}${
@@ -101,7 +113,7 @@ const timeoutFlag = (value: string | undefined): number =>
   intFlag(value, "timeout", 1, MAX_TIMEOUT_SECONDS) ?? DEFAULT_TIMEOUT_SECONDS;
 
 /** `probe-xks`: refuses credentials on argv, reads them from the environment, runs the probe. */
-async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof style>): Promise<Output> {
+async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof style>): Promise<CliOutput> {
   // Before parsing: a credential on the command line is refused, and its value never echoed.
   const flag = argv.map(credentialFlag).find((name) => name !== undefined);
   if (flag !== undefined) {
@@ -111,10 +123,16 @@ async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof
     );
   }
   const { flags, lists, positionals } = parseArgs(argv, {
-    booleans: ["json", "help"],
-    values: ["uri-endpoint", "uri-path", "region", "samples", "timeout-ms", "timeout", "ca"],
-    lists: ["key-id"],
-    aliases: { h: "help" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+    "uri-endpoint": { type: "string" },
+    "uri-path": { type: "string" },
+    region: { type: "string" },
+    samples: { type: "string" },
+    "timeout-ms": { type: "string" },
+    timeout: { type: "string" },
+    ca: { type: "string" },
+    "key-id": { type: "string", multiple: true },
   });
   if (flags.has("help")) return { stdout: USAGE["probe-xks"], stderr: "", code: 0 };
   // Positionals are not echoed: one may be a secret pasted by mistake.
@@ -158,7 +176,7 @@ async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof
       );
     }
   }
-  return withDeadline(
+  const output = await withDeadline(
     seconds,
     (signal) =>
       runProbe({
@@ -177,9 +195,10 @@ async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof
       }),
     () => deadlineOutput("probe-xks", seconds, "the probe"),
   );
+  return printedAs(output, flags.has("json"));
 }
 
-async function run(argv: readonly string[], io: CliIo): Promise<Output> {
+async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
   const [first, ...rest] = argv;
   if (first === undefined) return { stdout: "", stderr: USAGE[""], code: 2 };
   if (first === "--help" || first === "-h") return { stdout: USAGE[""], stderr: "", code: 0 };
@@ -200,9 +219,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
   try {
     if (first === "explain") {
       const { flags, positionals } = parseArgs(rest, {
-        booleans: ["all", "json", "help"],
-        values: [],
-        aliases: { h: "help" },
+        all: { type: "boolean" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
       });
       if (flags.has("help")) return { stdout: USAGE.explain, stderr: "", code: 0 };
       let query = positionals.join(" ");
@@ -219,14 +238,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
       }
       if (query.trim() === "")
         return usageError("what should I explain? Give an exception name, a code or a log line", "explain");
-      return runExplain(query, { all: flags.has("all"), json: flags.has("json"), style: s });
+      const json = flags.has("json");
+      return printedAs(runExplain(query, { all: flags.has("all"), json, style: s }), json);
     }
     if (first === "probe-xks") return await probeXks(rest, io, s);
     const { flags, lists, positionals } = parseArgs(rest, {
-      booleans: ["json", "help", "deep"],
-      values: ["region", "endpoint", "profile", "aws-endpoint", "timeout"],
-      lists: ["key-store"],
-      aliases: { h: "help" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      deep: { type: "boolean" },
+      region: { type: "string" },
+      endpoint: { type: "string" },
+      profile: { type: "string" },
+      "aws-endpoint": { type: "string" },
+      timeout: { type: "string" },
+      "key-store": { type: "string", multiple: true },
     });
     if (flags.has("help")) return { stdout: USAGE.doctor, stderr: "", code: 0 };
     if (positionals.length > 0)
@@ -256,7 +281,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
       );
     }
     const seconds = timeoutFlag(text("timeout"));
-    return await withDeadline(
+    const output = await withDeadline(
       seconds,
       (signal) =>
         runDoctor({
@@ -278,6 +303,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
           deep ? "describing the key stores and the deep checks" : "describing the key stores",
         ),
     );
+    return printedAs(output, flags.has("json"));
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message, first);
     throw error;
@@ -289,7 +315,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
  * and returns the exit status (0 success, 1 nothing matched, a key store is `FAILED` or a probe check
  * did not pass, 2 usage error, missing credential variables, or the key stores could not be
  * described). Never throws; an unexpected error is one line on stderr and status 2, never a stack
- * trace or a raw SDK error.
+ * trace or a raw SDK error. Text on stdout is wrapped to the terminal's width (80 columns when stdout
+ * is not a terminal); `--json` output and the one-line messages on stderr are not.
  *
  * @param argv - The arguments after the program name (`process.argv.slice(2)`).
  * @param io - Streams, environment and whether stdout is a terminal.
@@ -302,19 +329,23 @@ async function run(argv: readonly string[], io: CliIo): Promise<Output> {
  *   stderr: process.stderr,
  *   env: process.env,
  *   isTTY: process.stdout.isTTY === true,
+ *   columns: process.stdout.columns,
  * });
  * ```
  * @public
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  let output: Output;
+  let output: CliOutput;
   try {
     output = await run(argv, io);
   } catch (error) {
     const name = error instanceof Error ? error.name : typeof error;
     output = { stdout: "", stderr: `${PROGRAM}: unexpected ${name}; please report it.\n`, code: 2 };
   }
-  if (output.stdout !== "") io.stdout.write(terminalSafe(output.stdout));
+  if (output.stdout !== "") {
+    const safe = terminalSafe(output.stdout);
+    io.stdout.write(output.raw === true ? safe : wrapText(safe, outputWidth(io.isTTY, io.columns)));
+  }
   if (output.stderr !== "") io.stderr.write(terminalSafe(output.stderr));
   return output.code;
 }

@@ -1,8 +1,9 @@
 /**
- * ANSI styling for the CLI: on only when writing to a terminal, never with `NO_COLOR`, forced with
- * `FORCE_COLOR`. Every function returns plain text when colour is off.
+ * Styling for the CLI through Node's own `util.styleText`: on only when writing to a terminal, never
+ * with `NO_COLOR`, forced with `FORCE_COLOR`. Every function returns plain text when colour is off.
  */
 
+import { styleText } from "node:util";
 import { sanitize } from "../redact.js";
 
 /** What the CLI needs to know to decide on colour. @internal */
@@ -39,15 +40,19 @@ export interface Style {
   readonly cyan: (text: string) => string;
 }
 
-const sgr =
-  (open: number, close: number) =>
+/**
+ * A `util.styleText` format. The CLI decides on colour itself ({@link useColour}, from the streams
+ * and environment it is given), so `styleText` is told not to look at `process.stdout` again.
+ */
+const paint =
+  (format: Parameters<typeof styleText>[0]) =>
   (text: string): string =>
-    `\u001b[${open}m${text}\u001b[${close}m`;
+    styleText(format, text, { validateStream: false });
 
 const plain = (text: string): string => text;
 
 /**
- * The styles, ANSI or identity.
+ * The styles, `util.styleText` or identity.
  *
  * @param colour - From {@link useColour}.
  * @returns The style functions.
@@ -56,12 +61,12 @@ const plain = (text: string): string => text;
 export function style(colour: boolean): Style {
   if (!colour) return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain };
   return {
-    bold: sgr(1, 22),
-    dim: sgr(2, 22),
-    red: sgr(31, 39),
-    green: sgr(32, 39),
-    yellow: sgr(33, 39),
-    cyan: sgr(36, 39),
+    bold: paint("bold"),
+    dim: paint("dim"),
+    red: paint("red"),
+    green: paint("green"),
+    yellow: paint("yellow"),
+    cyan: paint("cyan"),
   };
 }
 

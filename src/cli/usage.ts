@@ -3,12 +3,14 @@
 /** The program name, as users type it. @internal */
 export const PROGRAM = "kms-keystore-errors";
 
-const EXPLAIN = `Usage: ${PROGRAM} explain <name|code|cause|log line...> [--all] [--json]
+// Paragraphs and option descriptions are one line each: the CLI wraps them to the terminal's width
+// (src/cli/wrap.ts), hanging an option's description under its column. Synopses and example
+// commands fit 80 columns and are never wrapped (an example line starts with "$ ").
 
-Explains an AWS KMS failure: the cause, whether retrying helps, what to do and the AWS docs.
-The query is an exception name (XksProxyVpcEndpointServiceInvalidConfigurationException), a
-ConnectionErrorCode (XKS_PROXY_TIMED_OUT), a cause, a fully qualified name, or a pasted log line
-(quote it). Use - to read the query from stdin.
+const EXPLAIN = `Usage: ${PROGRAM} explain <name|code|cause|log line...> [--all]
+                           [--json]
+
+Explains an AWS KMS failure: the cause, whether retrying helps, what to do and the AWS docs. The query is an exception name (XksProxyVpcEndpointServiceInvalidConfigurationException), a ConnectionErrorCode (XKS_PROXY_TIMED_OUT), a cause, a fully qualified name, or a pasted log line (quote it). Use - to read the query from stdin.
 
 Options:
   --all        Every matching entry, most specific first (default: the best one)
@@ -18,61 +20,45 @@ Options:
 Exit status: 0 explained, 1 nothing matched (with a "did you mean" hint), 2 usage error.
 
 Examples:
-  ${PROGRAM} explain XksProxyVpcEndpointServiceInvalidConfigurationException
-  ${PROGRAM} explain "KMSInvalidStateException: The external key store proxy did not respond in time."
-  ${PROGRAM} explain XKS_PROXY_TIMED_OUT --json
-  pbpaste | ${PROGRAM} explain -
+  $ ${PROGRAM} explain XksProxyUriUnreachableException
+  $ ${PROGRAM} explain \\
+      "KMSInvalidStateException: The external key store proxy did not respond"
+  $ ${PROGRAM} explain XKS_PROXY_TIMED_OUT --json
+  $ pbpaste | ${PROGRAM} explain -
 `;
 
-const DOCTOR = `Usage: ${PROGRAM} doctor [--region R] [--endpoint URL] [--profile P] [--timeout S] [--json]
-       ${PROGRAM} doctor --deep [--key-store cks-ID ...] [--aws-endpoint URL]
-                     [--region R] [--endpoint URL] [--profile P] [--timeout S] [--json]
+const DOCTOR = `Usage: ${PROGRAM} doctor [--region R] [--endpoint URL] [--profile P]
+                          [--timeout S] [--json]
+       ${PROGRAM} doctor --deep [--key-store cks-ID ...]
+                          [--aws-endpoint URL] [--region R] [--endpoint URL]
+                          [--profile P] [--timeout S] [--json]
 
-Describes every custom key store in the account and Region (DescribeCustomKeyStores, all pages)
-and prints its state and, for FAILED and DISCONNECTED stores, what to do. Credentials and Region
-come from the AWS SDK's default chain (environment, ~/.aws/config, SSO, instance role...).
+Describes every custom key store in the account and Region (DescribeCustomKeyStores, all pages) and prints its state and, for FAILED and DISCONNECTED stores, what to do. Credentials and Region come from the AWS SDK's default chain (environment, ~/.aws/config, SSO, instance role...).
 
-With --deep it then finds the failing requirement of every FAILED store (and of each store named
-with --key-store, whatever its state) from the AWS APIs: for an external key store with VPC
-endpoint service connectivity, the endpoint service, its Network Load Balancer, listener and
-targets; for a CloudHSM key store, the cluster, HSMs, subnets, security group and trust anchor.
-Each failing check is printed with its requirement, the evidence, numbered steps and docs; each
-check it could not evaluate (missing permission, another account's service) as unknown with the
-reason; passing checks as a count. The EC2, ELBv2 and CloudHSM checks need the optional packages
-@aws-sdk/client-ec2, @aws-sdk/client-elastic-load-balancing-v2 and @aws-sdk/client-cloudhsm-v2;
-without one, its checks are unknown and a one-line note on stderr names the package to install.
+With --deep it then finds the failing requirement of every FAILED store (and of each store named with --key-store, whatever its state) from the AWS APIs: for an external key store with VPC endpoint service connectivity, the endpoint service, its Network Load Balancer, listener and targets; for a CloudHSM key store, the cluster, HSMs, subnets, security group and trust anchor. Each failing check is printed with its requirement, the evidence, numbered steps and docs; each check it could not evaluate (missing permission, another account's service) as unknown with the reason; passing checks as a count. The EC2, ELBv2 and CloudHSM checks need the optional packages @aws-sdk/client-ec2, @aws-sdk/client-elastic-load-balancing-v2 and @aws-sdk/client-cloudhsm-v2; without one, its checks are unknown and a one-line note on stderr names the package to install.
 
 Options:
   --region R            AWS Region (default: AWS_REGION or the profile's region)
   --endpoint URL        KMS endpoint (default: the Region's; AWS_ENDPOINT_URL_KMS is honoured)
   --profile P           Profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE)
-  --timeout S           Seconds the whole command may take, 1-3600 (default 60). Each request
-                        also has a 3 s connect and a 10 s response timeout (half of S if less)
-  --json                Print the key store reports as JSON ({ "error": ... } when describing
-                        failed); with --deep, { "keyStores": [...], "diagnoses": [...] }
+  --timeout S           Seconds the whole command may take, 1-3600 (default 60). Each request also has a 3 s connect and a 10 s response timeout (half of S if less)
+  --json                Print the key store reports as JSON ({ "error": ... } when describing failed); with --deep, { "keyStores": [...], "diagnoses": [...] }
   --deep                Also run the deep checks (diagnoseKeyStore) for FAILED stores
   --key-store cks-ID    With --deep: also check this store, whatever its state (repeatable)
-  --aws-endpoint URL    With --deep: endpoint of the EC2, ELBv2 and CloudHSM clients. A testing
-                        aid, to point them at an emulator; leave it out against AWS
+  --aws-endpoint URL    With --deep: endpoint of the EC2, ELBv2 and CloudHSM clients. A testing aid, to point them at an emulator; leave it out against AWS
   -h, --help            Show this help
 
-Needs kms:DescribeCustomKeyStores; --deep also reads (and reports as unknown when denied)
-ec2:DescribeVpcEndpointServiceConfigurations, ec2:DescribeVpcEndpointServices,
-ec2:DescribeVpcEndpointServicePermissions, elasticloadbalancing:Describe*, ec2:DescribeSubnets,
-ec2:DescribeSecurityGroups and cloudhsm:DescribeClusters.
-Exit status: 0 no store FAILED (DISCONNECTED stores are listed with guidance), 1 a store is
-FAILED, 2 the stores could not be described (no Region, no credentials, access denied...), a
---key-store does not exist, the --timeout passed (one line on stderr), or usage error.
+Needs kms:DescribeCustomKeyStores; --deep also reads (and reports as unknown when denied) ec2:DescribeVpcEndpointServiceConfigurations, ec2:DescribeVpcEndpointServices, ec2:DescribeVpcEndpointServicePermissions, elasticloadbalancing:Describe*, ec2:DescribeSubnets, ec2:DescribeSecurityGroups and cloudhsm:DescribeClusters.
+
+Exit status: 0 no store FAILED (DISCONNECTED stores are listed with guidance), 1 a store is FAILED, 2 the stores could not be described (no Region, no credentials, access denied...), a --key-store does not exist, the --timeout passed (one line on stderr), or usage error.
 `;
 
-const PROBE_XKS = `Usage: ${PROGRAM} probe-xks --uri-endpoint https://HOST --uri-path [/PREFIX]/kms/xks/v1 --region R
-       [--key-id ID ...] [--samples N] [--timeout-ms N] [--timeout S] [--ca FILE] [--json]
+const PROBE_XKS = `Usage: ${PROGRAM} probe-xks --uri-endpoint https://HOST
+                             --uri-path [/PREFIX]/kms/xks/v1 --region R
+                             [--key-id ID ...] [--samples N] [--timeout-ms N]
+                             [--timeout S] [--ca FILE] [--json]
 
-Probes an external key store (XKS) proxy as KMS reaches it, from where you run it, and says which
-requirement fails: dns, tcp, tls (chain, name, expiry), uri-path, authentication (SigV4 with the
-kms-xks-proxy service and the store's Region), health (proxy fleet and key managers), latency
-(p50/p99 against KMS's 250 ms budget) and, per --key-id, the external key (AES_256, ENABLED,
-ENCRYPT and DECRYPT). For VPC endpoint service connectivity, run it from inside the VPC.
+Probes an external key store (XKS) proxy as KMS reaches it, from where you run it, and says which requirement fails: dns, tcp, tls (chain, name, expiry), uri-path, authentication (SigV4 with the kms-xks-proxy service and the store's Region), health (proxy fleet and key managers), latency (p50/p99 against KMS's 250 ms budget) and, per --key-id, the external key (AES_256, ENABLED, ENCRYPT and DECRYPT). For VPC endpoint service connectivity, run it from inside the VPC.
 
 The proxy authentication credential comes ONLY from the environment, never from the command line:
   XKS_PROXY_ACCESS_KEY_ID        the credential's access key id (printed masked)
@@ -80,8 +66,7 @@ The proxy authentication credential comes ONLY from the environment, never from 
 Options such as --secret-access-key or --access-key-id are refused.
 
 Options:
-  --uri-endpoint URL   The store's XksProxyUriEndpoint: https:// and the host name
-                       (http:// and a port only for loopback test proxies; tls then fails)
+  --uri-endpoint URL   The store's XksProxyUriEndpoint: https:// and the host name (http:// and a port only for loopback test proxies; tls then fails)
   --uri-path PATH      The store's XksProxyUriPath, ending in /kms/xks/v1
   --region R           The key store's Region, the SigV4 scope (default: AWS_REGION)
   --key-id ID          An external key id (XksKeyId) to check with GetKeyMetadata (repeatable)
@@ -92,13 +77,12 @@ Options:
   --json               Print the probe report as JSON
   -h, --help           Show this help
 
-Exit status: 0 every check passed, 1 a check failed (or could not be evaluated), 2 usage error,
-the credential variables are not set, or the --timeout passed (one line on stderr).
+Exit status: 0 every check passed, 1 a check failed (or could not be evaluated), 2 usage error, the credential variables are not set, or the --timeout passed (one line on stderr).
 
 Example:
-  XKS_PROXY_ACCESS_KEY_ID=... XKS_PROXY_SECRET_ACCESS_KEY=... \\
-    ${PROGRAM} probe-xks --uri-endpoint https://xks.example.com --uri-path /example/kms/xks/v1 \\
-    --region eu-west-1 --key-id payments-key-1
+  $ XKS_PROXY_ACCESS_KEY_ID=... XKS_PROXY_SECRET_ACCESS_KEY=... \\
+      ${PROGRAM} probe-xks --uri-endpoint https://xks.example.com \\
+      --uri-path /example/kms/xks/v1 --region eu-west-1 --key-id payments-key-1
 `;
 
 const MAIN = `Usage: ${PROGRAM} <command> [options]
@@ -111,11 +95,10 @@ Commands:
   doctor [--region R] [--endpoint URL] [--profile P] [--json]
       Every custom key store's connection state, and the fix for the ones that failed.
   doctor --deep [--key-store cks-ID ...] [...]
-      Also find the failing requirement of FAILED stores from the AWS APIs (VPC endpoint
-      service, load balancer, CloudHSM cluster), with the evidence and the fix.
-  probe-xks --uri-endpoint URL --uri-path PATH --region R [--key-id ID ...] [--json]
-      Probe an XKS proxy as KMS would (DNS, TCP, TLS, SigV4, health, latency, keys); the
-      credential comes from XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY.
+      Also find the failing requirement of FAILED stores from the AWS APIs (VPC endpoint service, load balancer, CloudHSM cluster), with the evidence and the fix.
+  probe-xks --uri-endpoint URL --uri-path PATH --region R
+            [--key-id ID ...] [--json]
+      Probe an XKS proxy as KMS would (DNS, TCP, TLS, SigV4, health, latency, keys); the credential comes from XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY.
   help [command]
       Show help for a command.
 
