@@ -714,6 +714,7 @@ describe("probe-xks", () => {
       ["--access-key-id", PROXY_KEY_ID],
       [`--xks-secret=${PROXY_SECRET}`],
       ["--secret", PROXY_SECRET],
+      [`-s${PROXY_SECRET}`],
     ];
     const runs = await Promise.all([
       cli(probeArgs(...(cases[0] as string[])), { env: env() }).then(record),
@@ -725,6 +726,8 @@ describe("probe-xks", () => {
       expect(run.stderr).toContain("XKS_PROXY_ACCESS_KEY_ID");
       expect(run.stderr).toContain("XKS_PROXY_SECRET_ACCESS_KEY");
       expect(run.stderr).toContain("never taken from the command line");
+      expect(run.stderr).not.toContain(PROXY_SECRET.slice(0, 12));
+      expect(run.stderr).not.toContain(PROXY_KEY_ID);
     }
   });
 

@@ -650,3 +650,64 @@ describe("the CLI's work on its input is bounded", () => {
     expect(suggest(log)[0]).toBe("KMSInvalidStateException");
   });
 });
+
+describe("the CLI echoes no more of its arguments than it must", () => {
+  it("quotes at most 40 characters of an unknown option or command, and nothing after =", async () => {
+    const secret = "FAKEsecretValueDoNotEcho0123456789abcdefghijkl";
+    const option = await cli([`--xks-secret-access-key=${secret}`, "probe-xks"]);
+    const command = await cli([`${secret}${secret}`]);
+    const topic = await cli(["help", `${secret}${secret}`]);
+    for (const run of [option, command, topic]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toContain(secret.slice(-12));
+    }
+    expect(option.stderr).not.toContain(secret.slice(0, 12));
+  });
+});
+
+describe("the deep checks keep a store's credential id and foreign codes out of their evidence", () => {
+  it("redacts an EC2 error that echoes the Authorization header and the store's access key id", async () => {
+    const accessKeyId = "AKIAHOSTILEFAKEID7Q2Z";
+    const kms = await hostile((_req, res) =>
+      kmsJson(res, {
+        CustomKeyStores: [
+          {
+            CustomKeyStoreId: "cks-1234567890abcdef0",
+            CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+            ConnectionState: "FAILED",
+            ConnectionErrorCode: `XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND ${accessKeyId}`,
+            XksProxyConfiguration: {
+              AccessKeyId: accessKeyId,
+              Connectivity: "VPC_ENDPOINT_SERVICE",
+              UriEndpoint: "https://xks.example.com",
+              VpcEndpointServiceName: "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+            },
+          },
+        ],
+      }),
+    );
+    const ec2 = await hostile((req, res) => {
+      const authorization = req.headers.authorization ?? "";
+      res.writeHead(400, { "content-type": "text/xml" });
+      res.end(
+        `<Response><Errors><Error><Code>${authorization}</Code><Message>rejected ${accessKeyId} with Signature%3D${"cd".repeat(32)}</Message></Error></Errors><RequestID>r-1</RequestID></Response>`,
+      );
+    });
+    const credentials = { accessKeyId: "AKIDTRUST", secretAccessKey: "trust" };
+    const result = await diagnoseKeyStore(
+      {
+        kms: new KMSClient({ endpoint: kms.url, region: "eu-west-1", credentials }),
+        ec2: new EC2Client({ endpoint: ec2.url, region: "eu-west-1", credentials, maxAttempts: 1 }),
+      },
+      "cks-1234567890abcdef0",
+    );
+    const diagnosis = result._unsafeUnwrap();
+    expect(ec2.seen.length).toBeGreaterThan(0);
+    const text = JSON.stringify(diagnosis);
+    expect(text).toContain("[REDACTED]");
+    expect(text.toUpperCase()).not.toContain(accessKeyId);
+    expect(text).not.toContain("cd".repeat(8));
+    expect(text).not.toMatch(/Signature=[0-9a-f]{8}/);
+    expect(diagnosis.connectionErrorCode).toBe("MALFORMED_CONNECTION_ERROR_CODE");
+  });
+});

@@ -3,7 +3,7 @@ import { parseArgs, UsageError } from "./args.js";
 import { DEFAULT_TIMEOUT_SECONDS, deadlineOutput, MAX_TIMEOUT_SECONDS, withDeadline } from "./bounds.js";
 import { runDoctor } from "./doctor.js";
 import { type Output, runExplain } from "./explain.js";
-import { ACCESS_KEY_ID_ENV, credentialFlag, runProbe, SECRET_ACCESS_KEY_ENV } from "./probe.js";
+import { ACCESS_KEY_ID_ENV, isCredentialFlag, runProbe, SECRET_ACCESS_KEY_ENV } from "./probe.js";
 import { style, terminalSafe, useColour } from "./style.js";
 import { PROGRAM, USAGE } from "./usage.js";
 import { outputWidth, wrapText } from "./wrap.js";
@@ -89,6 +89,12 @@ const usageError = (message: string, command: Command | ""): Output => ({
   code: 2,
 });
 
+/**
+ * An argument quoted in a usage error: at most 40 characters, never what follows `=` (an argument may
+ * be a secret pasted by mistake).
+ */
+const echoed = (arg: string): string => JSON.stringify(arg.length > 40 ? `${arg.slice(0, 40)}…` : arg);
+
 /** A custom key store id: `cks-` and letters or digits (KMS uses 17). */
 const STORE_ID = /^cks-[A-Za-z0-9]{1,60}$/;
 
@@ -115,10 +121,9 @@ const timeoutFlag = (value: string | undefined): number =>
 /** `probe-xks`: refuses credentials on argv, reads them from the environment, runs the probe. */
 async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof style>): Promise<CliOutput> {
   // Before parsing: a credential on the command line is refused, and its value never echoed.
-  const flag = argv.map(credentialFlag).find((name) => name !== undefined);
-  if (flag !== undefined) {
+  if (argv.some(isCredentialFlag)) {
     return usageError(
-      `refusing ${flag}: the proxy credential is never taken from the command line (it would show in ps, shell history and CI logs). Set ${ACCESS_KEY_ID_ENV} and ${SECRET_ACCESS_KEY_ENV} in the environment instead`,
+      `refusing a credential option: the proxy credential is never taken from the command line (it would show in ps, shell history and CI logs). Set ${ACCESS_KEY_ID_ENV} and ${SECRET_ACCESS_KEY_ENV} in the environment instead`,
       "probe-xks",
     );
   }
@@ -208,12 +213,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
     if (topic === undefined) return { stdout: USAGE[""], stderr: "", code: 0 };
     return isCommand(topic)
       ? { stdout: USAGE[topic], stderr: "", code: 0 }
-      : usageError(`unknown command ${JSON.stringify(topic)}`, "");
+      : usageError(`unknown command ${echoed(topic)}`, "");
   }
   if (!isCommand(first)) {
     return first.startsWith("-")
-      ? usageError(`unknown option ${JSON.stringify(first)}`, "")
-      : usageError(`unknown command ${JSON.stringify(first.slice(0, 40))}`, "");
+      ? usageError(`unknown option ${echoed(first.split("=", 1)[0] as string)}`, "")
+      : usageError(`unknown command ${echoed(first)}`, "");
   }
   const s = style(useColour(io));
   try {

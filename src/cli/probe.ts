@@ -33,16 +33,17 @@ export interface ProbeCommandOptions {
 
 /**
  * Whether an argument is a credential flag (`--secret-access-key`, `--access-key-id`, `--xks-secret`,
- * `--password` …), which `probe-xks` refuses without echoing the value.
+ * `--password`, `-s<secret>` …), which `probe-xks` refuses. The argument itself is never echoed: a
+ * short flag with its value attached (`-sVALUE`) cannot be told from its value.
  *
  * @param arg - One argument.
- * @returns The flag's name without any `=value`, or undefined when it is not a credential flag.
+ * @returns True for a credential flag.
  * @internal
  */
-export function credentialFlag(arg: string): string | undefined {
-  if (!arg.startsWith("-")) return undefined;
+export function isCredentialFlag(arg: string): boolean {
+  if (!arg.startsWith("-")) return false;
   const name = arg.split("=", 1)[0] as string;
-  return /^--?[a-z0-9-]*(secret|access-?key|credential|password)/i.test(name) ? name.slice(0, 40) : undefined;
+  return /^--?[a-z0-9-]*(secret|access-?key|credential|password)/i.test(name);
 }
 
 const STATUS_WIDTH = 8;
