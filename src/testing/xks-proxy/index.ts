@@ -4,14 +4,7 @@
  * keys, key manager health, latency and faults. Node-only.
  */
 import { randomBytes } from "node:crypto";
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { ciphertextDataIntegrityValue } from "../../xks/cdiv.js";
 import { type XksErrorName, xksErrorInfo } from "../../xks/errors.js";
@@ -27,6 +20,7 @@ import {
   XKS_OPERATIONS,
   type XksOperation,
 } from "../../xks/spec.js";
+import { MAX_BODY_BYTES, type RequestBody, startHttpServer } from "../http-server.js";
 import { open, seal } from "./crypto.js";
 
 export {
@@ -346,8 +340,6 @@ class XksError extends Error {
 }
 
 const EKM_STATES: readonly string[] = ["ACTIVE", "DEGRADED", "UNAVAILABLE"];
-/** The largest request body the proxy reads, in bytes; a larger one is refused as such. */
-const MAX_BODY_BYTES = 1024 * 1024;
 /** The proxy's own limits, above the specification's minimums (4,300 bytes of data, 8,192 of AAD). */
 const MAX_DATA_BYTES = 8192;
 const MAX_AAD_BYTES = 8192;
@@ -393,19 +385,6 @@ const checkDelay = (name: string, ms: number): number => {
 
 const sleep = (ms: number): Promise<void> =>
   ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms).unref());
-
-/** The body, or `undefined` when it is larger than {@link MAX_BODY_BYTES} (the rest is discarded). */
-const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 
 /**
  * Base64 field → bytes; undefined when absent. Malformed or outside `sizes` (the specification's
@@ -638,6 +617,9 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
   };
 
   const log: XksProxyRequest[] = [];
+  const tls = options.tls;
+  const mutualTls = tls?.clientCa !== undefined;
+  const clientSubject = tls?.clientSubject ?? kmsClientCertificateName(region);
 
   const routeOf = (path: string): Route | undefined => {
     if (!path.startsWith(`${uriPath}/`)) return undefined;
@@ -742,7 +724,11 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
     }
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, received: RequestBody): Promise<void> => {
+    if (mutualTls && subjectName(req.socket as TLSSocket) !== clientSubject) {
+      req.socket.destroy();
+      return;
+    }
     const receivedAt = new Date();
     const rawUrl = req.url ?? "/";
     const queryAt = rawUrl.indexOf("?");
@@ -781,7 +767,6 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
       res.end("pong");
       return;
     }
-    const rawBody = await readBody(req);
     await sleep(latencyMs);
     const route = routeOf(path);
     if (route === undefined) {
@@ -797,12 +782,13 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
       finish(405);
       return;
     }
-    if (rawBody === undefined) {
+    if (received.tooLarge) {
       sendError(
         new XksError("ValidationException", `The request body is larger than ${MAX_BODY_BYTES} bytes.`),
       );
       return;
     }
+    const rawBody = received.bytes;
     const text = rawBody.toString("utf8");
     let body: unknown;
     try {
@@ -878,26 +864,13 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
     }
   };
 
-  const tls = options.tls;
-  const mutualTls = tls?.clientCa !== undefined;
-  const clientSubject = tls?.clientSubject ?? kmsClientCertificateName(region);
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    if (mutualTls && subjectName(req.socket as TLSSocket) !== clientSubject) {
-      req.socket.destroy();
-      return;
-    }
-    handle(req, res).catch(() => {
-      if (!res.destroyed && !res.headersSent) {
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ errorName: "InternalException", errorMessage: "The proxy failed." }));
-      }
-    });
-  };
-  const server: Server =
-    tls === undefined
-      ? createHttpServer(listener)
-      : createHttpsServer(
-          {
+  const server = await startHttpServer({
+    handle,
+    port: options.port ?? 0,
+    tls:
+      tls === undefined
+        ? undefined
+        : {
             key: tls.key,
             cert: tls.cert,
             minVersion: "TLSv1.2",
@@ -905,28 +878,21 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
               ? {}
               : { requestCert: true, rejectUnauthorized: true, ca: [tls.clientCa] }),
           },
-          listener,
-        );
-  if (mutualTls) {
     // The CA is checked during the handshake; the subject right after it, before the HTTP layer
     // sees the connection: a certificate for another name ends it.
-    server.prependListener("secureConnection", (socket: TLSSocket) => {
-      if (subjectName(socket) !== clientSubject) socket.destroy();
-    });
-  }
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    onSecureConnection: mutualTls
+      ? (socket) => {
+          if (subjectName(socket) !== clientSubject) socket.destroy();
+        }
+      : undefined,
+    onError: (_error, _req, res) => {
+      if (!res.destroyed && !res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errorName: "InternalException", errorMessage: "The proxy failed." }));
+      }
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = server.port;
   const endpoint = `${options.tls === undefined ? "http" : "https"}://${hostname}:${port}`;
 
   return {
@@ -953,10 +919,7 @@ export async function startXksProxy(options: XksProxyOptions): Promise<XksProxy>
       return operation === undefined ? [...log] : log.filter((r) => r.operation === operation);
     },
     close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      return server.close();
     },
   };
 }
