@@ -282,14 +282,8 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
   for (const [uriEndpoint, target] of Object.entries(options.xksProxies ?? {})) {
     gateway.route(uriEndpoint, target);
   }
-  const keys = new KeyModel(region, accountId);
-  const stores = new KeyStoreModel(
-    connectDelayMs,
-    (id) => keys.keysIn(id),
-    (id) => keys.removeKeysIn(id),
-    gateway,
-  );
-  keys.attach(stores);
+  const stores = new KeyStoreModel(connectDelayMs, gateway);
+  const keys = new KeyModel(region, accountId, stores);
   const dispatch = operations(stores, keys);
   const script = new FaultScript();
   const log: RecordedRequest[] = [];
@@ -373,7 +367,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
     requests: (operation) =>
       operation === undefined ? [...log] : log.filter((r) => r.operation === operation),
     keyStore: (id) => stores.control(id),
-    completeKeyDeletions: () => keys.completeDeletions(),
+    completeKeyDeletions: () => stores.keys.completeDeletions(),
     xksProxy: (uriEndpoint) => stores.endpointControl(uriEndpoint),
     routeXksProxy: (uriEndpoint, target) => gateway.route(uriEndpoint, target),
     reset: () => {
