@@ -277,6 +277,22 @@ const credential = (input: JsonObject): { accessKeyId: string; rawSecretAccessKe
   };
 };
 
+/**
+ * The optional fields that say how KMS reaches an external key store proxy, read in KMS's order: the
+ * VPC endpoint service name and owner, then the authentication credential.
+ */
+const xksAccessFields = (
+  input: JsonObject,
+): {
+  serviceName: string | undefined;
+  serviceOwner: string | undefined;
+  cred: { accessKeyId: string; rawSecretAccessKey: string } | undefined;
+} => ({
+  serviceName: optString(input, "XksProxyVpcEndpointServiceName", RULES.XksProxyVpcEndpointServiceName),
+  serviceOwner: optString(input, "XksProxyVpcEndpointServiceOwner", RULES.XksProxyVpcEndpointServiceOwner),
+  cred: credential(input),
+});
+
 const newStoreId = (): string => `cks-${randomBytes(9).toString("hex").slice(0, 17)}`;
 
 const MARKER_PREFIX = "kms-emulator:";
@@ -464,17 +480,7 @@ export class KeyStoreModel {
       const uriEndpoint = reqString(input, "XksProxyUriEndpoint", RULES.XksProxyUriEndpoint);
       const uriPath = reqString(input, "XksProxyUriPath", RULES.XksProxyUriPath);
       checkUriPathVersion(uriPath);
-      const serviceName = optString(
-        input,
-        "XksProxyVpcEndpointServiceName",
-        RULES.XksProxyVpcEndpointServiceName,
-      );
-      const serviceOwner = optString(
-        input,
-        "XksProxyVpcEndpointServiceOwner",
-        RULES.XksProxyVpcEndpointServiceOwner,
-      );
-      const cred = credential(input);
+      const { serviceName, serviceOwner, cred } = xksAccessFields(input);
       if (connectivity === undefined) throw missing("XksProxyConnectivity");
       if (cred === undefined) throw missing("XksProxyAuthenticationCredential");
       const xks: XksConfig = {
@@ -617,17 +623,7 @@ export class KeyStoreModel {
     const uriEndpoint = optString(input, "XksProxyUriEndpoint", RULES.XksProxyUriEndpoint);
     const uriPath = optString(input, "XksProxyUriPath", RULES.XksProxyUriPath);
     checkUriPathVersion(uriPath);
-    const serviceName = optString(
-      input,
-      "XksProxyVpcEndpointServiceName",
-      RULES.XksProxyVpcEndpointServiceName,
-    );
-    const serviceOwner = optString(
-      input,
-      "XksProxyVpcEndpointServiceOwner",
-      RULES.XksProxyVpcEndpointServiceOwner,
-    );
-    const cred = credential(input);
+    const { serviceName, serviceOwner, cred } = xksAccessFields(input);
     if (refused.length > 0) {
       throw new KmsError(
         "CustomKeyStoreInvalidStateException",
