@@ -173,6 +173,7 @@ export const authenticate = async (
  * @param fault - The fault.
  * @param req - The request (its connection is dropped for `"drop"`).
  * @param exchange - The request in flight.
+ * @param res - The response.
  */
 const answerFault = (
   fault: Exclude<XksProxyFault, { readonly delayMs: number }>,
