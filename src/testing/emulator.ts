@@ -1,19 +1,11 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { redactTree } from "../redact.js";
 import { checkDelay, type FailSpec, FaultScript, writeNetworkFault } from "./faults.js";
+import { type RequestBody, startHttpServer } from "./http-server.js";
 import { type KeyStoreControl, KeyStoreModel, type ProxyFaultControl } from "./key-stores.js";
 import { KeyModel } from "./keys.js";
 import { operations } from "./operations.js";
-import {
-  KmsError,
-  newRequestId,
-  operationOf,
-  parseBody,
-  readBody,
-  writeError,
-  writeOutput,
-} from "./protocol.js";
+import { KmsError, newRequestId, operationOf, parseBody, writeError, writeOutput } from "./protocol.js";
 import { XksGateway, type XksProxyTarget } from "./xks-gateway.js";
 
 /**
@@ -290,18 +282,11 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
   for (const [uriEndpoint, target] of Object.entries(options.xksProxies ?? {})) {
     gateway.route(uriEndpoint, target);
   }
-  const keys = new KeyModel(region, accountId);
-  const stores = new KeyStoreModel(
-    connectDelayMs,
-    (id) => keys.keysIn(id),
-    (id) => keys.removeKeysIn(id),
-    gateway,
-  );
-  keys.attach(stores);
+  const stores = new KeyStoreModel(connectDelayMs, gateway);
+  const keys = new KeyModel(region, accountId, stores);
   const dispatch = operations(stores, keys);
   const script = new FaultScript();
   const log: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const sleepers = new Map<NodeJS.Timeout, () => void>();
   let closed = false;
 
@@ -314,16 +299,13 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
       sleepers.set(timer, resolve);
     });
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, received: RequestBody): Promise<void> => {
     const requestId = newRequestId();
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (error instanceof KmsError) writeError(res, error, requestId);
-      else req.socket.destroy();
+    if (received.tooLarge) {
+      writeError(res, new KmsError("SerializationException", "The request body is too large."), requestId);
       return;
     }
+    const body = received.bytes;
     const operation = operationOf(req);
     const name = operation ?? "";
     const parsed = tryParse(body);
@@ -371,27 +353,12 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => req.socket.destroy());
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const actualPort = (server.address() as AddressInfo).port;
-  const endpoint = `http://127.0.0.1:${actualPort}`;
-  let closing: Promise<void> | undefined;
+  const server = await startHttpServer({ handle, port });
+  const endpoint = `http://127.0.0.1:${server.port}`;
 
   return {
     endpoint,
-    port: actualPort,
+    port: server.port,
     region,
     accountId,
     clientConfig: { endpoint, region, credentials: { accessKeyId: "AKID", secretAccessKey: "secret" } },
@@ -400,7 +367,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
     requests: (operation) =>
       operation === undefined ? [...log] : log.filter((r) => r.operation === operation),
     keyStore: (id) => stores.control(id),
-    completeKeyDeletions: () => keys.completeDeletions(),
+    completeKeyDeletions: () => stores.keys.completeDeletions(),
     xksProxy: (uriEndpoint) => stores.endpointControl(uriEndpoint),
     routeXksProxy: (uriEndpoint, target) => gateway.route(uriEndpoint, target),
     reset: () => {
@@ -409,7 +376,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
       log.length = 0;
     },
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
+      if (!closed) {
         closed = true;
         stores.dispose();
         gateway.dispose();
@@ -418,11 +385,8 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
           wake();
         }
         sleepers.clear();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-      });
-      return closing;
+      }
+      return server.close();
     },
   };
 };

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { ConnectionErrorCodeType } from "@aws-sdk/client-kms";
 import { URI_PATH_SUFFIX } from "../xks/spec.js";
 import { checkTimes } from "./faults.js";
+import { KeyRegistry } from "./key-registry.js";
 import { epochSeconds, type JsonObject, KmsError } from "./protocol.js";
 import {
   type BackingStoreFault,
@@ -276,6 +277,22 @@ const credential = (input: JsonObject): { accessKeyId: string; rawSecretAccessKe
   };
 };
 
+/**
+ * The optional fields that say how KMS reaches an external key store proxy, read in KMS's order: the
+ * VPC endpoint service name and owner, then the authentication credential.
+ */
+const xksAccessFields = (
+  input: JsonObject,
+): {
+  serviceName: string | undefined;
+  serviceOwner: string | undefined;
+  cred: { accessKeyId: string; rawSecretAccessKey: string } | undefined;
+} => ({
+  serviceName: optString(input, "XksProxyVpcEndpointServiceName", RULES.XksProxyVpcEndpointServiceName),
+  serviceOwner: optString(input, "XksProxyVpcEndpointServiceOwner", RULES.XksProxyVpcEndpointServiceOwner),
+  cred: credential(input),
+});
+
 const newStoreId = (): string => `cks-${randomBytes(9).toString("hex").slice(0, 17)}`;
 
 const MARKER_PREFIX = "kms-emulator:";
@@ -357,26 +374,17 @@ export class KeyStoreModel {
   readonly #stores = new Map<string, StoreRecord>();
   readonly #endpointFaults = new Map<string, Countdown<BackingStoreFault>>();
   readonly #connectDelayMs: number;
-  readonly #keysIn: (storeId: string) => number;
-  readonly #onDelete: (storeId: string) => void;
   readonly #gateway: XksGateway;
   #disposed = false;
+  /** The KMS keys of the emulator: a store counts its keys here, and its deletion removes them. */
+  readonly keys = new KeyRegistry();
 
   /**
    * @param connectDelayMs - How long a connect attempt stays `CONNECTING`.
-   * @param keysIn - The number of KMS keys in a store (keys pending deletion included).
-   * @param onDelete - Called when a store is deleted (to forget its keys).
    * @param gateway - Calls the real XKS proxies of routed endpoints.
    */
-  constructor(
-    connectDelayMs: number,
-    keysIn: (storeId: string) => number,
-    onDelete: (storeId: string) => void,
-    gateway: XksGateway,
-  ) {
+  constructor(connectDelayMs: number, gateway: XksGateway) {
     this.#connectDelayMs = connectDelayMs;
-    this.#keysIn = keysIn;
-    this.#onDelete = onDelete;
     this.#gateway = gateway;
   }
 
@@ -472,17 +480,7 @@ export class KeyStoreModel {
       const uriEndpoint = reqString(input, "XksProxyUriEndpoint", RULES.XksProxyUriEndpoint);
       const uriPath = reqString(input, "XksProxyUriPath", RULES.XksProxyUriPath);
       checkUriPathVersion(uriPath);
-      const serviceName = optString(
-        input,
-        "XksProxyVpcEndpointServiceName",
-        RULES.XksProxyVpcEndpointServiceName,
-      );
-      const serviceOwner = optString(
-        input,
-        "XksProxyVpcEndpointServiceOwner",
-        RULES.XksProxyVpcEndpointServiceOwner,
-      );
-      const cred = credential(input);
+      const { serviceName, serviceOwner, cred } = xksAccessFields(input);
       if (connectivity === undefined) throw missing("XksProxyConnectivity");
       if (cred === undefined) throw missing("XksProxyAuthenticationCredential");
       const xks: XksConfig = {
@@ -625,17 +623,7 @@ export class KeyStoreModel {
     const uriEndpoint = optString(input, "XksProxyUriEndpoint", RULES.XksProxyUriEndpoint);
     const uriPath = optString(input, "XksProxyUriPath", RULES.XksProxyUriPath);
     checkUriPathVersion(uriPath);
-    const serviceName = optString(
-      input,
-      "XksProxyVpcEndpointServiceName",
-      RULES.XksProxyVpcEndpointServiceName,
-    );
-    const serviceOwner = optString(
-      input,
-      "XksProxyVpcEndpointServiceOwner",
-      RULES.XksProxyVpcEndpointServiceOwner,
-    );
-    const cred = credential(input);
+    const { serviceName, serviceOwner, cred } = xksAccessFields(input);
     if (refused.length > 0) {
       throw new KmsError(
         "CustomKeyStoreInvalidStateException",
@@ -691,7 +679,7 @@ export class KeyStoreModel {
         `Custom key store ${store.id} must be disconnected before it can be deleted. Its connection state is ${store.state}.`,
       );
     }
-    const keys = this.#keysIn(store.id);
+    const keys = this.keys.countIn(store.id);
     if (keys > 0) {
       throw new KmsError(
         "CustomKeyStoreHasCMKsException",
@@ -699,7 +687,7 @@ export class KeyStoreModel {
       );
     }
     this.#stores.delete(store.id);
-    this.#onDelete(store.id);
+    this.keys.removeIn(store.id);
     return {};
   }
 

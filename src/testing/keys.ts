@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from "node:crypto";
+import type { KeyRecord, KeyRegistry, Origin } from "./key-registry.js";
 import {
   decodeMarker,
   encodeMarker,
@@ -20,31 +21,6 @@ import {
   reqString,
 } from "./validation.js";
 import type { KmsCall, XksSealed } from "./xks-gateway.js";
-
-type KeyState = "Enabled" | "Disabled" | "PendingDeletion" | "PendingImport";
-type Origin = "AWS_KMS" | "EXTERNAL" | "AWS_CLOUDHSM" | "EXTERNAL_KEY_STORE";
-
-/**
- * One KMS key of the model.
- * @internal
- */
-export interface KeyRecord {
-  readonly id: string;
-  readonly arn: string;
-  state: KeyState;
-  readonly origin: Origin;
-  readonly customKeyStoreId: string | undefined;
-  readonly xksKeyId: string | undefined;
-  readonly description: string;
-  readonly keySpec: string;
-  readonly keyUsage: string;
-  readonly multiRegion: boolean;
-  readonly creationDate: Date;
-  /** The AES-256 key: never leaves the model. */
-  readonly material: Buffer;
-  deletionDate: Date | undefined;
-  pendingWindowInDays: number | undefined;
-}
 
 const ORIGINS: readonly Origin[] = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"];
 const KEY_USAGES = ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"] as const;
@@ -142,62 +118,21 @@ const dryRun = (input: JsonObject): void => {
  * @internal
  */
 export class KeyModel {
-  readonly #keys = new Map<string, KeyRecord>();
   readonly #region: string;
   readonly #accountId: string;
-  #stores: KeyStoreModel | undefined;
+  readonly #stores: KeyStoreModel;
+  readonly #keys: KeyRegistry;
 
   /**
    * @param region - The Region in key ARNs.
    * @param accountId - The account in key ARNs.
+   * @param stores - The custom key store model: the stores keys live in, and the key table it keeps.
    */
-  constructor(region: string, accountId: string) {
+  constructor(region: string, accountId: string, stores: KeyStoreModel) {
     this.#region = region;
     this.#accountId = accountId;
-  }
-
-  /**
-   * Connects the custom key store model (they refer to each other).
-   * @param stores - The store model.
-   */
-  attach(stores: KeyStoreModel): void {
     this.#stores = stores;
-  }
-
-  /**
-   * The number of KMS keys in a store, keys pending deletion included (they still exist until their
-   * waiting period ends).
-   * @param storeId - The store id.
-   * @returns The count.
-   */
-  keysIn(storeId: string): number {
-    let count = 0;
-    for (const key of this.#keys.values()) if (key.customKeyStoreId === storeId) count += 1;
-    return count;
-  }
-
-  /**
-   * Ends the waiting period of every key pending deletion: the keys are deleted, as KMS deletes a key
-   * when its deletion date passes.
-   * @returns The number of keys deleted.
-   */
-  completeDeletions(): number {
-    let count = 0;
-    for (const [id, key] of this.#keys) {
-      if (key.state === "PendingDeletion") {
-        this.#keys.delete(id);
-        count += 1;
-      }
-    }
-    return count;
-  }
-
-  /**
-   * Forgets the keys of a deleted store.
-   * @param storeId - The store id.
-   */
-  removeKeysIn(storeId: string): void {
-    for (const [id, key] of this.#keys) if (key.customKeyStoreId === storeId) this.#keys.delete(id);
+    this.#keys = stores.keys;
   }
 
   /**
@@ -237,7 +172,7 @@ export class KeyModel {
           "KMS keys in a custom key store must be single-Region symmetric encryption keys (KeySpec SYMMETRIC_DEFAULT, KeyUsage ENCRYPT_DECRYPT).",
         );
       }
-      store = this.#storeModel().require(storeId);
+      store = this.#stores.require(storeId);
       const expected = store.type === "AWS_CLOUDHSM" ? "AWS_CLOUDHSM" : "EXTERNAL_KEY_STORE";
       if (origin !== expected) {
         throw invalid(
@@ -257,14 +192,14 @@ export class KeyModel {
         );
       }
       this.#checkXksKeyFree(store, xksKeyId);
-      const fault = this.#storeModel().takeFault(store, store.xks?.uriEndpoint, "createKey");
+      const fault = this.#stores.takeFault(store, store.xks?.uriEndpoint, "createKey");
       if (fault?.createKey !== undefined) {
         throw faultError(fault.createKey, {
           customKeyStoreId: store.id,
           ...(xksKeyId === undefined ? {} : { xksKeyId }),
         });
       }
-      const gateway = this.#storeModel().gateway;
+      const gateway = this.#stores.gateway;
       if (xksKeyId !== undefined && gateway.routed(store.xks)) {
         const outcome = await gateway.metadata(store.xks, xksKeyId, call);
         if (outcome !== undefined) {
@@ -290,7 +225,7 @@ export class KeyModel {
       deletionDate: undefined,
       pendingWindowInDays: undefined,
     };
-    this.#keys.set(id, key);
+    this.#keys.add(key);
     return { KeyMetadata: this.#metadata(key) };
   }
 
@@ -310,7 +245,7 @@ export class KeyModel {
    */
   list(input: JsonObject): JsonObject {
     const limit = optInt(input, "Limit", 1, 1000) ?? 100;
-    const keys = [...this.#keys.values()];
+    const keys = this.#keys.all();
     const start = decodeMarker(optString(input, "Marker", { min: 1, max: 1024 }), keys.length);
     const page = keys.slice(start, start + limit);
     const next = start + page.length;
@@ -468,7 +403,7 @@ export class KeyModel {
 
   #checkXksKeyFree(store: StoreRecord, xksKeyId: string | undefined): void {
     if (xksKeyId === undefined) return;
-    for (const key of this.#keys.values()) {
+    for (const key of this.#keys.all()) {
       if (key.customKeyStoreId === store.id && key.xksKeyId === xksKeyId) {
         throw new KmsError(
           "XksKeyAlreadyInUseException",
@@ -496,7 +431,7 @@ export class KeyModel {
   ): Promise<Buffer> {
     const inner = this.#seal(key, plaintext, context);
     const store = this.#store(key);
-    const gateway = this.#storeModel().gateway;
+    const gateway = this.#stores.gateway;
     if (store === undefined || key.xksKeyId === undefined || !gateway.routed(store.xks)) return inner;
     const result = await gateway.encrypt(store.xks, key.xksKeyId, key.arn, inner, proxyAad(key), call);
     if (!result.ok) throw outcomeError(result.fault, "crypto", this.#vars(key, store));
@@ -517,7 +452,7 @@ export class KeyModel {
     }
     const store = this.#store(key);
     if (store === undefined) throw invalidCiphertext();
-    const gateway = this.#storeModel().gateway;
+    const gateway = this.#stores.gateway;
     // Without its proxy, KMS cannot reach the external key.
     if (!gateway.routed(store.xks)) throw outcomeError("unreachable", "crypto", this.#vars(key, store));
     const sealed: XksSealed = { ciphertext: parts.tail, iv, tag, metadata: metadata ?? Buffer.alloc(0) };
@@ -533,17 +468,12 @@ export class KeyModel {
     return result.value;
   }
 
-  #storeModel(): KeyStoreModel {
-    if (this.#stores === undefined) throw new Error("KeyModel is not attached to a KeyStoreModel.");
-    return this.#stores;
-  }
-
   #resolve(keyId: string): KeyRecord {
     if (keyId.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(keyId)) {
       throw new KmsError("NotFoundException", `Alias ${keyId} is not found.`);
     }
     const arn = /^arn:aws:kms:([^:]+):(\d{12}):key\/(.+)$/.exec(keyId);
-    const key = [...this.#keys.values()].find((k) => (arn === null ? k.id === keyId : k.arn === keyId));
+    const key = this.#keys.all().find((k) => (arn === null ? k.id === keyId : k.arn === keyId));
     if (key === undefined) {
       const shown = arn === null ? `arn:aws:kms:${this.#region}:${this.#accountId}:key/${keyId}` : keyId;
       throw new KmsError("NotFoundException", `Key '${shown}' does not exist`);
@@ -559,7 +489,7 @@ export class KeyModel {
   }
 
   #store(key: KeyRecord): StoreRecord | undefined {
-    return key.customKeyStoreId === undefined ? undefined : this.#storeModel().get(key.customKeyStoreId);
+    return key.customKeyStoreId === undefined ? undefined : this.#stores.get(key.customKeyStoreId);
   }
 
   /** The key state KMS reports: keys of a store that is not connected are `Unavailable`. */
@@ -583,7 +513,7 @@ export class KeyModel {
     }
     const store = this.#store(key);
     if (store === undefined) return;
-    const fault = this.#storeModel().takeFault(store, store.xks?.uriEndpoint, "crypto");
+    const fault = this.#stores.takeFault(store, store.xks?.uriEndpoint, "crypto");
     if (fault !== undefined) {
       throw faultError(fault.crypto, {
         keyArn: key.arn,

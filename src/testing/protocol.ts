@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { KINDS } from "../catalog/kinds.js";
+import { writeResponse } from "./http-server.js";
 
 /**
  * The `X-Amz-Target` prefix of every KMS operation.
@@ -10,9 +11,6 @@ export const TARGET_PREFIX = "TrentService.";
 
 /** The content type of KMS's JSON 1.1 protocol. */
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
-
-/** Largest request body the emulator reads, in bytes. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 const STATUS_BY_KIND: ReadonlyMap<string, number> = new Map(
   KINDS.flatMap((k) => ("status" in k ? [[k.kind, k.status] as const] : [])),
@@ -74,29 +72,6 @@ export const operationOf = (req: IncomingMessage): string | undefined => {
 };
 
 /**
- * Reads the whole request body (at most 1 MiB).
- *
- * @param req - The incoming request.
- * @returns The body bytes.
- * @internal
- */
-export const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () =>
-      size > MAX_BODY_BYTES
-        ? reject(new KmsError("SerializationException", "The request body is too large."))
-        : resolve(Buffer.concat(chunks)),
-    );
-    req.on("error", reject);
-  });
-
-/**
  * Parses a request body as a JSON object (an empty body is `{}`).
  *
  * @param body - The body bytes.
@@ -143,13 +118,7 @@ export const writeRaw = (
   requestId: string,
   contentType = JSON_CONTENT_TYPE,
 ): void => {
-  if (res.destroyed || res.writableEnded) return;
-  res.writeHead(status, {
-    "content-type": contentType,
-    "content-length": Buffer.byteLength(body),
-    "x-amzn-requestid": requestId,
-  });
-  res.end(body);
+  writeResponse(res, status, { "content-type": contentType, "x-amzn-requestid": requestId }, body);
 };
 
 /**

@@ -8,6 +8,7 @@ import { ciphertextDataIntegrityValue } from "../xks/cdiv.js";
 import { type CallXksProxyOptions, callXksProxy, type XksCallOutcome } from "../xks/client.js";
 import { xksErrorInfo } from "../xks/errors.js";
 import { XKS_LIMITS, type XksOperation } from "../xks/spec.js";
+import { BASE64, isRecord } from "./guards.js";
 import { type ProxyOutcomeFault, XKS_TRANSPORT_FAULTS } from "./proxy-faults.js";
 
 /**
@@ -75,11 +76,6 @@ const KMS_PROXY_TIMEOUT_MS = 250;
 
 /** What `XksProxyUriEndpoint` must look like (KMS's own validation). */
 const URI_ENDPOINT = /^https:\/\/[a-zA-Z0-9.-]+$/;
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 const bytes = (value: unknown): Buffer | undefined =>
   typeof value === "string" && BASE64.test(value) ? Buffer.from(value, "base64") : undefined;

@@ -2,7 +2,16 @@
  * The EC2 query-protocol operations the deep checks call, answered from the {@link AwsModel}.
  */
 import type { AwsModel, IpPermissionRecord, VpcEndpointServiceRecord } from "./model.js";
-import { AwsServiceError, el, filters, list, listParam, xml } from "./protocol.js";
+import {
+  AwsServiceError,
+  answerQuery,
+  el,
+  filters,
+  list,
+  listParam,
+  type QueryService,
+  xml,
+} from "./protocol.js";
 
 /** @internal */
 export const EC2_VERSION = "2016-11-15";
@@ -178,6 +187,26 @@ const OPERATIONS: Readonly<Record<string, Ec2Operation>> = {
   },
 };
 
+const EC2_SERVICE: QueryService = {
+  prefix: "ec2",
+  unknownAction: (action) =>
+    new AwsServiceError("InvalidAction", `The action ${action} is not valid for this web service.`),
+  denied: (action, accountId) =>
+    new AwsServiceError(
+      "UnauthorizedOperation",
+      `You are not authorized to perform this operation. User: arn:aws:iam::${accountId}:user/diagnose is not authorized to perform: ec2:${action} because no identity-based policy allows the ec2:${action} action`,
+      403,
+    ),
+  internalCode: "InternalError",
+  ok: (action, inner, requestId) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_NS}">${el("requestId", requestId)}${inner}</${action}Response>`,
+  error: (e, requestId) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Response>${el(
+      "Errors",
+      xml(el("Error", xml(el("Code", e.code), el("Message", e.message)))),
+    )}${el("RequestID", requestId)}</Response>`,
+};
+
 /**
  * Answers one EC2 query-protocol request.
  *
@@ -191,34 +220,4 @@ export const handleEc2 = (
   params: URLSearchParams,
   model: AwsModel,
   requestId: string,
-): { status: number; body: string } => {
-  const action = params.get("Action") ?? "";
-  try {
-    const operation = OPERATIONS[action];
-    if (operation === undefined) {
-      throw new AwsServiceError("InvalidAction", `The action ${action} is not valid for this web service.`);
-    }
-    if (model.isDenied(`ec2:${action}`)) {
-      throw new AwsServiceError(
-        "UnauthorizedOperation",
-        `You are not authorized to perform this operation. User: arn:aws:iam::${model.accountId}:user/diagnose is not authorized to perform: ec2:${action} because no identity-based policy allows the ec2:${action} action`,
-        403,
-      );
-    }
-    const inner = operation(params, model);
-    return {
-      status: 200,
-      body: `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_NS}">${el("requestId", requestId)}${inner}</${action}Response>`,
-    };
-  } catch (error) {
-    const e =
-      error instanceof AwsServiceError ? error : new AwsServiceError("InternalError", String(error), 500);
-    return {
-      status: e.status,
-      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response>${el(
-        "Errors",
-        xml(el("Error", xml(el("Code", e.code), el("Message", e.message)))),
-      )}${el("RequestID", requestId)}</Response>`,
-    };
-  }
-};
+): { status: number; body: string } => answerQuery(EC2_SERVICE, OPERATIONS, params, model, requestId);

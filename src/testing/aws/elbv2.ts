@@ -3,7 +3,7 @@
  * {@link AwsModel}.
  */
 import type { AwsModel } from "./model.js";
-import { AwsServiceError, el, list, listParam, xml } from "./protocol.js";
+import { AwsServiceError, answerQuery, el, list, listParam, type QueryService, xml } from "./protocol.js";
 
 /** @internal */
 export const ELBV2_VERSION = "2015-12-01";
@@ -98,6 +98,29 @@ const OPERATIONS: Readonly<Record<string, ElbOperation>> = {
   },
 };
 
+const ELBV2_SERVICE: QueryService = {
+  prefix: "elasticloadbalancing",
+  unknownAction: (action) =>
+    new AwsServiceError("InvalidAction", `Could not find operation ${action} for version ${ELBV2_VERSION}`),
+  denied: (action, accountId) =>
+    new AwsServiceError(
+      "AccessDenied",
+      `User: arn:aws:iam::${accountId}:user/diagnose is not authorized to perform: elasticloadbalancing:${action} because no identity-based policy allows the elasticloadbalancing:${action} action`,
+      403,
+    ),
+  internalCode: "InternalFailure",
+  ok: (action, inner, requestId) =>
+    `<${action}Response xmlns="${ELBV2_NS}">${el(`${action}Result`, xml(inner))}${el(
+      "ResponseMetadata",
+      xml(el("RequestId", requestId)),
+    )}</${action}Response>`,
+  error: (e, requestId) =>
+    `<ErrorResponse xmlns="${ELBV2_NS}">${el(
+      "Error",
+      xml(el("Type", e.status >= 500 ? "Receiver" : "Sender"), el("Code", e.code), el("Message", e.message)),
+    )}${el("RequestId", requestId)}</ErrorResponse>`,
+};
+
 /**
  * Answers one ELBv2 awsQuery request.
  *
@@ -111,44 +134,4 @@ export const handleElbv2 = (
   params: URLSearchParams,
   model: AwsModel,
   requestId: string,
-): { status: number; body: string } => {
-  const action = params.get("Action") ?? "";
-  try {
-    const operation = OPERATIONS[action];
-    if (operation === undefined) {
-      throw new AwsServiceError(
-        "InvalidAction",
-        `Could not find operation ${action} for version ${ELBV2_VERSION}`,
-      );
-    }
-    if (model.isDenied(`elasticloadbalancing:${action}`)) {
-      throw new AwsServiceError(
-        "AccessDenied",
-        `User: arn:aws:iam::${model.accountId}:user/diagnose is not authorized to perform: elasticloadbalancing:${action} because no identity-based policy allows the elasticloadbalancing:${action} action`,
-        403,
-      );
-    }
-    const inner = operation(params, model);
-    return {
-      status: 200,
-      body: `<${action}Response xmlns="${ELBV2_NS}">${el(`${action}Result`, xml(inner))}${el(
-        "ResponseMetadata",
-        xml(el("RequestId", requestId)),
-      )}</${action}Response>`,
-    };
-  } catch (error) {
-    const e =
-      error instanceof AwsServiceError ? error : new AwsServiceError("InternalFailure", String(error), 500);
-    return {
-      status: e.status,
-      body: `<ErrorResponse xmlns="${ELBV2_NS}">${el(
-        "Error",
-        xml(
-          el("Type", e.status >= 500 ? "Receiver" : "Sender"),
-          el("Code", e.code),
-          el("Message", e.message),
-        ),
-      )}${el("RequestId", requestId)}</ErrorResponse>`,
-    };
-  }
-};
+): { status: number; body: string } => answerQuery(ELBV2_SERVICE, OPERATIONS, params, model, requestId);

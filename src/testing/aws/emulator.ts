@@ -5,8 +5,8 @@
  * `EC2Client`, `ElasticLoadBalancingV2Client` and `CloudHSMV2Client` all point `endpoint` at it.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type RequestBody, startHttpServer, writeResponse } from "../http-server.js";
 import { CLOUDHSM_TARGET_PREFIX, handleCloudHsm } from "./cloudhsm.js";
 import { EC2_VERSION, handleEc2 } from "./ec2.js";
 import { ELBV2_VERSION, handleElbv2 } from "./elbv2.js";
@@ -61,28 +61,13 @@ export interface AwsEmulator {
   close(): Promise<void>;
 }
 
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-
 const answer = (
   res: ServerResponse,
   status: number,
   contentType: string,
   body: string,
   requestId: string,
-): void => {
-  res.writeHead(status, {
-    "content-type": contentType,
-    "content-length": Buffer.byteLength(body),
-    "x-amzn-requestid": requestId,
-  });
-  res.end(body);
-};
+): void => writeResponse(res, status, { "content-type": contentType, "x-amzn-requestid": requestId }, body);
 
 /**
  * Starts the AWS emulator on 127.0.0.1 (a free port).
@@ -108,11 +93,14 @@ export const startAwsEmulator = async (options: AwsEmulatorOptions = {}): Promis
   const region = options.region ?? "us-east-1";
   const model = new AwsModel({ region, accountId: options.accountId ?? "111122223333" });
   const calls: AwsEmulatorCall[] = [];
-  const sockets = new Set<Socket>();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = (req: IncomingMessage, res: ServerResponse, received: RequestBody): void => {
     const requestId = randomUUID();
-    const body = await readBody(req);
+    if (received.tooLarge) {
+      answer(res, 413, "text/plain", `The request body is larger than ${received.limit} bytes.`, requestId);
+      return;
+    }
+    const body = received.bytes.toString("utf8");
     const target = req.headers["x-amz-target"];
     if (typeof target === "string" && target.startsWith(CLOUDHSM_TARGET_PREFIX)) {
       calls.push({ action: `cloudhsm:${target.slice(CLOUDHSM_TARGET_PREFIX.length)}` });
@@ -144,18 +132,13 @@ export const startAwsEmulator = async (options: AwsEmulatorOptions = {}): Promis
     );
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  const server = await startHttpServer({
+    handle,
+    onError: (error, _req, res) => {
       if (!res.headersSent) answer(res, 500, "text/plain", String(error), "internal");
-    });
+    },
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://127.0.0.1:${server.port}`;
   return {
     endpoint,
     region,
@@ -166,10 +149,6 @@ export const startAwsEmulator = async (options: AwsEmulatorOptions = {}): Promis
     },
     model,
     calls: () => [...calls],
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 };

@@ -104,3 +104,56 @@ export const filters = (params: URLSearchParams): Map<string, string[]> => {
     out.set(name, listParam(params, `Filter.${i}.Value`));
   }
 };
+
+/**
+ * How one query-protocol service refuses a request and renders its answers.
+ * @internal
+ */
+export interface QueryService {
+  /** The IAM service prefix, e.g. `"ec2"`. */
+  readonly prefix: string;
+  /** The error of an action the service does not have. */
+  readonly unknownAction: (action: string) => AwsServiceError;
+  /** The error of an action the caller may not call (403). */
+  readonly denied: (action: string, accountId: string) => AwsServiceError;
+  /** The error code of an unexpected failure (500). */
+  readonly internalCode: string;
+  /** The XML of a successful answer, around the operation's own elements. */
+  readonly ok: (action: string, inner: string, requestId: string) => string;
+  /** The XML of an error answer. */
+  readonly error: (error: AwsServiceError, requestId: string) => string;
+}
+
+/**
+ * Answers one query-protocol request: an unknown action or a denied one is refused, an operation's
+ * {@link AwsServiceError} is answered as such, any other error as an internal one.
+ *
+ * @param service - The service's refusals and rendering.
+ * @param operations - The service's operations, by action; each returns its answer's inner XML.
+ * @param params - The form parameters (`Action`, `Version`, …).
+ * @param model - The model.
+ * @param requestId - The request id to report.
+ * @returns The HTTP status and XML body.
+ * @internal
+ */
+export const answerQuery = <M extends { readonly accountId: string; isDenied(action: string): boolean }>(
+  service: QueryService,
+  operations: Readonly<Record<string, (params: URLSearchParams, model: M) => string>>,
+  params: URLSearchParams,
+  model: M,
+  requestId: string,
+): { status: number; body: string } => {
+  const action = params.get("Action") ?? "";
+  try {
+    const operation = operations[action];
+    if (operation === undefined) throw service.unknownAction(action);
+    if (model.isDenied(`${service.prefix}:${action}`)) throw service.denied(action, model.accountId);
+    return { status: 200, body: service.ok(action, operation(params, model), requestId) };
+  } catch (error) {
+    const e =
+      error instanceof AwsServiceError
+        ? error
+        : new AwsServiceError(service.internalCode, String(error), 500);
+    return { status: e.status, body: service.error(e, requestId) };
+  }
+};
