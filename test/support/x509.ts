@@ -99,9 +99,13 @@ export function issueCertificate(request: CertificateRequest): TestCertificate {
     );
   }
   const now = Date.now();
+  // DER integers are minimal: a serial whose first byte is 0 (and the next below 0x80) would be
+  // padded, which parsers refuse. Its first byte is made 0x01–0x7f: positive, never padded.
+  const serial = randomBytes(12);
+  serial[0] = ((serial[0] as number) & 0x7f) | 0x01;
   const tbs = seq(
     explicit(0, integer(Buffer.from([2]))),
-    integer(randomBytes(12)),
+    integer(serial),
     ECDSA_SHA256,
     name(issuerName),
     seq(time(new Date(now - 60_000)), time(request.notAfter ?? new Date(now + 86_400_000))),
