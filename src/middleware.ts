@@ -2,6 +2,12 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import type { Remediation } from "./catalog/schema.js";
 import { classify } from "./classify.js";
 import { FAILURE_KEY, type KmsFailure, withFields } from "./failure.js";
+import {
+  alignRetries,
+  isObject,
+  keyStoreErrorsRetryMarker,
+  keyStoreErrorsRetryMarkerOptions,
+} from "./retry-alignment.js";
 
 /** The client's middleware stack, as the SDK types it. */
 type Stack = KMSClient["middlewareStack"];
@@ -30,44 +36,6 @@ export interface KeyStoreErrorsOptions {
    * Returned `steps` and `docs` replace the catalog's; spread `failure.remediation.steps` to append.
    */
   readonly remediation?: ((failure: KmsFailure) => Partial<Remediation> | undefined) | undefined;
-}
-
-const isObject = (value: unknown): value is object =>
-  value !== null && (typeof value === "object" || typeof value === "function");
-
-/** True for a response from KMS itself: the SDK parsed a modeled or unmodeled KMS error. */
-const isKmsServiceError = (error: unknown): boolean => {
-  if (!isObject(error)) return false;
-  const e = error as { $fault?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  return (e.$fault === "client" || e.$fault === "server") && typeof e.$metadata?.httpStatusCode === "number";
-};
-
-/**
- * Errors whose retry the SDK decides for reasons outside the catalog: a signature the SDK re-signs
- * after correcting clock skew, and expired signatures.
- */
-const isSignatureTiming = (error: object, failure: KmsFailure): boolean =>
-  (error as { $metadata?: { clockSkewCorrected?: unknown } }).$metadata?.clockSkewCorrected === true ||
-  failure.cause === "SIGNATURE_EXPIRED" ||
-  failure.cause === "REQUEST_EXPIRED";
-
-/**
- * The catalog's retry decision for one attempt's error: "THROTTLING"/"TRANSIENT" to retry, false to
- * stop, undefined to keep the SDK's own decision.
- * @internal
- */
-export function catalogRetryDecision(error: unknown): "THROTTLING" | "TRANSIENT" | false | undefined {
-  try {
-    if (!isKmsServiceError(error)) return undefined;
-    const failure = classify(error);
-    // Not KMS's answer after all (an empty or foreign body), or a signature the SDK re-signs.
-    if (failure.kind === "TransportError" || isSignatureTiming(error as object, failure)) return undefined;
-    if (!failure.retryable) return false;
-    return failure.category === "throttling" ? "THROTTLING" : "TRANSIENT";
-  } catch {
-    // An error that cannot be read (a Proxy whose traps throw, say) keeps the SDK's own decision.
-    return undefined;
-  }
 }
 
 function safeCall(logger: unknown, what: string, fn: () => unknown): unknown {
@@ -159,49 +127,6 @@ export const keyStoreErrorsMiddlewareOptions = {
 };
 
 /**
- * A deserialize-step middleware that marks errors the catalog deems retryable (an XKS proxy timeout,
- * say) with `$retryable`, the SDK's own signal, so the client's retry strategy retries them. It can
- * only add retries; removing one needs {@link withKeyStoreErrors}.
- * @internal
- */
-export const keyStoreErrorsRetryMarker =
-  () => (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-    try {
-      return await next(args);
-    } catch (error) {
-      markRetryable(error);
-      throw error;
-    }
-  };
-
-/** Marks an error the catalog retries and the SDK would not; the error itself is never replaced. */
-function markRetryable(error: unknown): void {
-  const decision = catalogRetryDecision(error);
-  // A decision to retry is only ever made for a KMS service error, which is an object.
-  if (decision !== "THROTTLING" && decision !== "TRANSIENT") return;
-  try {
-    if ((error as { $retryable?: unknown }).$retryable !== undefined) return;
-    Object.defineProperty(error, "$retryable", {
-      value: { throttling: decision === "THROTTLING" },
-      enumerable: false,
-      configurable: true,
-      writable: true,
-    });
-  } catch {
-    // A frozen or hostile error keeps the SDK's decision.
-  }
-}
-
-/** @internal */
-export const keyStoreErrorsRetryMarkerOptions = {
-  name: "keyStoreErrorsRetryMarker",
-  step: "deserialize" as const,
-  priority: "high" as const,
-  tags: ["KMS_KEYSTORE_ERRORS", "RETRY"],
-  override: true,
-};
-
-/**
  * The middleware plugin: `client.middlewareStack.use(keyStoreErrors(options))`. A plugin sees only
  * the middleware stack, so this form classifies, calls `onFailure` and can add retries the catalog
  * wants (XKS proxy timeouts), but cannot remove a retry the SDK makes (`LimitExceededException`):
@@ -232,52 +157,6 @@ export function keyStoreErrors(options: KeyStoreErrorsOptions = {}): KmsPluggabl
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Retry alignment through the client's retry strategy.
-// ---------------------------------------------------------------------------------------------
-
-/** Marks a wrapped retry-strategy provider, and keeps the original so alignment can be undone. */
-const ALIGNED = Symbol.for("kms-keystore-errors.retryStrategy.v1");
-
-interface RetryErrorInfo {
-  readonly error?: unknown;
-  readonly errorType?: string;
-  readonly [key: string]: unknown;
-}
-
-interface RetryStrategyV2 {
-  acquireInitialRetryToken(scope: string): Promise<unknown>;
-  refreshRetryTokenForRetry(token: unknown, info: RetryErrorInfo): Promise<unknown>;
-  recordSuccess(token: unknown): void;
-  readonly mode?: string;
-}
-
-const isRetryStrategyV2 = (s: unknown): s is RetryStrategyV2 =>
-  isObject(s) &&
-  typeof (s as RetryStrategyV2).acquireInitialRetryToken === "function" &&
-  typeof (s as RetryStrategyV2).refreshRetryTokenForRetry === "function" &&
-  typeof (s as RetryStrategyV2).recordSuccess === "function";
-
-/**
- * Wraps a retry strategy so that, for KMS service errors, it retries exactly when the catalog says
- * the failure is retryable (as throttling when its category is `throttling`, else as transient),
- * with the strategy's own backoff, token bucket and `maxAttempts`. Everything else is delegated.
- */
-function alignStrategy(inner: RetryStrategyV2): RetryStrategyV2 {
-  const aligned: RetryStrategyV2 = Object.create(inner);
-  aligned.acquireInitialRetryToken = (scope) => inner.acquireInitialRetryToken(scope);
-  aligned.recordSuccess = (token) => inner.recordSuccess(token);
-  aligned.refreshRetryTokenForRetry = (token, info) => {
-    const decision = catalogRetryDecision(info.error);
-    if (decision === undefined) return inner.refreshRetryTokenForRetry(token, info);
-    if (decision === false) return Promise.reject(info.error);
-    return inner.refreshRetryTokenForRetry(token, { ...info, errorType: decision });
-  };
-  return aligned;
-}
-
-type StrategyProvider = (() => Promise<unknown>) & { [ALIGNED]?: () => Promise<unknown> };
-
 /**
  * Installs the plugin on a client and, unless `alignRetries` is false, makes the client's own retry
  * strategy follow the catalog for KMS service errors: XKS proxy timeouts and proxy throttling (which
@@ -306,29 +185,11 @@ export function withKeyStoreErrors<C extends Pick<KMSClient, "middlewareStack" |
   options: KeyStoreErrorsOptions = {},
 ): C {
   client.middlewareStack.use(keyStoreErrors(options));
-  const config = client.config as unknown as { retryStrategy?: StrategyProvider; logger?: unknown };
-  const current = config.retryStrategy;
-  if (typeof current !== "function") return client;
-  const original = current[ALIGNED] ?? current;
-  if (options.alignRetries === false) {
-    config.retryStrategy = original;
-    return client;
-  }
-  if (current[ALIGNED] !== undefined) return client;
-  let wrapped: Promise<unknown> | undefined;
-  const provider: StrategyProvider = () => {
-    wrapped ??= Promise.resolve(original()).then((strategy) => {
-      if (isRetryStrategyV2(strategy)) return alignStrategy(strategy);
-      safeCall(config.logger, "retry alignment", () => {
-        throw new TypeError(
-          "the client's retryStrategy has no acquireInitialRetryToken/refreshRetryTokenForRetry; its retries are left as they are",
-        );
-      });
-      return strategy;
-    });
-    return wrapped;
-  };
-  provider[ALIGNED] = original;
-  config.retryStrategy = provider;
+  const config = client.config as unknown as { logger?: unknown };
+  alignRetries(client.config, options.alignRetries !== false, (problem) =>
+    safeCall(config.logger, "retry alignment", () => {
+      throw problem;
+    }),
+  );
   return client;
 }

@@ -8,13 +8,12 @@ import {
 } from "kms-keystore-errors";
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { keyStoreErrorsMiddleware, keyStoreErrorsMiddlewareOptions } from "../src/middleware.js";
 import {
   catalogRetryDecision,
-  keyStoreErrorsMiddleware,
-  keyStoreErrorsMiddlewareOptions,
   keyStoreErrorsRetryMarker,
   keyStoreErrorsRetryMarkerOptions,
-} from "../src/middleware.js";
+} from "../src/retry-alignment.js";
 import { serviceError, socketError } from "./support/errors.js";
 import { clientFor, recordingStrategy, rejectionOf } from "./support/kms.js";
 

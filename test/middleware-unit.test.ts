@@ -1,12 +1,12 @@
 import { KMSClient } from "@aws-sdk/client-kms";
 import { classify, failureOf, keyStoreErrors, withKeyStoreErrors } from "kms-keystore-errors";
 import { describe, expect, it, vi } from "vitest";
+import { keyStoreErrorsMiddleware } from "../src/middleware.js";
 import {
   catalogRetryDecision,
-  keyStoreErrorsMiddleware,
   keyStoreErrorsRetryMarker,
   keyStoreErrorsRetryMarkerOptions,
-} from "../src/middleware.js";
+} from "../src/retry-alignment.js";
 import { serviceError, socketError } from "./support/errors.js";
 
 const TIMEOUT = "The external key store proxy did not respond in time.";
