@@ -11,15 +11,9 @@ import { EncryptCommand, KMSClient, type KMSClientConfig } from "@aws-sdk/client
 import { type Attributes, type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import { classify, failureOf, type KmsFailure, toLogEntry, withKeyStoreErrors } from "kms-keystore-errors";
 
-/** The log entry as span attributes (OpenTelemetry wants mutable arrays). */
+/** The log entry as span attributes: a `KmsLogEntry` is OpenTelemetry `Attributes` as it is. */
 export function spanAttributes(failure: KmsFailure): Attributes {
-  const attributes: Attributes = {};
-  for (const [key, value] of Object.entries(toLogEntry(failure))) {
-    attributes[key] = Array.isArray(value)
-      ? [...(value as readonly string[])]
-      : (value as string | number | boolean);
-  }
-  return attributes;
+  return toLogEntry(failure);
 }
 
 /** Marks the span as failed with the classified failure. */
