@@ -32,15 +32,16 @@ const operationOf = (command: object): string | undefined => {
   }
 };
 
-/** The SDK's per-request options of `send`. */
-type HttpOptions = NonNullable<Parameters<KMSClient["send"]>[1]>;
-
 /**
  * Per-request options of {@link sendResult}, passed to `send`: the SDK's own, each of which may also be
  * given as `undefined` (as callers do under `exactOptionalPropertyTypes`).
  * @public
  */
-export type SendOptions = { readonly [K in keyof HttpOptions]?: HttpOptions[K] | undefined };
+export type SendOptions = {
+  readonly [K in keyof NonNullable<Parameters<KMSClient["send"]>[1]>]?:
+    | NonNullable<Parameters<KMSClient["send"]>[1]>[K]
+    | undefined;
+};
 
 /**
  * Sends a command and returns a neverthrow `ResultAsync`: `Ok(output)` or `Err(KmsFailure)`. Works
