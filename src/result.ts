@@ -1,6 +1,5 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import { ResultAsync } from "neverthrow";
-import pRetry from "p-retry";
 import { classify } from "./classify.js";
 import type { KmsFailure } from "./failure.js";
 
@@ -220,6 +219,8 @@ export async function retryKms<T>(
     return failure;
   };
   try {
+    // Loaded on first use: importing the library costs nothing for p-retry.
+    const { default: pRetry } = await import("p-retry");
     return await pRetry(
       async (attempt) => {
         try {
