@@ -302,8 +302,8 @@ const LONG_ESCAPE =
   /(?:\u001b\[|\u009b)(?:[\u0030-\u003f]+[\u0020-\u002f]*|[\u0020-\u002f]+)[\u0040-\u007e]|(?:\u001b[\]PX^_]|[\u009d\u0090\u0098\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)/y;
 /**
  * Escapes an echo may have written a secret's characters with, decoded wherever they occur: JSON's
- * `\uXXXX`, `\/`, `\\` and `\"`, and percent-encoded ASCII (`%2B`): any encoder's choice of which
- * characters to escape matches, not only the few forms built from the secret.
+ * `\u` with four hex digits, `\/`, `\\` and `\"`, and percent-encoded ASCII (`%2B`): any encoder's
+ * choice of which characters to escape matches, not only the few forms built from the secret.
  */
 const ESCAPED = /\\u([0-9A-Fa-f]{4})|\\([/\\"])|%([0-7][0-9A-Fa-f])/y;
 /** Text the fast path reads as it is: printable ASCII and whitespace, nothing to skip. */

@@ -17,7 +17,7 @@ import { startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { suggest } from "../src/explain.js";
-import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
+import { closeHostileServers, hostile, kmsJson, pump } from "./support/hostile.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const SECRET = "Hx7pQ2mZ9vR4tY6wK1nB3cF5gJ8dL0sA2eU4iO6aW8q"; // 43 characters, like an XKS secret
@@ -203,19 +203,7 @@ describe("the XKS probe keeps the credential out of its report", () => {
     const proxy = await hostile((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       // 8 MiB, written as the client reads; the client stops long before the end.
-      let left = 128;
-      const pump = (): void => {
-        while (left > 0) {
-          left--;
-          if (!res.write(chunk)) {
-            res.once("drain", pump);
-            return;
-          }
-        }
-        res.end();
-      };
-      res.on("error", () => {});
-      pump();
+      pump(res, chunk, 128);
     });
     const report = await probe(proxy.url, 5000);
     expect(JSON.stringify(report)).toContain("the proxy answered with an oversized body");
@@ -390,20 +378,8 @@ describe("every network call of the CLI is bounded", () => {
     const server = await hostile((_req, res) => {
       res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-endless" });
       res.write('{"CustomKeyStores":[');
-      res.on("error", () => {});
       // 64 MiB at most, written as the client reads: the client stops long before.
-      let left = 1024;
-      const pump = (): void => {
-        while (left > 0) {
-          left--;
-          if (!res.write(chunk)) {
-            res.once("drain", pump);
-            return;
-          }
-        }
-        res.end("]}");
-      };
-      pump();
+      pump(res, chunk, 1024, "]}");
     });
     const run = await cli(["doctor", "--endpoint", server.url]);
     expect(run.code).toBe(2);

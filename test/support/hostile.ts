@@ -56,3 +56,28 @@ export const kmsJson = (res: ServerResponse, body: unknown, status = 200): void 
   res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-hostile" });
   res.end(JSON.stringify(body));
 };
+
+/**
+ * Writes `chunk` up to `count` times, as fast as the client reads (waiting for `drain`), then ends
+ * the answer with `last`: an answer far larger than any client should hold.
+ *
+ * @param res - The response, its head written.
+ * @param chunk - What to write each time.
+ * @param count - How many times at most.
+ * @param last - What ends the answer.
+ */
+export function pump(res: ServerResponse, chunk: string | Buffer, count: number, last = ""): void {
+  let left = count;
+  res.on("error", () => {});
+  const more = (): void => {
+    while (left > 0) {
+      left--;
+      if (!res.write(chunk)) {
+        res.once("drain", more);
+        return;
+      }
+    }
+    res.end(last);
+  };
+  more();
+}
