@@ -2,13 +2,20 @@
  * Benchmarks, each as a ratio against a baseline measured in the same run (machines here are shared
  * and noisy; absolute numbers vary, ratios much less):
  * - classify: ns per call, against a plain `Map` lookup of the error name;
+ * - start-up: the import time the main entry adds after `@aws-sdk/client-kms` (ESM and CommonJS, two
+ *   processes paired run by run), and its gzipped share of a bundled Lambda handler;
  * - send: wrapped (withKeyStoreErrors) against bare KMSClient `send` over loopback to the emulator;
  * - memory: heap growth after 100k failed sends through a wrapped client (failures are attached to
  *   errors, never retained).
  * Prints a table and writes bench/results/latest.json. Run with `npm run bench`.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import {
   CreateKeyCommand,
   DescribeKeyCommand,
@@ -17,6 +24,7 @@ import {
   LimitExceededException,
   NotFoundException,
 } from "@aws-sdk/client-kms";
+import { build } from "esbuild";
 import { classify, withKeyStoreErrors } from "kms-keystore-errors";
 import { startKmsEmulator } from "kms-keystore-errors/testing";
 
@@ -187,7 +195,87 @@ async function benchMemory() {
   await emulator.close();
 }
 
+/** The package root (where `dist/` is). */
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * Start-up: the time importing the main entry adds once `@aws-sdk/client-kms` is loaded, as two
+ * processes paired run by run (the SDK alone, then the SDK and the library), ESM and CommonJS.
+ * Each process reports its own figure, read around the import alone.
+ */
+function benchImport() {
+  const script = (esm: boolean, withLibrary: boolean): string =>
+    esm
+      ? `await import("@aws-sdk/client-kms"); const t = performance.now(); ${
+          withLibrary ? `await import(${JSON.stringify(`${ROOT}dist/index.js`)});` : ""
+        } console.log(performance.now() - t);`
+      : `require("@aws-sdk/client-kms"); const t = performance.now(); ${
+          withLibrary ? `require(${JSON.stringify(`${ROOT}dist/index.cjs`)});` : ""
+        } console.log(performance.now() - t);`;
+  const once = (esm: boolean, withLibrary: boolean): number =>
+    Number(
+      execFileSync(
+        process.execPath,
+        [...(esm ? ["--input-type=module"] : []), "-e", script(esm, withLibrary)],
+        {
+          cwd: ROOT,
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+        },
+      ).toString(),
+    );
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const measure = (esm: boolean) => {
+    const added: number[] = [];
+    for (let run = 0; run < (quick ? 5 : 15); run++) added.push(once(esm, true) - once(esm, false));
+    return { medianMs: median(added), minMs: Math.min(...added), maxMs: Math.max(...added) };
+  };
+  results.importTime = { esm: measure(true), cjs: measure(false) };
+}
+
+/**
+ * The library's share of a bundled Lambda handler: the same handler bundled (minified, ESM, Node
+ * 20) with and without `withKeyStoreErrors`, gzipped.
+ */
+async function benchBundle() {
+  const dir = mkdtempSync(join(tmpdir(), "kms-bench-bundle-"));
+  try {
+    const handler = (withLibrary: boolean) => `
+      import { KMSClient, EncryptCommand } from "@aws-sdk/client-kms";
+      ${withLibrary ? `import { withKeyStoreErrors } from ${JSON.stringify(`${ROOT}dist/index.js`)};` : ""}
+      const kms = ${withLibrary ? "withKeyStoreErrors(new KMSClient({}))" : "new KMSClient({})"};
+      export const handler = (event) => kms.send(new EncryptCommand({ KeyId: event.keyId, Plaintext: event.data }));
+    `;
+    const size = async (withLibrary: boolean) => {
+      const entry = join(dir, `handler-${withLibrary}.mjs`);
+      writeFileSync(entry, handler(withLibrary));
+      const out = await build({
+        entryPoints: [entry],
+        bundle: true,
+        minify: true,
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        write: false,
+        logLevel: "silent",
+        nodePaths: [join(ROOT, "node_modules")],
+      });
+      return gzipSync(out.outputFiles[0]?.contents ?? new Uint8Array()).length;
+    };
+    const bare = await size(false);
+    const wrapped = await size(true);
+    results.bundle = {
+      bareGzipBytes: bare,
+      wrappedGzipBytes: wrapped,
+      libraryShareGzipKiB: (wrapped - bare) / 1024,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 benchClassify();
+benchImport();
+await benchBundle();
 await benchSend();
 await benchMemory();
 
@@ -197,6 +285,12 @@ const c = results.classify as {
   ratioToMapLookup: number;
   withEncryptInputNs: number;
   withLargeEncryptInputNs: number;
+};
+const imp = results.importTime as Record<"esm" | "cjs", { medianMs: number; minMs: number; maxMs: number }>;
+const bundle = results.bundle as {
+  bareGzipBytes: number;
+  wrappedGzipBytes: number;
+  libraryShareGzipKiB: number;
 };
 const s = results.send as { bareMsPerSend: number; wrappedMsPerSend: number; ratioWrappedToBare: number };
 const m = results.memory as {
@@ -220,6 +314,21 @@ console.table({
     value: c.withLargeEncryptInputNs.toFixed(0),
     baseline: `without input ${c.nsPerCall.toFixed(0)} ns`,
     ratio: (c.withLargeEncryptInputNs / c.nsPerCall).toFixed(1),
+  },
+  "ESM import added after the SDK (ms, budget 10)": {
+    value: imp.esm.medianMs.toFixed(1),
+    baseline: "the SDK alone, paired run by run",
+    ratio: `min ${imp.esm.minMs.toFixed(1)}, max ${imp.esm.maxMs.toFixed(1)}`,
+  },
+  "CJS require added after the SDK (ms, budget 5)": {
+    value: imp.cjs.medianMs.toFixed(1),
+    baseline: "the SDK alone, paired run by run",
+    ratio: `min ${imp.cjs.minMs.toFixed(1)}, max ${imp.cjs.maxMs.toFixed(1)}`,
+  },
+  "bundled Lambda handler, library share (KiB gzipped, budget 25)": {
+    value: bundle.libraryShareGzipKiB.toFixed(1),
+    baseline: `bare ${(bundle.bareGzipBytes / 1024).toFixed(1)} KiB`,
+    ratio: (bundle.wrappedGzipBytes / bundle.bareGzipBytes).toFixed(3),
   },
   "send over loopback (ms)": {
     value: s.wrappedMsPerSend.toFixed(3),
