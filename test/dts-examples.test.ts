@@ -21,7 +21,7 @@ interface Example {
 }
 
 /** The fenced code blocks of every `@example` tag in one declaration file, with the comment's `*` gutter removed. */
-export function examplesOf(declarations: string, file: string): Example[] {
+function examplesOf(declarations: string, file: string): Example[] {
   const found: Example[] = [];
   for (const comment of declarations.match(/\/\*\*[\s\S]*?\*\//g) ?? []) {
     const lines = comment
