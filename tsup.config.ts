@@ -1,7 +1,10 @@
 import { defineConfig } from "tsup";
+import { dataAsJson } from "./scripts/data-as-json.js";
 
 // The library, the Node-only entries and the CLI. `dist/` is cleaned by the npm script, not here:
 // parallel configs race on `clean: true`. `removeNodeProtocol: false` keeps `node:http` as written.
+//
+// The catalog's data modules are shipped as JSON strings (scripts/data-as-json.ts).
 //
 // Bundled rather than depended on (p-retry stays the only runtime dependency):
 // - p-retry and is-network-error are ESM-only: bundled into the CommonJS builds so `require` works;
@@ -13,16 +16,28 @@ const entry = {
   diagnostics: "src/diagnostics/index.ts",
 };
 const signing = [/^@smithy\/signature-v4/, /^@smithy\/protocol-http/];
-const common = { entry, dts: true, sourcemap: true, target: "node20", removeNodeProtocol: false } as const;
+const common = {
+  entry,
+  dts: true,
+  sourcemap: true,
+  target: "node20",
+  removeNodeProtocol: false,
+} as const;
 
 export default defineConfig([
-  { ...common, format: ["esm"], noExternal: signing },
-  { ...common, format: ["cjs"], noExternal: [...signing, "p-retry", "is-network-error"] },
+  { ...common, format: ["esm"], noExternal: signing, esbuildPlugins: [dataAsJson] },
+  {
+    ...common,
+    format: ["cjs"],
+    noExternal: [...signing, "p-retry", "is-network-error"],
+    esbuildPlugins: [dataAsJson],
+  },
   {
     entry: { cli: "src/cli.ts" },
     format: ["esm"],
     target: "node20",
     removeNodeProtocol: false,
     noExternal: signing,
+    esbuildPlugins: [dataAsJson],
   },
 ]);

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -42,5 +43,18 @@ describe("the built package", () => {
        console.log(JSON.stringify({ cause: failureOf(error)?.cause, same: classify(error) === failureOf(error) }));`,
     ]);
     expect(JSON.parse(out)).toEqual({ cause: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION", same: true });
+  });
+});
+
+describe("the catalog's data as shipped", () => {
+  // The build ships the catalog's data modules as JSON strings (scripts/data-as-json.ts): the built
+  // package must hold exactly the sources' data, in both module formats, still deep-frozen.
+  it("equals the sources' data exactly, ESM and CommonJS", async () => {
+    const source = await import("../src/catalog/index.js");
+    const esm = (await import(`${root}/dist/index.js`)) as typeof import("../src/index.js");
+    const cjs = createRequire(import.meta.url)(`${root}/dist/index.cjs`) as typeof import("../src/index.js");
+    expect(esm.catalog).toStrictEqual(source.catalog);
+    expect(cjs.catalog).toStrictEqual(source.catalog);
+    expect(Object.isFrozen(esm.catalog[0]?.remediation.steps)).toBe(true);
   });
 });
