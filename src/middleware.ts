@@ -172,10 +172,10 @@ export function keyStoreErrors(options: KeyStoreErrorsOptions = {}): KmsPluggabl
  * @example
  * ```ts
  * import { KMSClient } from "@aws-sdk/client-kms";
- * import { withKeyStoreErrors, failureOf } from "kms-keystore-errors";
+ * import { toLogEntry, withKeyStoreErrors } from "kms-keystore-errors";
  *
  * const kms = withKeyStoreErrors(new KMSClient({}), {
- *   onFailure: (failure) => console.error(JSON.stringify(failure)),
+ *   onFailure: (failure) => console.error(JSON.stringify(toLogEntry(failure))), // one line per failed send
  * });
  * ```
  * @public

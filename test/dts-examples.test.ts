@@ -23,7 +23,8 @@ interface Example {
 /** The fenced code blocks of every `@example` tag in one declaration file, with the comment's `*` gutter removed. */
 function examplesOf(declarations: string, file: string): Example[] {
   const found: Example[] = [];
-  for (const comment of declarations.match(/\/\*\*[\s\S]*?\*\//g) ?? []) {
+  for (const match of declarations.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
+    const comment = match[0];
     const lines = comment
       .replace(/^\/\*\*|\*\/$/g, "")
       .split("\n")
@@ -31,11 +32,14 @@ function examplesOf(declarations: string, file: string): Example[] {
     const text = lines.join("\n");
     const at = text.indexOf("@example");
     if (at < 0) continue;
-    const after = declarations.slice(
-      declarations.indexOf(comment) + comment.length,
-      declarations.indexOf(comment) + comment.length + 200,
-    );
-    const name = /(?:function|const|class|interface|type|let)\s+([A-Za-z0-9_$]+)/.exec(after)?.[1] ?? "?";
+    // The declaration the comment documents: a top-level one, or a member (method or property).
+    const after = declarations.slice(match.index + comment.length, match.index + comment.length + 200);
+    const name =
+      /^\s*(?:export\s+)?(?:declare\s+)?(?:function|const|class|interface|type|let)\s+([A-Za-z0-9_$]+)/.exec(
+        after,
+      )?.[1] ??
+      /^\s*(?:readonly\s+)?([A-Za-z0-9_$]+)/.exec(after)?.[1] ??
+      "?";
     for (const block of text.slice(at).matchAll(/```(?:ts|typescript)\n([\s\S]*?)```/g)) {
       found.push({ where: `${file} ${name}`, code: block[1] ?? "" });
     }

@@ -90,6 +90,8 @@ const rows = <T extends Requirement>(table: readonly T[]): readonly (T & Require
  *
  * @example
  * ```ts
+ * import { REQUIREMENTS } from "kms-keystore-errors/diagnostics";
+ *
  * const acceptance = REQUIREMENTS.find((r) => r.id === "xks-vpc-acceptance-not-required");
  * console.log(acceptance?.remediation?.steps[0]);
  * ```

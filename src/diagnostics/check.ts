@@ -24,6 +24,9 @@ import type { Remediation } from "../catalog/schema.js";
  *   `pass`.
  * @example
  * ```ts
+ * import type { CheckStatus, ProbeReport } from "kms-keystore-errors/diagnostics";
+ *
+ * declare const report: ProbeReport; // from probeXksProxy
  * const failing = report.checks.filter((c) => c.status === ("fail" satisfies CheckStatus));
  * ```
  * @public
@@ -36,6 +39,8 @@ export type CheckStatus = "pass" | "fail" | "unknown";
  * check grades more finely.
  * @example
  * ```ts
+ * import type { Check } from "kms-keystore-errors/diagnostics";
+ *
  * const line = (c: Check): string => `${c.status} ${c.id}: ${c.evidence}`;
  * ```
  * @public
@@ -62,6 +67,8 @@ export interface Check<Id extends string = string, Status extends string = Check
  * resources the check knows filled in), whatever its status.
  * @example
  * ```ts
+ * import type { DeepCheck } from "kms-keystore-errors/diagnostics";
+ *
  * const steps = (c: DeepCheck): readonly string[] => c.remediation.steps;
  * ```
  * @public
@@ -77,6 +84,8 @@ export interface DeepCheck extends Check<RequirementIdOf<"xks-vpc" | "xks-public
  * The checks of `probeXksProxy`, in the order they run; `key:<id>` once per key id.
  * @example
  * ```ts
+ * import type { ProbeCheckId } from "kms-keystore-errors/diagnostics";
+ *
  * const id: ProbeCheckId = "key:key-1";
  * ```
  * @public
@@ -88,6 +97,9 @@ export type ProbeCheckId = Exclude<RequirementIdOf<"xks-proxy">, "key"> | `key:$
  * remediation of that cause for an external key store; a passed or unknown one carries neither.
  * @example
  * ```ts
+ * import type { ProbeCheck, ProbeReport } from "kms-keystore-errors/diagnostics";
+ *
+ * declare const report: ProbeReport; // from probeXksProxy
  * const tls: ProbeCheck | undefined = report.checks.find((c) => c.id === "tls");
  * if (tls?.status === "fail") console.log(tls.evidence, tls.remediation?.steps);
  * ```

@@ -23,6 +23,9 @@ export const KMS_BUDGET_MS = 250;
  * The probe's report.
  * @example
  * ```ts
+ * import { type ProbeReport, type ProbeXksProxyOptions, probeXksProxy } from "kms-keystore-errors/diagnostics";
+ *
+ * declare const options: ProbeXksProxyOptions;
  * const report: ProbeReport = await probeXksProxy(options);
  * process.exitCode = report.ok ? 0 : 1;
  * ```

@@ -25,6 +25,8 @@ import {
  * Options of {@link probeXksProxy}.
  * @example
  * ```ts
+ * import type { ProbeXksProxyOptions } from "kms-keystore-errors/diagnostics";
+ *
  * const options: ProbeXksProxyOptions = {
  *   uriEndpoint: "https://xks.example.com",
  *   uriPath: "/kms/xks/v1",
@@ -194,6 +196,8 @@ function validate(options: ProbeXksProxyOptions): Validated {
  *
  * @example
  * ```ts
+ * import { probeXksProxy } from "kms-keystore-errors/diagnostics";
+ *
  * const report = await probeXksProxy({
  *   uriEndpoint: "https://xks.example.com",
  *   uriPath: "/kms/xks/v1",

@@ -12,6 +12,8 @@ import { XksGateway, type XksProxyTarget } from "./xks-gateway.js";
  * Options of {@link startKmsEmulator}.
  * @example
  * ```ts
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
  * const emu = await startKmsEmulator({ region: "eu-west-1", connectDelayMs: 5 });
  * ```
  * @public
@@ -43,6 +45,12 @@ export interface KmsEmulatorOptions {
  * A request the emulator received, as `requests()` lists it.
  * @example
  * ```ts
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ * import { expect } from "vitest";
+ *
+ * const emu = await startKmsEmulator();
+ * emu.failNext("Encrypt", { exception: "KMSInternalException", times: 3 });
+ * // … one Encrypt through a KMSClient with the default three attempts, then:
  * expect(emu.requests("Encrypt")).toHaveLength(3); // the SDK retried twice
  * ```
  * @public
@@ -68,6 +76,10 @@ export interface RecordedRequest {
  * emulator does not check signatures).
  * @example
  * ```ts
+ * import { KMSClient } from "@aws-sdk/client-kms";
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
  * const kms = new KMSClient({ ...emu.clientConfig, maxAttempts: 1 });
  * ```
  * @public
@@ -91,6 +103,9 @@ export interface KmsEmulatorClientConfig {
  * custom key store model and scriptable faults.
  * @example
  * ```ts
+ * import { KMSClient } from "@aws-sdk/client-kms";
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
  * const emu = await startKmsEmulator();
  * const kms = new KMSClient({ ...emu.clientConfig });
  * emu.failNext("Encrypt", { exception: "KMSInternalException", times: 5 });
@@ -120,6 +135,9 @@ export interface KmsEmulator {
    *
    * @example
    * ```ts
+   * import { startKmsEmulator } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
    * emu.failNext("Encrypt", { exception: "KMSInternalException", times: 2 });
    * emu.failNext("*", { network: "html" }); // a load balancer's 502 page
    * ```
@@ -133,6 +151,9 @@ export interface KmsEmulator {
    *
    * @example
    * ```ts
+   * import { startKmsEmulator } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
    * emu.delay("*", 300); // every operation answers after 300 ms
    * ```
    */
@@ -145,6 +166,11 @@ export interface KmsEmulator {
    *
    * @example
    * ```ts
+   * import { KMSClient, ListKeysCommand } from "@aws-sdk/client-kms";
+   * import { startKmsEmulator } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
+   * const kms = new KMSClient({ ...emu.clientConfig });
    * emu.failNext("ListKeys", { exception: "KMSInternalException", times: 5 });
    * await kms.send(new ListKeysCommand({})).catch(() => undefined); // maxAttempts 3
    * emu.requests("ListKeys").length; // 3
@@ -160,6 +186,10 @@ export interface KmsEmulator {
    *
    * @example
    * ```ts
+   * import { startKmsEmulator } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
+   * declare const id: string; // an external key store's CustomKeyStoreId, from CreateCustomKeyStore
    * emu.keyStore(id).failConnect("XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
    * ```
    */
@@ -172,6 +202,12 @@ export interface KmsEmulator {
    *
    * @example
    * ```ts
+   * import { KMSClient, ScheduleKeyDeletionCommand } from "@aws-sdk/client-kms";
+   * import { startKmsEmulator } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
+   * const kms = new KMSClient({ ...emu.clientConfig });
+   * declare const keyId: string; // a KMS key of the emulator
    * await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
    * emu.completeKeyDeletions(); // 1: seven days later
    * ```
@@ -186,6 +222,9 @@ export interface KmsEmulator {
    *
    * @example
    * ```ts
+   * import { startKmsEmulator } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
    * emu.xksProxy("https://xks.example.com").proxyFault("unreachable");
    * // CreateCustomKeyStore (public endpoint) -> XksProxyUriUnreachableException
    * ```
@@ -207,9 +246,15 @@ export interface KmsEmulator {
    *
    * @example
    * ```ts
+   * import { startKmsEmulator, startXksProxy } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
+   * const credential = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1234" }; // KMS takes 43–64-character secrets
    * const proxy = await startXksProxy({ credential, keys: [{ id: "key-1" }], latencyMs: 400 });
    * emu.routeXksProxy("https://xks.example.com", proxy);
+   * // an external key store with VPC connectivity at that endpoint:
    * // ConnectCustomKeyStore -> FAILED, XKS_PROXY_TIMED_OUT (400 ms > 250 ms)
+   * // (with a public endpoint, CreateCustomKeyStore already fails: XksProxyUriUnreachableException)
    * ```
    */
   routeXksProxy(uriEndpoint: string, target: XksProxyTarget | undefined): void;

@@ -22,6 +22,9 @@ import { writeRaw } from "./protocol.js";
  *   ≥ 400 every client fails.
  * @example
  * ```ts
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
  * emu.failNext("Decrypt", { network: "drop" }); // the SDK sees ECONNRESET
  * emu.failNext("Encrypt", { network: "reset-mid-chunked-body" }); // a failure in every SDK
  * ```
@@ -39,6 +42,9 @@ export type NetworkFault =
  * Options shared by every scripted failure.
  * @example
  * ```ts
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
  * emu.failNext("Encrypt", { exception: "KMSInternalException", times: 3, delayMs: 100 });
  * ```
  * @public
@@ -54,6 +60,9 @@ export interface FailOptions {
  * A scripted KMS error response: `{"__type": exception, "message": message}`.
  * @example
  * ```ts
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
  * emu.failNext("CreateKey", {
  *   exception: "CustomKeyStoreInvalidStateException",
  *   message: "The external key store proxy did not respond in time.",
@@ -74,6 +83,9 @@ export interface ScriptedError extends FailOptions {
  * A scripted network fault.
  * @example
  * ```ts
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
  * emu.failNext("*", { network: "html", status: 503 }); // a load balancer's error page
  * ```
  * @public
@@ -93,6 +105,9 @@ export interface ScriptedNetworkFault extends FailOptions {
  * What `failNext` scripts: a KMS error or a network fault.
  * @example
  * ```ts
+ * import { type FailSpec, startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
  * const spec: FailSpec = { exception: "ThrottlingException", times: 2 };
  * emu.failNext("DescribeCustomKeyStores", spec);
  * ```

@@ -30,6 +30,12 @@ import type { KmsCall, XksGateway } from "./xks-gateway.js";
  * The connection state of a custom key store, as `DescribeCustomKeyStores` reports it.
  * @example
  * ```ts
+ * import { ConnectCustomKeyStoreCommand, KMSClient } from "@aws-sdk/client-kms";
+ * import { type ConnectionState, startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * const kms = new KMSClient({ ...emu.clientConfig });
+ * declare const id: string; // a custom key store's CustomKeyStoreId, from CreateCustomKeyStore
  * await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
  * const state: ConnectionState = emu.keyStore(id).state(); // "CONNECTING"
  * ```
@@ -41,6 +47,10 @@ export type ConnectionState = "CONNECTED" | "CONNECTING" | "DISCONNECTED" | "DIS
  * A `ConnectionErrorCode` a connect attempt can end with: one of KMS's codes (any string is accepted).
  * @example
  * ```ts
+ * import { type ConnectionErrorCode, startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * declare const id: string; // an external key store's CustomKeyStoreId, from CreateCustomKeyStore
  * emu.keyStore(id).failConnect("XKS_PROXY_TIMED_OUT" satisfies ConnectionErrorCode);
  * ```
  * @public
@@ -51,6 +61,10 @@ export type ConnectionErrorCode = ConnectionErrorCodeType | (string & {});
  * Options of `failConnect` and `proxyFault`.
  * @example
  * ```ts
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * declare const id: string; // an external key store's CustomKeyStoreId, from CreateCustomKeyStore
  * emu.keyStore(id).proxyFault("throttled", { times: 2 }); // two throttled requests, then healthy
  * ```
  * @public
@@ -79,6 +93,9 @@ export interface ProxyFaultControl {
    *
    * @example
    * ```ts
+   * import { startKmsEmulator } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
    * emu.xksProxy("https://xks.example.com").proxyFault("bad-credentials");
    * // CreateCustomKeyStore with that endpoint -> XksProxyIncorrectAuthenticationCredentialException
    * ```
@@ -90,6 +107,10 @@ export interface ProxyFaultControl {
  * Scripts one custom key store of the emulator, from `emulator.keyStore(id)`.
  * @example
  * ```ts
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * declare const id: string; // an external key store's CustomKeyStoreId, from CreateCustomKeyStore
  * const store = emu.keyStore(id);
  * store.failConnect("INVALID_CREDENTIALS");
  * store.proxyFault("timeout");
@@ -113,6 +134,12 @@ export interface KeyStoreControl extends ProxyFaultControl {
    *
    * @example
    * ```ts
+   * import { ConnectCustomKeyStoreCommand, KMSClient } from "@aws-sdk/client-kms";
+   * import { startKmsEmulator } from "kms-keystore-errors/testing";
+   *
+   * const emu = await startKmsEmulator();
+   * const kms = new KMSClient({ ...emu.clientConfig });
+   * declare const id: string; // a CloudHSM key store's CustomKeyStoreId, from CreateCustomKeyStore
    * emu.keyStore(id).failConnect("USER_LOCKED_OUT");
    * await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: id }));
    * // DescribeCustomKeyStores soon reports ConnectionState FAILED, ConnectionErrorCode USER_LOCKED_OUT

@@ -51,7 +51,11 @@ export interface FaultInfo {
  * The fault table checks that it has exactly one row per value.
  * @example
  * ```ts
- * emu.keyStore(xksStoreId).proxyFault("timeout");
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * declare const id: string; // an external key store's CustomKeyStoreId, from CreateCustomKeyStore
+ * emu.keyStore(id).proxyFault("timeout");
  * // Encrypt -> KMSInvalidStateException "The external key store proxy did not respond in time. …"
  * // CreateKey -> CustomKeyStoreInvalidStateException; ConnectCustomKeyStore -> FAILED, XKS_PROXY_TIMED_OUT
  * ```
@@ -78,7 +82,11 @@ export type XksProxyFault =
  * communicate with the cluster).
  * @example
  * ```ts
- * emu.keyStore(hsmStoreId).proxyFault("cluster-unreachable");
+ * import { startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * declare const id: string; // a CloudHSM key store's CustomKeyStoreId, from CreateCustomKeyStore
+ * emu.keyStore(id).proxyFault("cluster-unreachable");
  * // Encrypt -> KMSInvalidStateException "AWS KMS cannot communicate with your CloudHSM cluster …"
  * ```
  * @public
@@ -89,6 +97,10 @@ export type CloudHsmFault = "cluster-unreachable";
  * Any scriptable backing-store fault.
  * @example
  * ```ts
+ * import { type BackingStoreFault, startKmsEmulator } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * declare const id: string; // an external key store's CustomKeyStoreId, from CreateCustomKeyStore
  * const fault: BackingStoreFault = "bad-credentials";
  * emu.keyStore(id).proxyFault(fault);
  * ```

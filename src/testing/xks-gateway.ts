@@ -18,9 +18,15 @@ import { type ProxyOutcomeFault, XKS_TRANSPORT_FAULTS } from "./proxy-faults.js"
  * path meets the proxy's `InvalidUriPathException`, as in KMS.
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { startKmsEmulator, startXksProxy } from "kms-keystore-errors/testing";
+ *
+ * const emu = await startKmsEmulator();
+ * const credential = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1234" }; // KMS takes 43–64-character secrets
  * const proxy = await startXksProxy({ credential, keys: [{ id: "key-1" }] });
  * emu.routeXksProxy("https://xks.example.com", proxy);
- * emu.routeXksProxy("https://tls.example.com", { url: tlsProxy.url, tls: { ca, servername: "localhost" } });
+ * const ca = readFileSync("test-ca.pem"); // the CA of a proxy's certificate for "localhost"
+ * emu.routeXksProxy("https://tls.example.com", { url: "https://127.0.0.1:8443", tls: { ca, servername: "localhost" } });
  * ```
  * @public
  */

@@ -26,8 +26,11 @@ export const MAX_RESPONSE_BYTES = 65_536;
  * Options of {@link callXksProxy}.
  * @example
  * ```ts
+ * import type { CallXksProxyOptions } from "kms-keystore-errors/testing";
+ *
  * const options: CallXksProxyOptions = {
- *   url: "https://xks.example.com/kms/xks/v1", region: "eu-west-1", credential, operation: "health",
+ *   url: "https://xks.example.com/kms/xks/v1", region: "eu-west-1", operation: "health",
+ *   credential: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
  *   body: { requestMetadata: { kmsRequestId: "r-1", kmsOperation: "KmsHealthCheck" } }, timeoutMs: 250,
  * };
  * ```
@@ -79,6 +82,9 @@ export interface CallXksProxyOptions {
  * {@link MAX_RESPONSE_BYTES}: reading stopped there).
  * @example
  * ```ts
+ * import { type CallXksProxyOptions, callXksProxy, type XksCallOutcome } from "kms-keystore-errors/testing";
+ *
+ * declare const options: CallXksProxyOptions;
  * const outcome: XksCallOutcome = await callXksProxy(options);
  * if (!outcome.ok && outcome.reason === "timeout") console.log("slower than", options.timeoutMs, "ms");
  * ```
@@ -118,11 +124,16 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  *
  * @example
  * ```ts
+ * import { callXksProxy, startXksProxy } from "kms-keystore-errors/testing";
+ *
+ * const credential = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+ * const proxy = await startXksProxy({ credential }); // no external keys
  * const outcome = await callXksProxy({
  *   url: proxy.url, region: "us-east-1", credential, operation: "metadata", keyId: "key-1", timeoutMs: 250,
  *   body: { requestMetadata: { awsPrincipalArn: "AWS Internal", kmsOperation: "CreateKey", kmsRequestId: "r-1" } },
  * });
- * if (!outcome.ok && outcome.reason === "http") console.log(outcome.errorName); // e.g. "KeyNotFoundException"
+ * if (!outcome.ok && outcome.reason === "http") console.log(outcome.errorName); // "KeyNotFoundException"
+ * await proxy.close();
  * ```
  * @public
  */

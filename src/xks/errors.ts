@@ -10,6 +10,8 @@ import type { Cause } from "../catalog/index.js";
  * One error name of the XKS proxy API: a row of {@link XKS_ERRORS}.
  * @example
  * ```ts
+ * import { XKS_ERRORS, type XksErrorInfo } from "kms-keystore-errors/testing";
+ *
  * const row: XksErrorInfo = XKS_ERRORS.ThrottlingException; // 429, "throttled", XKS_PROXY_THROTTLED
  * ```
  * @public
@@ -34,6 +36,8 @@ export interface XksErrorInfo {
  * read.
  * @example
  * ```ts
+ * import { XKS_ERRORS } from "kms-keystore-errors/testing";
+ *
  * XKS_ERRORS.DependencyTimeoutException.status; // 503
  * XKS_ERRORS.InvalidUriPathException.cause; // "XKS_PROXY_INVALID_CONFIGURATION"
  * ```
@@ -122,6 +126,8 @@ export type XksErrorRow = (typeof XKS_ERRORS)[keyof typeof XKS_ERRORS] | typeof 
  * error table).
  * @example
  * ```ts
+ * import { XKS_ERROR_STATUS } from "kms-keystore-errors/testing";
+ *
  * XKS_ERROR_STATUS.DependencyTimeoutException; // 503
  * ```
  * @public
@@ -138,6 +144,8 @@ export const XKS_ERROR_STATUS: { readonly [N in keyof typeof XKS_ERRORS]: (typeo
  * a test can script a non-conforming proxy.
  * @example
  * ```ts
+ * import type { XksErrorName } from "kms-keystore-errors/testing";
+ *
  * const name: XksErrorName = "ThrottlingException";
  * ```
  * @public

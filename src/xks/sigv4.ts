@@ -16,6 +16,8 @@ import { XKS_SIGNING_SERVICE } from "./spec.js";
  * It is not an IAM credential.
  * @example
  * ```ts
+ * import type { XksCredential } from "kms-keystore-errors/testing";
+ *
  * const credential: XksCredential = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: process.env.XKS_SECRET ?? "" };
  * ```
  * @public

@@ -9,6 +9,9 @@
  * `health` (GetHealthStatus), `metadata` (GetKeyMetadata), `encrypt` (Encrypt), `decrypt` (Decrypt).
  * @example
  * ```ts
+ * import { XKS_OPERATIONS, type XksProxy } from "kms-keystore-errors/testing";
+ *
+ * declare const proxy: XksProxy; // from startXksProxy
  * for (const op of XKS_OPERATIONS) proxy.setFault(op, { errorName: "InternalException" });
  * ```
  * @public
@@ -19,6 +22,8 @@ export const XKS_OPERATIONS = ["health", "metadata", "encrypt", "decrypt"] as co
  * One of {@link XKS_OPERATIONS}.
  * @example
  * ```ts
+ * import type { XksOperation } from "kms-keystore-errors/testing";
+ *
  * const op: XksOperation = "encrypt";
  * ```
  * @public

@@ -8,6 +8,8 @@
  * @example
  * ```ts
  * import { X509Certificate } from "node:crypto";
+ * import { CLUSTER_CERTIFICATE_PEM, TRUST_ANCHOR_PEM } from "kms-keystore-errors/testing";
+ *
  * new X509Certificate(CLUSTER_CERTIFICATE_PEM).checkIssued(new X509Certificate(TRUST_ANCHOR_PEM)); // true
  * ```
  * @public
@@ -29,8 +31,10 @@ iFIywTt+AiA+lsf6EW+2p4BGPKwPTj6YLUxuKI2IIIzjG9qt8TGKmA==
  * A cluster certificate (`Certificates.ClusterCertificate`) issued and signed by {@link TRUST_ANCHOR_PEM}.
  * @example
  * ```ts
- * import { AwsModel } from "./model.js";
- * new AwsModel({ region: "us-east-1", accountId: "111122223333" }).addCloudHsmCluster({ clusterCertificate: CLUSTER_CERTIFICATE_PEM });
+ * import { AwsModel, CLUSTER_CERTIFICATE_PEM } from "kms-keystore-errors/testing";
+ *
+ * const model = new AwsModel({ region: "us-east-1", accountId: "111122223333" });
+ * model.addCloudHsmCluster({ clusterCertificate: CLUSTER_CERTIFICATE_PEM }); // the default certificate
  * ```
  * @public
  */
@@ -51,6 +55,8 @@ AAEDxy1H7oBRp/Ts
  * @example
  * ```ts
  * import { X509Certificate } from "node:crypto";
+ * import { CLUSTER_CERTIFICATE_PEM, UNRELATED_CA_PEM } from "kms-keystore-errors/testing";
+ *
  * new X509Certificate(CLUSTER_CERTIFICATE_PEM).checkIssued(new X509Certificate(UNRELATED_CA_PEM)); // false
  * ```
  * @public
@@ -74,6 +80,8 @@ E9/ABAcCIQDUQpnoYyHdqH+7hOISrCYPCfnBYY+Zn9nhL6qvO8JsaQ==
  * @example
  * ```ts
  * import { X509Certificate } from "node:crypto";
+ * import { CLUSTER_CERTIFICATE_PEM, IMPOSTOR_CA_PEM } from "kms-keystore-errors/testing";
+ *
  * const cert = new X509Certificate(CLUSTER_CERTIFICATE_PEM);
  * const ca = new X509Certificate(IMPOSTOR_CA_PEM);
  * cert.checkIssued(ca) && !cert.verify(ca.publicKey); // true

@@ -238,6 +238,8 @@ const hex = (n: number, width: number): string => n.toString(16).padStart(width,
  *
  * @example
  * ```ts
+ * import { AwsModel } from "kms-keystore-errors/testing";
+ *
  * const model = new AwsModel({ region: "us-east-1", accountId: "111122223333" });
  * const { service } = model.addXksVpcEndpointService();
  * service.acceptanceRequired = true;
@@ -284,6 +286,9 @@ export class AwsModel {
    * @param action - The IAM action, e.g. `"ec2:DescribeVpcEndpointServicePermissions"`.
    * @example
    * ```ts
+   * import { AwsModel } from "kms-keystore-errors/testing";
+   *
+   * const model = new AwsModel({ region: "us-east-1", accountId: "111122223333" });
    * model.deny("elasticloadbalancing:DescribeLoadBalancers");
    * ```
    */
@@ -305,7 +310,12 @@ export class AwsModel {
    * Removes every resource and every denial.
    * @example
    * ```ts
-   * afterEach(() => model.reset());
+   * import { startAwsEmulator } from "kms-keystore-errors/testing";
+   * import { afterAll, afterEach } from "vitest";
+   *
+   * const aws = await startAwsEmulator();
+   * afterEach(() => aws.model.reset());
+   * afterAll(() => aws.close());
    * ```
    */
   reset(): void {
@@ -336,6 +346,9 @@ export class AwsModel {
    * @returns The record.
    * @example
    * ```ts
+   * import { AwsModel } from "kms-keystore-errors/testing";
+   *
+   * const model = new AwsModel({ region: "us-east-1", accountId: "111122223333" });
    * const subnet = model.addSubnet("us-east-1a", 10, "vpc-0123");
    * ```
    */
@@ -363,6 +376,9 @@ export class AwsModel {
    * @returns The records, to mutate.
    * @example
    * ```ts
+   * import { AwsModel } from "kms-keystore-errors/testing";
+   *
+   * const model = new AwsModel({ region: "us-east-1", accountId: "111122223333" });
    * const setup = model.addXksVpcEndpointService();
    * setup.service.allowedPrincipals = []; // KMS may no longer see it
    * ```
@@ -437,6 +453,9 @@ export class AwsModel {
    * @returns The records, to mutate.
    * @example
    * ```ts
+   * import { AwsModel } from "kms-keystore-errors/testing";
+   *
+   * const model = new AwsModel({ region: "us-east-1", accountId: "111122223333" });
    * const { cluster } = model.addCloudHsmCluster();
    * cluster.state = "UNINITIALIZED";
    * ```

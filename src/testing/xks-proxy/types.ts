@@ -9,6 +9,8 @@ import type { XksOperation } from "../../xks/spec.js";
  * An external key held by the fake proxy's key manager.
  * @example
  * ```ts
+ * import type { XksProxyKey } from "kms-keystore-errors/testing";
+ *
  * const key: XksProxyKey = { id: "key-1", usage: ["ENCRYPT"], status: "DISABLED" };
  * ```
  * @public
@@ -28,6 +30,8 @@ export interface XksProxyKey {
  * The health of one external key manager (EKM) behind the proxy, as GetHealthStatus reports it.
  * @example
  * ```ts
+ * import type { EkmHealth } from "kms-keystore-errors/testing";
+ *
  * const fleet: EkmHealth[] = ["ACTIVE", "DEGRADED"];
  * ```
  * @public
@@ -42,7 +46,11 @@ export type EkmHealth = "ACTIVE" | "DEGRADED" | "UNAVAILABLE";
  * - `{ delayMs }`: wait, then answer normally.
  * @example
  * ```ts
- * proxy.setFault("encrypt", { errorName: "ThrottlingException" }, { times: 2 }); // 429 twice
+ * import type { XksProxy, XksProxyServerFault } from "kms-keystore-errors/testing";
+ *
+ * declare const proxy: XksProxy; // from startXksProxy
+ * const throttled: XksProxyServerFault = { errorName: "ThrottlingException" };
+ * proxy.setFault("encrypt", throttled, { times: 2 }); // 429 twice
  * proxy.setFault("*", "drop");
  * ```
  * @public
@@ -61,6 +69,8 @@ export type XksProxyFault =
  * Where a fault applies: one operation, or `"*"` for every operation (an operation's own fault wins).
  * @example
  * ```ts
+ * import type { XksFaultTarget } from "kms-keystore-errors/testing";
+ *
  * const target: XksFaultTarget = "*";
  * ```
  * @public
@@ -71,6 +81,8 @@ export type XksFaultTarget = XksOperation | "*";
  * Options of {@link startXksProxy}.
  * @example
  * ```ts
+ * import type { XksProxyOptions } from "kms-keystore-errors/testing";
+ *
  * const options: XksProxyOptions = {
  *   credential: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
  *   keys: [{ id: "key-1" }],
@@ -121,9 +133,12 @@ export interface XksProxyOptions {
  * subject the client certificate must have.
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
+ * import type { XksProxyTlsOptions } from "kms-keystore-errors/testing";
+ *
  * const tls: XksProxyTlsOptions = {
- *   key: serverKeyPem, cert: serverCertPem,
- *   clientCa: kmsCaPem, clientSubject: "cks.kms.eu-west-1.amazonaws.com",
+ *   key: readFileSync("proxy-key.pem"), cert: readFileSync("proxy-cert.pem"),
+ *   clientCa: readFileSync("client-ca.pem"), clientSubject: "cks.kms.eu-west-1.amazonaws.com",
  * };
  * ```
  * @public
@@ -146,6 +161,9 @@ export interface XksProxyTlsOptions {
  * A request the fake proxy received, as {@link XksProxy.requests} lists it.
  * @example
  * ```ts
+ * import type { XksProxy, XksProxyRequest } from "kms-keystore-errors/testing";
+ *
+ * declare const proxy: XksProxy; // from startXksProxy
  * const last: XksProxyRequest | undefined = proxy.requests("encrypt").at(-1);
  * console.log(last?.status, last?.errorName, last?.kmsRequestId);
  * ```
@@ -178,6 +196,9 @@ export interface XksProxyRequest {
  * Options of {@link XksProxy.setFault}.
  * @example
  * ```ts
+ * import type { XksFaultOptions, XksProxy } from "kms-keystore-errors/testing";
+ *
+ * declare const proxy: XksProxy; // from startXksProxy
  * proxy.setFault("decrypt", "drop", { times: 1 } satisfies XksFaultOptions);
  * ```
  * @public
@@ -191,6 +212,9 @@ export interface XksFaultOptions {
  * A running fake XKS proxy.
  * @example
  * ```ts
+ * import { startXksProxy } from "kms-keystore-errors/testing";
+ *
+ * const credential = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
  * const proxy = await startXksProxy({ credential, keys: [{ id: "key-1" }] });
  * // XksProxyUriEndpoint = proxy.endpoint, XksProxyUriPath = proxy.uriPath
  * proxy.setLatency(300); // slower than KMS's 250 ms budget
@@ -218,6 +242,9 @@ export interface XksProxy {
    *
    * @example
    * ```ts
+   * import type { XksProxy } from "kms-keystore-errors/testing";
+   *
+   * declare const proxy: XksProxy; // from startXksProxy
    * proxy.setFault("health", { errorName: "DependencyTimeoutException" }, { times: 1 });
    * ```
    */
@@ -227,6 +254,9 @@ export interface XksProxy {
    * @param ms - Milliseconds (0 for none).
    * @example
    * ```ts
+   * import type { XksProxy } from "kms-keystore-errors/testing";
+   *
+   * declare const proxy: XksProxy; // from startXksProxy
    * proxy.setLatency(300);
    * ```
    */
@@ -236,6 +266,9 @@ export interface XksProxy {
    * @param health - One state for a single key manager, or one per fleet member.
    * @example
    * ```ts
+   * import type { XksProxy } from "kms-keystore-errors/testing";
+   *
+   * declare const proxy: XksProxy; // from startXksProxy
    * proxy.setEkmHealth(["UNAVAILABLE", "UNAVAILABLE"]);
    * ```
    */
@@ -245,6 +278,9 @@ export interface XksProxy {
    * @param key - The key.
    * @example
    * ```ts
+   * import type { XksProxy } from "kms-keystore-errors/testing";
+   *
+   * declare const proxy: XksProxy; // from startXksProxy
    * proxy.setKey({ id: "key-1", status: "DISABLED" });
    * ```
    */
@@ -254,6 +290,9 @@ export interface XksProxy {
    * @param id - The key id.
    * @example
    * ```ts
+   * import type { XksProxy } from "kms-keystore-errors/testing";
+   *
+   * declare const proxy: XksProxy; // from startXksProxy
    * proxy.removeKey("key-1");
    * ```
    */
@@ -263,7 +302,11 @@ export interface XksProxy {
    * @param credential - One pair, or two during a rotation.
    * @example
    * ```ts
-   * proxy.setCredential([oldCredential, newCredential]);
+   * import type { XksCredential, XksProxy } from "kms-keystore-errors/testing";
+   *
+   * declare const proxy: XksProxy; // from startXksProxy
+   * declare const oldCredential: XksCredential, newCredential: XksCredential;
+   * proxy.setCredential([oldCredential, newCredential]); // during a rotation both are accepted
    * ```
    */
   setCredential(credential: XksCredential | readonly XksCredential[]): void;
@@ -273,6 +316,10 @@ export interface XksProxy {
    * @returns The requests.
    * @example
    * ```ts
+   * import type { XksProxy } from "kms-keystore-errors/testing";
+   * import { expect } from "vitest";
+   *
+   * declare const proxy: XksProxy; // from startXksProxy
    * expect(proxy.requests("health").map((r) => r.status)).toEqual([200]);
    * ```
    */
@@ -282,6 +329,9 @@ export interface XksProxy {
    * @returns When the server is closed.
    * @example
    * ```ts
+   * import type { XksProxy } from "kms-keystore-errors/testing";
+   *
+   * declare const proxy: XksProxy; // from startXksProxy
    * await proxy.close();
    * ```
    */
