@@ -188,6 +188,29 @@ const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
   });
 
 /**
+ * Sends one request about a custom key store: its output, or the error's classification (`Aborted`
+ * when `signal` ended it). The credential id of the store as last described is redacted from the
+ * failure by value, like any secret.
+ */
+async function sendAbout<O>(
+  operation: string,
+  store: CustomKeyStoresListEntry & { CustomKeyStoreId: string },
+  signal: AbortSignal | undefined,
+  send: (options: { abortSignal?: AbortSignal }) => Promise<O>,
+): Promise<Result<O, KmsFailure>> {
+  try {
+    return ok(await send(signal === undefined ? {} : { abortSignal: signal }));
+  } catch (error) {
+    if (signal?.aborted) return err(aborted(signal.reason));
+    const input = {
+      CustomKeyStoreId: store.CustomKeyStoreId,
+      AccessKeyId: store.XksProxyConfiguration?.AccessKeyId,
+    };
+    return err(classify(error, { operation, input }));
+  }
+}
+
+/**
  * Waits for a custom key store to reach `CONNECTED`. It only polls `DescribeCustomKeyStores`: call
  * `ConnectCustomKeyStore` first (it returns at once; connecting happens in the background).
  * `FAILED` ends the wait with the connection failure (disconnect the store before connecting
@@ -228,27 +251,17 @@ export function waitForConnection(
   return new ResultAsync(
     (async (): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> => {
       const deadline = Date.now() + timeoutMs;
-      const context = { operation: "DescribeCustomKeyStores", customKeyStoreId };
-      let last: CustomKeyStoresListEntry = { CustomKeyStoreId: customKeyStoreId };
+      const input = { CustomKeyStoreId: customKeyStoreId };
+      let last: CustomKeyStoresListEntry = input;
       for (let poll = 1; ; poll++) {
         if (signal?.aborted) return err(aborted(signal.reason));
         let failure: KmsFailure | undefined;
-        try {
-          const out: DescribeCustomKeyStoresCommandOutput = await client.send(
-            new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: customKeyStoreId }),
-            signal === undefined ? {} : { abortSignal: signal },
-          );
-          last = out.CustomKeyStores?.[0] ?? last;
-        } catch (error) {
-          if (signal?.aborted) return err(aborted(signal.reason));
-          // A described credential id is redacted from the message too (by value), like any secret.
-          const described = { AccessKeyId: last.XksProxyConfiguration?.AccessKeyId };
-          failure = classify(error, {
-            ...context,
-            input: { CustomKeyStoreId: customKeyStoreId, ...described },
-          });
-          if (!failure.retryable) return err(failure);
-        }
+        const described = await sendAbout("DescribeCustomKeyStores", { ...last, ...input }, signal, (o) =>
+          client.send(new DescribeCustomKeyStoresCommand(input), o),
+        );
+        if (described.isOk()) last = described.value.CustomKeyStores?.[0] ?? last;
+        else if (!described.error.retryable) return err(described.error);
+        else failure = described.error;
         if (failure === undefined) {
           const state = last.ConnectionState;
           if (state === "CONNECTED") return ok(last);
@@ -365,23 +378,12 @@ export function ensureConnected(
   return new ResultAsync(
     (async (): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> => {
       const deadline = Date.now() + timeoutMs;
-      const sendOptions = signal === undefined ? {} : { abortSignal: signal };
       const input = { CustomKeyStoreId: customKeyStoreId };
-      let last: CustomKeyStoresListEntry = { CustomKeyStoreId: customKeyStoreId };
+      let last: CustomKeyStoresListEntry = input;
       let disconnected = false;
       let conflicts = 0;
-
-      /** One request: its output, or its classification (`Aborted` when the signal ended it). */
-      const call = async <O>(operation: string, send: () => Promise<O>): Promise<Result<O, KmsFailure>> => {
-        try {
-          return ok(await send());
-        } catch (error) {
-          if (signal?.aborted) return err(aborted(signal.reason));
-          // A described credential id is redacted from the message too (by value), like any secret.
-          const described = { AccessKeyId: last.XksProxyConfiguration?.AccessKeyId };
-          return err(classify(error, { operation, input: { ...input, ...described } }));
-        }
-      };
+      const call = <O>(operation: string, send: (options: { abortSignal?: AbortSignal }) => Promise<O>) =>
+        sendAbout(operation, { ...last, ...input }, signal, send);
       /**
        * Whether a failed disconnect or connect ends the call. A refusal for the store's state means
        * the state changed since it was described: look again, a bounded number of times.
@@ -402,8 +404,8 @@ export function ensureConnected(
         // The last failure of this round that did not end the call (retried until the deadline).
         let failure: KmsFailure | undefined;
         let state: string | undefined;
-        const described = await call("DescribeCustomKeyStores", () =>
-          client.send(new DescribeCustomKeyStoresCommand(input), sendOptions),
+        const described = await call("DescribeCustomKeyStores", (o) =>
+          client.send(new DescribeCustomKeyStoresCommand(input), o),
         );
         if (described.isErr()) {
           if (!described.error.retryable) return err(described.error);
@@ -420,15 +422,15 @@ export function ensureConnected(
           if (disconnected && ++conflicts > MAX_STATE_CONFLICTS) {
             return err(connectionFailure(last) as KmsFailure);
           }
-          const sent = await call("DisconnectCustomKeyStore", () =>
-            client.send(new DisconnectCustomKeyStoreCommand(input), sendOptions),
+          const sent = await call("DisconnectCustomKeyStore", (o) =>
+            client.send(new DisconnectCustomKeyStoreCommand(input), o),
           );
           if (sent.isOk()) disconnected = true;
           else if (ends(sent.error)) return err(sent.error);
           else failure = sent.error;
         } else if (state === "DISCONNECTED") {
-          const sent = await call("ConnectCustomKeyStore", () =>
-            client.send(new ConnectCustomKeyStoreCommand(input), sendOptions),
+          const sent = await call("ConnectCustomKeyStore", (o) =>
+            client.send(new ConnectCustomKeyStoreCommand(input), o),
           );
           if (sent.isOk()) return waitFromHere();
           if (ends(sent.error)) return err(sent.error);
