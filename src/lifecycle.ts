@@ -305,13 +305,15 @@ const MAX_STATE_CONFLICTS = 3;
 
 /** The failure for a deadline that passed before `ensureConnected` could send `ConnectCustomKeyStore`. */
 const reconnectTimedOut = (state: unknown, timeoutMs: number, store: StoreLike): KmsFailure => {
-  const code = typeof state === "string" && CONNECTION_STATES.has(state) ? state : "UNKNOWN_STATE";
+  const known = typeof state === "string" && CONNECTION_STATES.has(state);
+  const code = known ? state : "UNKNOWN_STATE";
+  const was = known ? `still ${state}` : "in no connection state that KMS defines";
   return connectionFailed(
     catalogEntry("CONNECT_WAIT_TIMED_OUT"),
     code,
     store,
     undefined,
-    `The key store was still ${code} when timeoutMs (${timeoutMs} ms) ran out; ConnectCustomKeyStore was not sent.`,
+    `The key store was ${was} when timeoutMs (${timeoutMs} ms) ran out; ConnectCustomKeyStore was not sent.`,
   );
 };
 

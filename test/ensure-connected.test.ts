@@ -13,6 +13,7 @@ import {
 } from "kms-keystore-errors";
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
 import { clientFor, createHsmStore, createXksStore } from "./support/kms.js";
 
 // Every test goes through a real KMSClient (one attempt per send, so the emulator's request log is
@@ -43,6 +44,7 @@ beforeEach(() => start());
 afterEach(async () => {
   kms.destroy();
   await emulator.close();
+  await closeHostileServers();
 });
 
 type StoreType = "AWS_CLOUDHSM" | "EXTERNAL_KEY_STORE";
@@ -502,6 +504,43 @@ describe(`${ensureConnected.name}: arguments and output`, () => {
     expect(theirs._unsafeUnwrap().ConnectionState).toBe("CONNECTED");
     expect(emulator.requests(CONNECT)).toHaveLength(1);
   });
+});
+
+describe(`${ensureConnected.name} against a server that is not KMS`, () => {
+  /** A real KMSClient pointed at a loopback server whose describe answers `entries`. */
+  async function describing(entries: unknown[]): Promise<KMSClient> {
+    const server = await hostile((req, res) => {
+      const target = String(req.headers["x-amz-target"]);
+      kmsJson(res, target.endsWith(DESCRIBE) ? { CustomKeyStores: entries } : {});
+    });
+    return clientFor(emulator, { endpoint: server.url, maxAttempts: 1 });
+  }
+
+  it.each([
+    ["a state KMS does not have", [{ CustomKeyStoreId: "cks-1", ConnectionState: "\u001b[31mREPAIRING" }]],
+    ["no state", [{ CustomKeyStoreId: "cks-1" }]],
+    ["no entry at all", []],
+  ])(
+    "%s: keeps looking until timeoutMs, then CONNECT_WAIT_TIMED_OUT with code UNKNOWN_STATE",
+    async (_, entries) => {
+      const client = await describing(entries);
+      try {
+        const failure = (
+          await ensureConnected(client, "cks-1", { intervalMs: 5, timeoutMs: 40 })
+        )._unsafeUnwrapErr();
+        expect(failure).toMatchObject({
+          kind: "ConnectionFailed",
+          cause: "CONNECT_WAIT_TIMED_OUT",
+          code: "UNKNOWN_STATE",
+          customKeyStoreId: "cks-1",
+        });
+        expect(failure.message).toMatch(/in no connection state that KMS defines/);
+        expect(JSON.stringify(failure)).not.toContain("REPAIRING");
+      } finally {
+        client.destroy();
+      }
+    },
+  );
 });
 
 describe("the emulator's disconnectDelayMs", () => {
