@@ -1,5 +1,6 @@
 import {
   ConnectCustomKeyStoreCommand,
+  type CustomKeyStoresListEntry,
   DisconnectCustomKeyStoreCommand,
   type KMSClient,
 } from "@aws-sdk/client-kms";
@@ -9,10 +10,12 @@ import {
   formatFailure,
   type KmsFailure,
   toLogEntry,
+  type WaitForConnectionOptions,
   waitForConnection,
 } from "kms-keystore-errors";
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ResultAsync } from "neverthrow";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
 import { clientFor, createHsmStore, createXksStore } from "./support/kms.js";
 
@@ -448,6 +451,12 @@ describe(`${ensureConnected.name}: each way it can end`, () => {
 });
 
 describe(`${ensureConnected.name}: arguments and output`, () => {
+  it("has the public signature: any client with send, waitForConnection's options, a ResultAsync", () => {
+    expectTypeOf(ensureConnected).parameter(0).toEqualTypeOf<Pick<KMSClient, "send">>();
+    expectTypeOf(ensureConnected).parameter(2).toEqualTypeOf<WaitForConnectionOptions | undefined>();
+    expectTypeOf(ensureConnected).returns.toEqualTypeOf<ResultAsync<CustomKeyStoresListEntry, KmsFailure>>();
+  });
+
   it("throws a TypeError for invalid arguments, synchronously, before sending anything", () => {
     for (const id of ["", 7, undefined, null]) {
       expect(() => ensureConnected(kms, id as never)).toThrow(
