@@ -187,6 +187,19 @@ const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
     signal?.addEventListener("abort", done, { once: true });
   });
 
+/** The connection states KMS reports; any other value counts as a state in transition. */
+const CONNECTION_STATES: ReadonlySet<string> = new Set([
+  "CONNECTED",
+  "CONNECTING",
+  "DISCONNECTED",
+  "DISCONNECTING",
+  "FAILED",
+]);
+
+/** A connection state as a failure's `code`: KMS's states as they are, anything else `UNKNOWN_STATE`. */
+const stateCode = (state: unknown): string =>
+  typeof state === "string" && CONNECTION_STATES.has(state) ? state : "UNKNOWN_STATE";
+
 /**
  * Sends one request about a custom key store: its output, or the error's classification (`Aborted`
  * when `signal` ended it). The credential id of the store as last described is redacted from the
@@ -276,7 +289,7 @@ export function waitForConnection(
             failure ??
               connectionFailed(
                 catalogEntry("CONNECT_WAIT_TIMED_OUT"),
-                last.ConnectionState ?? "CONNECTING",
+                last.ConnectionState === undefined ? "CONNECTING" : stateCode(last.ConnectionState),
                 last,
               ),
           );
@@ -287,15 +300,6 @@ export function waitForConnection(
   );
 }
 
-/** The connection states KMS reports; any other value counts as a state in transition. */
-const CONNECTION_STATES: ReadonlySet<string> = new Set([
-  "CONNECTED",
-  "CONNECTING",
-  "DISCONNECTED",
-  "DISCONNECTING",
-  "FAILED",
-]);
-
 /**
  * How often, in one {@link ensureConnected} call, the store may be found where the call's last step
  * should not have left it (a connect or disconnect refused for the store's state, or still `FAILED`
@@ -305,9 +309,8 @@ const MAX_STATE_CONFLICTS = 3;
 
 /** The failure for a deadline that passed before `ensureConnected` could send `ConnectCustomKeyStore`. */
 const reconnectTimedOut = (state: unknown, timeoutMs: number, store: StoreLike): KmsFailure => {
-  const known = typeof state === "string" && CONNECTION_STATES.has(state);
-  const code = known ? state : "UNKNOWN_STATE";
-  const was = known ? `still ${state}` : "in no connection state that KMS defines";
+  const code = stateCode(state);
+  const was = code === "UNKNOWN_STATE" ? "in no connection state that KMS defines" : `still ${code}`;
   return connectionFailed(
     catalogEntry("CONNECT_WAIT_TIMED_OUT"),
     code,

@@ -552,6 +552,26 @@ describe(`${ensureConnected.name} against a server that is not KMS`, () => {
   );
 });
 
+describe(`${waitForConnection.name} against a server that is not KMS`, () => {
+  it("never makes a connection state KMS does not define the failure's code", async () => {
+    const server = await hostile((_req, res) => {
+      kmsJson(res, {
+        CustomKeyStores: [{ CustomKeyStoreId: "cks-1", ConnectionState: "\u001b[2J WAITING" }],
+      });
+    });
+    const client = clientFor(emulator, { endpoint: server.url, maxAttempts: 1 });
+    try {
+      const failure = (
+        await waitForConnection(client, "cks-1", { intervalMs: 5, timeoutMs: 40 })
+      )._unsafeUnwrapErr();
+      expect(failure).toMatchObject({ cause: "CONNECT_WAIT_TIMED_OUT", code: "UNKNOWN_STATE" });
+      expect(JSON.stringify(failure)).not.toContain("WAITING");
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
 describe("the emulator's disconnectDelayMs", () => {
   it("holds a disconnected store DISCONNECTING, then DISCONNECTED; 0 disconnects at once", async () => {
     const id = await createStore();
