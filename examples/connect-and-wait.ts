@@ -1,35 +1,34 @@
 /**
- * Connect a custom key store and wait for it. `ConnectCustomKeyStore` is asynchronous: it returns at
- * once and the store goes `CONNECTING`, then `CONNECTED` or `FAILED`. A `FAILED` store must be
- * disconnected before it can connect again; the fix for the failure (the guidance) comes first
- * unless the failure is retryable.
+ * Connect a custom key store and wait for it, with `ensureConnected`: from whatever state the store
+ * is in (a `FAILED` store is disconnected first), one connection attempt per call. A `retryable`
+ * failure may go away by calling it again, unchanged; any other needs its fix first, and most fixes
+ * (`UpdateCustomKeyStore`) need the store `DISCONNECTED`, which a `FAILED` store is not.
  *
  *   AWS_REGION=eu-west-1 CUSTOM_KEY_STORE_ID=cks-1234567890abcdef0 npx tsx examples/connect-and-wait.ts
  */
 import { pathToFileURL } from "node:url";
 import {
-  ConnectCustomKeyStoreCommand,
   type CustomKeyStoresListEntry,
   DisconnectCustomKeyStoreCommand,
   KMSClient,
   type KMSClientConfig,
 } from "@aws-sdk/client-kms";
 import {
+  ensureConnected,
   formatFailure,
   type KmsFailure,
   sendResult,
-  waitForConnection,
   withKeyStoreErrors,
 } from "kms-keystore-errors";
-import { err, type Result } from "neverthrow";
+import type { Result } from "neverthrow";
 
 /** Options of {@link connectAndWait}. */
 export interface ConnectOptions {
   /** Polling interval, in milliseconds (the management APIs allow about 5 requests/s). @defaultValue 5000 */
   readonly intervalMs?: number | undefined;
-  /** How long to wait, in milliseconds (CloudHSM can take 20 minutes). @defaultValue 1200000 */
+  /** How long one call may take, in milliseconds (CloudHSM can take 20 minutes). @defaultValue 1200000 */
   readonly timeoutMs?: number | undefined;
-  /** Connect attempts after a retryable `FAILED` (each one disconnects first). @defaultValue 1 */
+  /** Calls of `ensureConnected` again after a retryable failure. @defaultValue 1 */
   readonly reconnects?: number | undefined;
 }
 
@@ -39,7 +38,7 @@ const isFailedConnection = (failure: KmsFailure): boolean =>
   failure.cause !== "KEY_STORE_NOT_CONNECTED" &&
   failure.cause !== "CONNECT_WAIT_TIMED_OUT";
 
-/** Connects, waits, and handles `FAILED`: disconnect, then reconnect only when that may help. */
+/** Connects and waits; calls again while that may help; leaves a store that needs a fix disconnected. */
 export async function connectAndWait(
   kms: KMSClient,
   customKeyStoreId: string,
@@ -47,26 +46,24 @@ export async function connectAndWait(
 ): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> {
   const wait = { intervalMs: options.intervalMs, timeoutMs: options.timeoutMs };
   for (let attempt = 0; ; attempt++) {
-    const connect = await sendResult(
-      kms,
-      new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: customKeyStoreId }),
-    );
-    if (connect.isErr()) return err(connect.error);
     console.log(`${customKeyStoreId}: connecting…`);
-    const result = await waitForConnection(kms, customKeyStoreId, wait);
+    const result = await ensureConnected(kms, customKeyStoreId, wait);
     if (result.isOk()) {
       console.log(`${customKeyStoreId}: CONNECTED`);
       return result;
     }
     const failure = result.error;
     console.error(formatFailure(failure));
-    if (!isFailedConnection(failure)) return result;
-    // A FAILED store cannot connect again until it is disconnected, and most settings can only be
-    // updated on a disconnected store: disconnect either way.
-    await sendResult(kms, new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: customKeyStoreId }));
-    console.log(`${customKeyStoreId}: disconnected after ${failure.code}`);
-    if (!failure.retryable || attempt >= (options.reconnects ?? 1)) return result;
-    console.log(`${customKeyStoreId}: ${failure.cause} may be transient; connecting again`);
+    if (failure.retryable && attempt < (options.reconnects ?? 1)) {
+      console.log(`${customKeyStoreId}: ${failure.cause} may be transient; connecting again`);
+      continue;
+    }
+    if (isFailedConnection(failure)) {
+      // A FAILED store refuses UpdateCustomKeyStore: disconnect it, ready for the fix.
+      await sendResult(kms, new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: customKeyStoreId }));
+      console.log(`${customKeyStoreId}: disconnected after ${failure.code}`);
+    }
+    return result;
   }
 }
 

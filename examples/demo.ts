@@ -193,7 +193,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
     if (created.isErr()) throw new Error(`could not create the demo key store: ${created.error.cause}`);
     const storeId = created.value;
 
-    step("ConnectCustomKeyStore + waitForConnection: the store ends FAILED");
+    step("ensureConnected: the store ends FAILED, and is disconnected for the fix");
     emu.keyStore(storeId).failConnect("XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
     const failed = await connectAndWait.main(config, { customKeyStoreId: storeId, ...fast });
     expect(

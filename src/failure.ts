@@ -42,7 +42,12 @@ export interface FailureBase {
   readonly code: string;
   /** Who or what must change for the failure to go away. */
   readonly category: Category;
-  /** True when the same request, unchanged, may succeed soon. Describes the failure, not a retry budget. */
+  /**
+   * True when the same request, unchanged, may succeed soon. For `ConnectionFailed` the request is
+   * {@link ensureConnected}: true means that calling it again, unchanged, may succeed (a `FAILED` store
+   * refuses `ConnectCustomKeyStore` until it is disconnected, which `ensureConnected` does). Describes
+   * the failure, not a retry budget.
+   */
   readonly retryable: boolean;
   /** The type of custom key store involved, when known. */
   readonly keyStoreType?: KeyStoreType;

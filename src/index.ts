@@ -24,7 +24,7 @@ export type {
   KeyStoreReport,
   WaitForConnectionOptions,
 } from "./lifecycle.js";
-export { checkKeyStores, connectionFailure, waitForConnection } from "./lifecycle.js";
+export { checkKeyStores, connectionFailure, ensureConnected, waitForConnection } from "./lifecycle.js";
 export type { KmsLogEntry } from "./log.js";
 export { formatFailure, toLogEntry } from "./log.js";
 export type { KeyStoreErrorsOptions, KmsPluggable } from "./middleware.js";

@@ -1,7 +1,9 @@
 import {
+  ConnectCustomKeyStoreCommand,
   type CustomKeyStoresListEntry,
   DescribeCustomKeyStoresCommand,
   type DescribeCustomKeyStoresCommandOutput,
+  DisconnectCustomKeyStoreCommand,
   type KMSClient,
 } from "@aws-sdk/client-kms";
 import { err, ok, type Result, ResultAsync } from "neverthrow";
@@ -47,19 +49,20 @@ const secretsOfStore = (store: StoreLike): Secrets => {
   }
 };
 
-/** A `ConnectionFailed` failure for a cause, with the store's identity. */
+/** A `ConnectionFailed` failure for a cause, with the store's identity (and our own message, if any). */
 function connectionFailed(
   entry: KnownCatalogEntry,
   code: string,
   store: StoreLike,
   error?: unknown,
+  message?: string,
 ): KmsFailure {
   const keyStoreType = isKeyStoreType(store.CustomKeyStoreType) ? store.CustomKeyStoreType : undefined;
   const customKeyStoreId =
     typeof store.CustomKeyStoreId === "string"
       ? redact(store.CustomKeyStoreId, secretsOfStore(store), 128)
       : undefined;
-  return makeFailure("ConnectionFailed", code, entry, keyStoreType, { customKeyStoreId }, error);
+  return makeFailure("ConnectionFailed", code, entry, keyStoreType, { customKeyStoreId, message }, error);
 }
 
 /**
@@ -121,10 +124,10 @@ export interface WaitForConnectionOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-const positive = (name: string, value: unknown, fallback: number): number => {
+const positive = (fn: string, name: string, value: unknown, fallback: number): number => {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`waitForConnection: \`${name}\` must be a non-negative number of milliseconds`);
+    throw new TypeError(`${fn}: \`${name}\` must be a non-negative number of milliseconds`);
   }
   return value;
 };
@@ -184,6 +187,42 @@ const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
     signal?.addEventListener("abort", done, { once: true });
   });
 
+/** The connection states KMS reports; any other value counts as a state in transition. */
+const CONNECTION_STATES: ReadonlySet<string> = new Set([
+  "CONNECTED",
+  "CONNECTING",
+  "DISCONNECTED",
+  "DISCONNECTING",
+  "FAILED",
+]);
+
+/** A connection state as a failure's `code`: KMS's states as they are, anything else `UNKNOWN_STATE`. */
+const stateCode = (state: unknown): string =>
+  typeof state === "string" && CONNECTION_STATES.has(state) ? state : "UNKNOWN_STATE";
+
+/**
+ * Sends one request about a custom key store: its output, or the error's classification (`Aborted`
+ * when `signal` ended it). The credential id of the store as last described is redacted from the
+ * failure by value, like any secret.
+ */
+async function sendAbout<O>(
+  operation: string,
+  store: CustomKeyStoresListEntry & { CustomKeyStoreId: string },
+  signal: AbortSignal | undefined,
+  send: (options: { abortSignal?: AbortSignal }) => Promise<O>,
+): Promise<Result<O, KmsFailure>> {
+  try {
+    return ok(await send(signal === undefined ? {} : { abortSignal: signal }));
+  } catch (error) {
+    if (signal?.aborted) return err(aborted(signal.reason));
+    const input = {
+      CustomKeyStoreId: store.CustomKeyStoreId,
+      AccessKeyId: store.XksProxyConfiguration?.AccessKeyId,
+    };
+    return err(classify(error, { operation, input }));
+  }
+}
+
 /**
  * Waits for a custom key store to reach `CONNECTED`. It only polls `DescribeCustomKeyStores`: call
  * `ConnectCustomKeyStore` first (it returns at once; connecting happens in the background).
@@ -219,33 +258,23 @@ export function waitForConnection(
   if (typeof customKeyStoreId !== "string" || customKeyStoreId === "") {
     throw new TypeError("waitForConnection: `customKeyStoreId` must be a non-empty string (cks-…)");
   }
-  const intervalMs = positive("intervalMs", options?.intervalMs, 5000);
-  const timeoutMs = positive("timeoutMs", options?.timeoutMs, 1_200_000);
+  const intervalMs = positive("waitForConnection", "intervalMs", options?.intervalMs, 5000);
+  const timeoutMs = positive("waitForConnection", "timeoutMs", options?.timeoutMs, 1_200_000);
   const signal = options?.signal;
   return new ResultAsync(
     (async (): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> => {
       const deadline = Date.now() + timeoutMs;
-      const context = { operation: "DescribeCustomKeyStores", customKeyStoreId };
-      let last: CustomKeyStoresListEntry = { CustomKeyStoreId: customKeyStoreId };
+      const input = { CustomKeyStoreId: customKeyStoreId };
+      let last: CustomKeyStoresListEntry = input;
       for (let poll = 1; ; poll++) {
         if (signal?.aborted) return err(aborted(signal.reason));
         let failure: KmsFailure | undefined;
-        try {
-          const out: DescribeCustomKeyStoresCommandOutput = await client.send(
-            new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: customKeyStoreId }),
-            signal === undefined ? {} : { abortSignal: signal },
-          );
-          last = out.CustomKeyStores?.[0] ?? last;
-        } catch (error) {
-          if (signal?.aborted) return err(aborted(signal.reason));
-          // A described credential id is redacted from the message too (by value), like any secret.
-          const described = { AccessKeyId: last.XksProxyConfiguration?.AccessKeyId };
-          failure = classify(error, {
-            ...context,
-            input: { CustomKeyStoreId: customKeyStoreId, ...described },
-          });
-          if (!failure.retryable) return err(failure);
-        }
+        const described = await sendAbout("DescribeCustomKeyStores", { ...last, ...input }, signal, (o) =>
+          client.send(new DescribeCustomKeyStoresCommand(input), o),
+        );
+        if (described.isOk()) last = described.value.CustomKeyStores?.[0] ?? last;
+        else if (!described.error.retryable) return err(described.error);
+        else failure = described.error;
         if (failure === undefined) {
           const state = last.ConnectionState;
           if (state === "CONNECTED") return ok(last);
@@ -260,11 +289,161 @@ export function waitForConnection(
             failure ??
               connectionFailed(
                 catalogEntry("CONNECT_WAIT_TIMED_OUT"),
-                last.ConnectionState ?? "CONNECTING",
+                last.ConnectionState === undefined ? "CONNECTING" : stateCode(last.ConnectionState),
                 last,
               ),
           );
         }
+        await sleep(Math.min(intervalMs, remaining), signal);
+      }
+    })().catch((error: unknown) => err(classify(error))),
+  );
+}
+
+/**
+ * How often, in one {@link ensureConnected} call, the store may be found where the call's last step
+ * should not have left it (a connect or disconnect refused for the store's state, or still `FAILED`
+ * after a disconnect) before the call ends: something else is changing the store at the same time.
+ */
+const MAX_STATE_CONFLICTS = 3;
+
+/** The failure for a deadline that passed before `ensureConnected` could send `ConnectCustomKeyStore`. */
+const reconnectTimedOut = (state: unknown, timeoutMs: number, store: StoreLike): KmsFailure => {
+  const code = stateCode(state);
+  const was = code === "UNKNOWN_STATE" ? "in no connection state that KMS defines" : `still ${code}`;
+  return connectionFailed(
+    catalogEntry("CONNECT_WAIT_TIMED_OUT"),
+    code,
+    store,
+    undefined,
+    `The key store was ${was} when timeoutMs (${timeoutMs} ms) ran out; ConnectCustomKeyStore was not sent.`,
+  );
+};
+
+const isAbortSignal = (value: unknown): value is AbortSignal =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as { addEventListener?: unknown }).addEventListener === "function" &&
+  typeof (value as { aborted?: unknown }).aborted === "boolean";
+
+/**
+ * Brings a custom key store to `CONNECTED`, from whatever state it is in, and waits for it:
+ * `CONNECTED` is Ok at once; `CONNECTING` is waited for; `FAILED` is disconnected, then, once
+ * `DISCONNECTED`, connected again; `DISCONNECTING` is waited for until `DISCONNECTED`, then connected;
+ * `DISCONNECTED` is connected. After `ConnectCustomKeyStore` (or on finding one under way) it waits
+ * as {@link waitForConnection} does. It makes at most one connection attempt per call, so a store
+ * that fails to connect ends the call with that connection failure: for `kind: "ConnectionFailed"`,
+ * `retryable: true` means exactly that calling `ensureConnected` again, unchanged, may succeed.
+ *
+ * Every way it can end is one `Err`, never a rejection: the describe, disconnect or connect failure
+ * as classified (`CustomKeyStoreNotFoundException` for an unknown id; `operation` names the call);
+ * the connection failure of a store that ends `FAILED` (its `ConnectionErrorCode` as cause);
+ * `ConnectionFailed` / `CONNECT_WAIT_TIMED_OUT` when `timeoutMs` runs out, with the state the store
+ * was in as `code`; `Aborted` when `signal` aborts. Throttled and transient failures are retried
+ * within `timeoutMs`. Do not call it in a loop on a failure that is not retryable: the fix comes
+ * first (a CloudHSM key store's `kmsuser` is locked out after five failed logins).
+ *
+ * @param client - A `KMSClient` (only `send` is used).
+ * @param customKeyStoreId - The store, `cks-…`.
+ * @param options - `intervalMs` (default 5000) between calls, `timeoutMs` (default 1,200,000) for
+ *   the whole call (disconnecting included), `signal`.
+ * @throws TypeError - synchronously, for an empty id, a negative interval or timeout, or a `signal`
+ *   that is not an `AbortSignal`.
+ * @returns `Ok(entry)` once the store is `CONNECTED`, else `Err(failure)`.
+ * @example
+ * ```ts
+ * import { KMSClient } from "@aws-sdk/client-kms";
+ * import { ensureConnected, formatFailure } from "kms-keystore-errors";
+ *
+ * const result = await ensureConnected(new KMSClient({}), "cks-1234567890abcdef0", {
+ *   timeoutMs: 25 * 60_000,
+ * });
+ * if (result.isErr()) {
+ *   console.error(formatFailure(result.error));
+ *   if (result.error.retryable) console.error("Calling ensureConnected again may succeed.");
+ * }
+ * ```
+ * @public
+ */
+export function ensureConnected(
+  client: DescribeClient,
+  customKeyStoreId: string,
+  options: WaitForConnectionOptions = {},
+): ResultAsync<CustomKeyStoresListEntry, KmsFailure> {
+  // Invalid arguments are programming errors: thrown here, synchronously, never as a rejection.
+  if (typeof customKeyStoreId !== "string" || customKeyStoreId === "") {
+    throw new TypeError("ensureConnected: `customKeyStoreId` must be a non-empty string (cks-…)");
+  }
+  const intervalMs = positive("ensureConnected", "intervalMs", options?.intervalMs, 5000);
+  const timeoutMs = positive("ensureConnected", "timeoutMs", options?.timeoutMs, 1_200_000);
+  const signal = options?.signal;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new TypeError("ensureConnected: `signal` must be an AbortSignal");
+  }
+  return new ResultAsync(
+    (async (): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> => {
+      const deadline = Date.now() + timeoutMs;
+      const input = { CustomKeyStoreId: customKeyStoreId };
+      let last: CustomKeyStoresListEntry = input;
+      let disconnected = false;
+      let conflicts = 0;
+      const call = <O>(operation: string, send: (options: { abortSignal?: AbortSignal }) => Promise<O>) =>
+        sendAbout(operation, { ...last, ...input }, signal, send);
+      /**
+       * Whether a failed disconnect or connect ends the call. A refusal for the store's state means
+       * the state changed since it was described: look again, a bounded number of times.
+       */
+      const ends = (failure: KmsFailure): boolean =>
+        failure.kind === "CustomKeyStoreInvalidStateException"
+          ? ++conflicts > MAX_STATE_CONFLICTS
+          : !failure.retryable;
+      const waitFromHere = async () =>
+        await waitForConnection(client, customKeyStoreId, {
+          intervalMs,
+          timeoutMs: Math.max(0, deadline - Date.now()),
+          signal,
+        });
+
+      for (;;) {
+        if (signal?.aborted) return err(aborted(signal.reason));
+        // The last failure of this round that did not end the call (retried until the deadline).
+        let failure: KmsFailure | undefined;
+        let state: string | undefined;
+        const described = await call("DescribeCustomKeyStores", (o) =>
+          client.send(new DescribeCustomKeyStoresCommand(input), o),
+        );
+        if (described.isErr()) {
+          if (!described.error.retryable) return err(described.error);
+          failure = described.error;
+        } else {
+          const entry = described.value.CustomKeyStores?.[0];
+          if (entry !== undefined) last = entry;
+          state = entry?.ConnectionState;
+        }
+        if (state === "CONNECTED") return ok(last);
+        if (state === "CONNECTING") return waitFromHere();
+        if (state === "FAILED") {
+          // Still FAILED after this call disconnected it: something else connected it meanwhile.
+          if (disconnected && ++conflicts > MAX_STATE_CONFLICTS) {
+            return err(connectionFailure(last) as KmsFailure);
+          }
+          const sent = await call("DisconnectCustomKeyStore", (o) =>
+            client.send(new DisconnectCustomKeyStoreCommand(input), o),
+          );
+          if (sent.isOk()) disconnected = true;
+          else if (ends(sent.error)) return err(sent.error);
+          else failure = sent.error;
+        } else if (state === "DISCONNECTED") {
+          const sent = await call("ConnectCustomKeyStore", (o) =>
+            client.send(new ConnectCustomKeyStoreCommand(input), o),
+          );
+          if (sent.isOk()) return waitFromHere();
+          if (ends(sent.error)) return err(sent.error);
+          failure = sent.error;
+        }
+        // DISCONNECTING, a state KMS may add later, or a failure worth another look: wait, look again.
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) return err(failure ?? reconnectTimedOut(state, timeoutMs, last));
         await sleep(Math.min(intervalMs, remaining), signal);
       }
     })().catch((error: unknown) => err(classify(error))),

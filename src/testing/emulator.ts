@@ -28,6 +28,12 @@ export interface KmsEmulatorOptions {
   /** Milliseconds a custom key store stays `CONNECTING` after `ConnectCustomKeyStore`. @defaultValue 50 */
   connectDelayMs?: number | undefined;
   /**
+   * Milliseconds a custom key store stays `DISCONNECTING` after `DisconnectCustomKeyStore` (KMS
+   * takes about 5 minutes for an external key store); 0 makes it `DISCONNECTED` at once.
+   * @defaultValue 0
+   */
+  disconnectDelayMs?: number | undefined;
+  /**
    * Real XKS proxies, by `XksProxyUriEndpoint` (`https://<fqdn>`): external key stores with that
    * endpoint call the proxy for real (see {@link KmsEmulator.routeXksProxy}). A running fake proxy
    * (`startXksProxy`) is a target as it is.
@@ -285,7 +291,7 @@ const tryParse = (body: Buffer): Readonly<Record<string, unknown>> | undefined =
  * custom key stores (CloudHSM and external), keys with real AES-256-GCM round trips, and lets tests
  * script KMS errors, network faults, connect failures and XKS proxy faults.
  *
- * @param options - Port, Region, account id and connect delay.
+ * @param options - Port, Region, account id, connect and disconnect delays, routed XKS proxies.
  * @returns The running emulator; `close()` it when done.
  *
  * @example
@@ -311,6 +317,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
   const accountId = options.accountId ?? "111122223333";
   const port = options.port ?? 0;
   const connectDelayMs = checkDelay(options.connectDelayMs ?? 50, "connectDelayMs");
+  const disconnectDelayMs = checkDelay(options.disconnectDelayMs ?? 0, "disconnectDelayMs");
   const xksTimeoutMs = options.xksTimeoutMs ?? 250;
   if (!Number.isFinite(xksTimeoutMs) || xksTimeoutMs <= 0) {
     throw new TypeError(`Expected \`xksTimeoutMs\` to be a positive number, got ${String(xksTimeoutMs)}.`);
@@ -327,7 +334,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
   for (const [uriEndpoint, target] of Object.entries(options.xksProxies ?? {})) {
     gateway.route(uriEndpoint, target);
   }
-  const stores = new KeyStoreModel(connectDelayMs, gateway);
+  const stores = new KeyStoreModel(connectDelayMs, gateway, disconnectDelayMs);
   const keys = new KeyModel(region, accountId, stores);
   const dispatch = operations(stores, keys);
   const script = new FaultScript();

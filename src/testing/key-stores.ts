@@ -147,8 +147,8 @@ export interface KeyStoreControl extends ProxyFaultControl {
    */
   failConnect(code: ConnectionErrorCode, options?: FaultTimes): void;
   /**
-   * Forces a connection state at once (e.g. `DISCONNECTING`, which the emulator never stays in by
-   * itself). A pending connect attempt is cancelled.
+   * Forces a connection state at once (e.g. `DISCONNECTING`, which the emulator otherwise passes
+   * through only with `disconnectDelayMs`), and holds it: a pending connect or disconnect is cancelled.
    *
    * @param state - The state.
    * @param errorCode - The `ConnectionErrorCode`, kept only with `FAILED` (default `INTERNAL_ERROR`).
@@ -401,6 +401,7 @@ export class KeyStoreModel {
   readonly #stores = new Map<string, StoreRecord>();
   readonly #endpointFaults = new Map<string, Countdown<BackingStoreFault>>();
   readonly #connectDelayMs: number;
+  readonly #disconnectDelayMs: number;
   readonly #gateway: XksGateway;
   #disposed = false;
   /** The KMS keys of the emulator: a store counts its keys here, and its deletion removes them. */
@@ -409,9 +410,11 @@ export class KeyStoreModel {
   /**
    * @param connectDelayMs - How long a connect attempt stays `CONNECTING`.
    * @param gateway - Calls the real XKS proxies of routed endpoints.
+   * @param disconnectDelayMs - How long a disconnected store stays `DISCONNECTING` (0: not at all).
    */
-  constructor(connectDelayMs: number, gateway: XksGateway) {
+  constructor(connectDelayMs: number, gateway: XksGateway, disconnectDelayMs = 0) {
     this.#connectDelayMs = connectDelayMs;
+    this.#disconnectDelayMs = disconnectDelayMs;
     this.#gateway = gateway;
   }
 
@@ -616,7 +619,18 @@ export class KeyStoreModel {
         `Custom key store ${store.id} cannot be disconnected: its connection state is ${store.state}.`,
       );
     }
-    this.#setState(store, "DISCONNECTED", undefined);
+    if (this.#disconnectDelayMs === 0 || this.#disposed) {
+      this.#setState(store, "DISCONNECTED", undefined);
+      return {};
+    }
+    // As KMS does, the store passes through DISCONNECTING; a later state change cancels the timer.
+    this.#setState(store, "DISCONNECTING", undefined);
+    store.timer = setTimeout(() => {
+      store.timer = undefined;
+      if (!this.#disposed && store.state === "DISCONNECTING")
+        this.#setState(store, "DISCONNECTED", undefined);
+    }, this.#disconnectDelayMs);
+    store.timer.unref();
     return {};
   }
 

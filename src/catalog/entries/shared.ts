@@ -227,11 +227,12 @@ export const SHARED_ENTRIES = [
     customKeyStore: true,
     remediation: {
       summary:
-        "The key store was still `CONNECTING` when the wait ended. Connecting is asynchronous and slow: a CloudHSM key store can take up to 20 minutes, an external key store about 5.",
+        "The key store was not `CONNECTED` yet when the wait ended: still `CONNECTING` (`code` `CONNECTING`), or, in `ensureConnected`, still being disconnected before it could be connected again (`code` `DISCONNECTING`, or `FAILED` until the disconnection shows). Both are asynchronous and slow: a CloudHSM key store can take up to 20 minutes to connect; an external key store takes about 5 minutes to connect and about 5 to disconnect.",
       steps: [
-        "Keep polling `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` every few seconds (the API allows about 5 requests per second) until `ConnectionState` is `CONNECTED` or `FAILED`.",
+        "Retryable here means that `ensureConnected`, unchanged, may succeed: it carries on from the state the store is in and waits for a connection or disconnection under way without starting another; give it a longer `timeoutMs`.",
+        "Or keep polling `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` every few seconds (the API allows about 5 requests per second) until `ConnectionState` is `CONNECTED` or `FAILED`.",
         "Allow at least 20 minutes for a CloudHSM key store before treating it as stuck.",
-        "Do not call `ConnectCustomKeyStore` again while the store is `CONNECTING`. Retryable here means that `ensureConnected`, unchanged, may succeed: it waits for the connection that is under way.",
+        "Do not call `ConnectCustomKeyStore` while the store is `CONNECTING` or `DISCONNECTING` (KMS refuses it while `DISCONNECTING`); connect it once it is `DISCONNECTED`.",
         "If it ends `FAILED`, fix what its `ConnectionErrorCode` names, disconnect it, then connect it again.",
       ],
       docs: [DOCS.connectKeyStore, DOCS.xksConnectionState, DOCS.requestsPerSecondKeyStores],
