@@ -9,6 +9,10 @@ import { BACKING_STORE_FAULTS } from "../proxy-faults.js";
 
 /**
  * The services the emulator answers, spelled as their SDK clients' `serviceId`.
+ * @example
+ * ```ts
+ * for (const service of SERVICE_IDS) services.failNext(service, "*", { kms: "disabled" });
+ * ```
  * @public
  */
 export const SERVICE_IDS = [
@@ -32,6 +36,10 @@ export type ServiceId = (typeof SERVICE_IDS)[number];
 
 /**
  * The operations the emulator answers, per service.
+ * @example
+ * ```ts
+ * SERVICE_OPERATIONS.S3; // ["GetObject", "PutObject"]
+ * ```
  * @public
  */
 export const SERVICE_OPERATIONS = {
