@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RequestBody, startHttpServer, writeResponse } from "../http-server.js";
 import { statusOf } from "../protocol.js";
+import { createSleeper } from "../sleeper.js";
 import { checkDelay } from "../xks-proxy/fault-script.js";
 import {
   javaForm,
@@ -367,7 +368,7 @@ export const startServicesEmulator = async (
 
   const scripts = new Map<string, Scripted[]>();
   const log: ServiceCall[] = [];
-  const timers = new Map<NodeJS.Timeout, () => void>();
+  const { sleep, wakeAll } = createSleeper();
   let closed = false;
 
   const take = (service: ServiceId, operation: string): Scripted | undefined => {
@@ -382,15 +383,6 @@ export const startServicesEmulator = async (
     }
     return undefined;
   };
-
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.set(timer, resolve);
-    });
 
   const handle = async (req: IncomingMessage, res: ServerResponse, received: RequestBody): Promise<void> => {
     const requestId = randomUUID();
@@ -497,11 +489,7 @@ export const startServicesEmulator = async (
       if (!closed) {
         closed = true;
         scripts.clear();
-        for (const [timer, wake] of timers) {
-          clearTimeout(timer);
-          wake();
-        }
-        timers.clear();
+        wakeAll();
       }
       return server.close();
     },
