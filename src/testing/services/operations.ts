@@ -22,6 +22,9 @@ export interface Routed {
   readonly input: Readonly<Record<string, unknown>>;
 }
 
+/** An operation name the router accepts (anything else is no service's request). */
+const OPERATION_NAME = /^[A-Za-z0-9]{1,64}$/;
+
 /** The Lambda Invoke path: `/2015-03-31/functions/<name>/invocations`. */
 const LAMBDA_INVOKE = /^\/2015-03-31\/functions\/([^/]{1,256})\/invocations$/;
 
@@ -51,7 +54,8 @@ export const route = (req: IncomingMessage, body: string): Routed | undefined =>
     for (const service of SERVICE_IDS) {
       const prefix = SERVICE_WIRES[service].target;
       if (prefix !== undefined && target.startsWith(prefix)) {
-        return { service, operation: target.slice(prefix.length), input: parseJson(body) };
+        const operation = target.slice(prefix.length);
+        return OPERATION_NAME.test(operation) ? { service, operation, input: parseJson(body) } : undefined;
       }
     }
     return undefined;
@@ -62,14 +66,15 @@ export const route = (req: IncomingMessage, body: string): Routed | undefined =>
     const params = new URLSearchParams(body);
     const version = params.get("Version");
     const service = SERVICE_IDS.find((s) => SERVICE_WIRES[s].version === version);
-    if (service === undefined) return undefined;
-    return { service, operation: params.get("Action") ?? "", input: Object.fromEntries(params) };
+    const action = params.get("Action") ?? "";
+    if (service === undefined || !OPERATION_NAME.test(action)) return undefined;
+    return { service, operation: action, input: Object.fromEntries(params) };
   }
   const invoke = LAMBDA_INVOKE.exec(url.pathname);
   if (invoke !== null) {
     return {
       service: "Lambda",
-      operation: req.method === "POST" ? "Invoke" : `${req.method ?? ""} ${url.pathname}`,
+      operation: req.method === "POST" ? "Invoke" : `${req.method ?? ""} invocations`,
       input: { FunctionName: decodeURIComponent(invoke[1] ?? "") },
     };
   }
