@@ -124,8 +124,8 @@ describe("KMS failures and the services' own errors, as each real client raises 
     expect(error.$metadata?.requestId).toBe(call?.requestId);
     expect(call?.kmsRequestId).toBe(c.expected?.via.kmsRequestId);
     // KMS's own message is in the SDK's error exactly when the case says it came through.
-    const kmsWords = /arn:aws:kms:|did not respond in time/;
-    expect(kmsWords.test(error.message)).toBe(c.kmsMessagePassed);
+    expect(c.kmsMessage === undefined).toBe(c.expected === undefined);
+    if (c.kmsMessage !== undefined) expect(error.message.includes(c.kmsMessage)).toBe(c.kmsMessagePassed);
   });
 });
 

@@ -67,7 +67,7 @@ export type {
   ServicesEmulatorOptions,
   SfnKmsKeyState,
 } from "./services/index.js";
-export { SERVICE_IDS, SERVICE_OPERATIONS, startServicesEmulator } from "./services/index.js";
+export { KMS_SCENARIOS, SERVICE_IDS, SERVICE_OPERATIONS, startServicesEmulator } from "./services/index.js";
 export type { XksProxyTarget } from "./xks-gateway.js";
 export type {
   CallXksProxyOptions,

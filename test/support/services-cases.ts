@@ -17,8 +17,11 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import {
   KinesisClient,
+  KMSAccessDeniedException as KinesisKmsAccessDenied,
   KMSDisabledException as KinesisKmsDisabled,
   KMSInvalidStateException as KinesisKmsInvalidState,
+  KMSNotFoundException as KinesisKmsNotFound,
+  KMSThrottlingException as KinesisKmsThrottling,
   ResourceNotFoundException as KinesisResourceNotFound,
   KinesisServiceException,
   PutRecordCommand,
@@ -26,8 +29,10 @@ import {
 import {
   InvokeCommand,
   LambdaClient,
+  KMSAccessDeniedException as LambdaKmsAccessDenied,
   KMSDisabledException as LambdaKmsDisabled,
   KMSInvalidStateException as LambdaKmsInvalidState,
+  KMSNotFoundException as LambdaKmsNotFound,
   ResourceNotFoundException as LambdaResourceNotFound,
   LambdaServiceException,
 } from "@aws-sdk/client-lambda";
@@ -59,7 +64,9 @@ import {
   DescribeStateMachineCommand,
   SFNClient,
   SFNServiceException,
+  KmsAccessDeniedException as SfnKmsAccessDenied,
   KmsInvalidStateException as SfnKmsInvalidState,
+  KmsThrottlingException as SfnKmsThrottling,
   StartExecutionCommand,
   StateMachineDoesNotExist,
 } from "@aws-sdk/client-sfn";
@@ -67,13 +74,19 @@ import {
   PublishCommand,
   SNSClient,
   SNSServiceException,
+  KMSAccessDeniedException as SnsKmsAccessDenied,
   KMSDisabledException as SnsKmsDisabled,
   KMSInvalidStateException as SnsKmsInvalidState,
+  KMSNotFoundException as SnsKmsNotFound,
+  KMSThrottlingException as SnsKmsThrottling,
   NotFoundException as SnsNotFound,
 } from "@aws-sdk/client-sns";
 import {
+  KmsAccessDenied,
   KmsDisabled,
   KmsInvalidState,
+  KmsNotFound,
+  KmsThrottled,
   QueueDoesNotExist,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -86,6 +99,7 @@ import {
   ParameterNotFound,
   SSMClient,
   SSMServiceException,
+  AccessDeniedException as SsmAccessDenied,
 } from "@aws-sdk/client-ssm";
 import type { KmsScenario, ServiceFailure, ServiceId, ServicesEmulator } from "kms-keystore-errors/testing";
 
@@ -105,6 +119,26 @@ const KMS_SIDE = {
       "The external key store proxy did not respond in time. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator.",
   },
 } as const;
+
+/** What KMS answered for the other scenarios: exception, message and the kind's fallback cause. */
+const KMS_OTHER = {
+  "not-found": {
+    exception: "NotFoundException",
+    message: `Key '${KEY_ARN}' does not exist`,
+    cause: "NOT_FOUND",
+  },
+  "access-denied": {
+    exception: "AccessDeniedException",
+    message: `User: arn:aws:sts::111122223333:assumed-role/app/session is not authorized to perform: kms:Decrypt on resource: ${KEY_ARN} because no identity-based policy allows the kms:Decrypt action`,
+    cause: "ACCESS_DENIED",
+  },
+  throttled: {
+    exception: "ThrottlingException",
+    message: "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.",
+    cause: "THROTTLED",
+  },
+} as const;
+type OtherScenario = keyof typeof KMS_OTHER;
 
 /** The four KMS failures every service is tested with. */
 export const CORE_SCENARIOS = [
@@ -177,6 +211,8 @@ export interface ServiceCase {
     /** Step Functions: the `kmsKeyState` member. */
     readonly kmsKeyState?: string;
   };
+  /** KMS's own message behind a KMS failure (whether or not the service passed it on). */
+  readonly kmsMessage?: string;
   /** Whether KMS's own message came through. */
   readonly kmsMessagePassed: boolean;
   /** Whether AWS is known to answer this way (false: modelled, reference §10 marks it unconfirmed). */
@@ -533,6 +569,7 @@ const kmsCase = (row: ServiceRow, scenario: CoreScenario, passed: boolean): Serv
       ...(wrapper.code === undefined ? {} : { code: wrapper.code }),
       ...(keyState === undefined ? {} : { kmsKeyState: keyState }),
     },
+    kmsMessage: kms.message,
     kmsMessagePassed: passed && row.passes !== undefined,
     // Reference §10: S3's passing on is recorded for key states, not for XKS messages; Step Functions'
     // key state says nothing about an XKS proxy timeout.
@@ -561,6 +598,130 @@ const MATRIX: readonly ServiceCase[] = SERVICE_ROWS.flatMap((row) =>
   ]),
 );
 
+/**
+ * A KMS exception other than the four, with KMS's message passed on: the wrapper the service has for
+ * it (reference §10), and the KMS kind with its fallback cause (no message rule applies to these).
+ */
+const otherCase = (
+  service: ServiceId,
+  operation: string,
+  scenario: OtherScenario,
+  passes: "verbatim" | "java" | "lambda",
+  sdk: Omit<ServiceCase["sdk"], "message" | "fault" | "status"> & {
+    readonly status?: number;
+    readonly words?: string;
+    readonly queryCode?: string;
+  },
+): ServiceCase => {
+  const kms = KMS_OTHER[scenario];
+  const javaText = `${kms.message} (Service: AWSKMS; Status Code: 400; Error Code: ${kms.exception}; Request ID: ${KMS_REQUEST_ID}; Proxy: null)`;
+  const message =
+    passes === "verbatim"
+      ? kms.message
+      : passes === "lambda"
+        ? `${sdk.words ?? ""} KMS Exception: ${kms.exception}KMS Message: ${kms.message}`
+        : javaText;
+  const status = sdk.status ?? 400;
+  return {
+    title: `${service} ${operation}: ${scenario}, KMS's message passed on`,
+    service,
+    operation,
+    scenario,
+    failure: { kms: scenario, passKmsMessage: true, kmsRequestId: KMS_REQUEST_ID },
+    sdk: {
+      exceptionClass: sdk.exceptionClass,
+      name: sdk.name,
+      fault: status >= 500 ? "server" : "client",
+      status,
+      message,
+      ...(sdk.code === undefined ? {} : { code: sdk.code }),
+    },
+    kmsMessage: kms.message,
+    kmsMessagePassed: true,
+    confirmed: service === "SQS" || service === "SNS" || service === "Lambda" || service === "SSM",
+    expected: {
+      kind: kms.exception,
+      cause: kms.cause,
+      via: {
+        service,
+        operation,
+        code: sdk.name,
+        ...(sdk.queryCode === undefined ? {} : { queryCode: sdk.queryCode }),
+        ...(passes === "java" ? { kmsRequestId: KMS_REQUEST_ID } : {}),
+      },
+    },
+  };
+};
+
+const LAMBDA_DENIED =
+  "Lambda was unable to decrypt the environment variables because KMS access was denied. Please check the function's KMS key settings.";
+const LAMBDA_NOT_FOUND =
+  "Lambda was unable to decrypt the environment variables because the KMS key was not found. Please check the function's KMS key settings.";
+
+/** The other KMS exceptions, through every wrapper the services have for them. */
+const OTHER: readonly ServiceCase[] = [
+  otherCase("S3", "GetObject", "not-found", "verbatim", {
+    exceptionClass: S3ServiceException,
+    name: "KMS.NotFoundException",
+    code: "KMS.NotFoundException",
+  }),
+  ...(
+    [
+      ["not-found", KmsNotFound, "KmsNotFound", "KMS.NotFoundException"],
+      ["access-denied", KmsAccessDenied, "KmsAccessDenied", "KMS.AccessDeniedException"],
+      ["throttled", KmsThrottled, "KmsThrottled", "KMS.ThrottlingException"],
+    ] as const
+  ).map(([scenario, exceptionClass, name, queryCode]) =>
+    otherCase("SQS", "SendMessage", scenario, "java", { exceptionClass, name, code: queryCode, queryCode }),
+  ),
+  ...(
+    [
+      ["not-found", SnsKmsNotFound, "KMSNotFoundException", "KMSNotFound"],
+      ["access-denied", SnsKmsAccessDenied, "KMSAccessDeniedException", "KMSAccessDenied"],
+      ["throttled", SnsKmsThrottling, "KMSThrottlingException", "KMSThrottling"],
+    ] as const
+  ).map(([scenario, exceptionClass, name, code]) =>
+    otherCase("SNS", "Publish", scenario, "java", { exceptionClass, name, code }),
+  ),
+  otherCase("Lambda", "Invoke", "not-found", "lambda", {
+    exceptionClass: LambdaKmsNotFound,
+    name: "KMSNotFoundException",
+    status: 502,
+    words: LAMBDA_NOT_FOUND,
+  }),
+  otherCase("Lambda", "Invoke", "access-denied", "lambda", {
+    exceptionClass: LambdaKmsAccessDenied,
+    name: "KMSAccessDeniedException",
+    status: 502,
+    words: LAMBDA_DENIED,
+  }),
+  ...(
+    [
+      ["not-found", KinesisKmsNotFound, "KMSNotFoundException"],
+      ["access-denied", KinesisKmsAccessDenied, "KMSAccessDeniedException"],
+      ["throttled", KinesisKmsThrottling, "KMSThrottlingException"],
+    ] as const
+  ).map(([scenario, exceptionClass, name]) =>
+    otherCase("Kinesis", "PutRecord", scenario, "java", { exceptionClass, name }),
+  ),
+  otherCase("SSM", "GetParameter", "not-found", "java", {
+    exceptionClass: InvalidKeyId,
+    name: "InvalidKeyId",
+  }),
+  otherCase("SSM", "GetParameter", "access-denied", "java", {
+    exceptionClass: SsmAccessDenied,
+    name: "AccessDeniedException",
+  }),
+  otherCase("SFN", "StartExecution", "access-denied", "java", {
+    exceptionClass: SfnKmsAccessDenied,
+    name: "KmsAccessDeniedException",
+  }),
+  otherCase("SFN", "StartExecution", "throttled", "java", {
+    exceptionClass: SfnKmsThrottling,
+    name: "KmsThrottlingException",
+  }),
+];
+
 /** More operations and KMS exceptions, one each. */
 const MORE: readonly ServiceCase[] = [
   {
@@ -577,6 +738,7 @@ const MORE: readonly ServiceCase[] = [
       message: KMS_SIDE["xks-proxy-timeout"].message,
       code: "KMS.KMSInvalidStateException",
     },
+    kmsMessage: KMS_SIDE["xks-proxy-timeout"].message,
     kmsMessagePassed: true,
     confirmed: false,
     expected: {
@@ -599,6 +761,7 @@ const MORE: readonly ServiceCase[] = [
       message: java("disabled"),
       code: "KMS.DisabledException",
     },
+    kmsMessage: KMS_SIDE.disabled.message,
     kmsMessagePassed: true,
     confirmed: true,
     expected: {
@@ -626,6 +789,7 @@ const MORE: readonly ServiceCase[] = [
       status: 400,
       message: "Access to KMS is not allowed",
     },
+    kmsMessage: KMS_SIDE["key-store-disconnected"].message,
     kmsMessagePassed: false,
     confirmed: false,
     expected: {
@@ -648,6 +812,7 @@ const MORE: readonly ServiceCase[] = [
       message: "The KMS key is not in valid state, for example: Disabled or Deleted.",
       kmsKeyState: "UNAVAILABLE",
     },
+    kmsMessage: KMS_SIDE["key-store-disconnected"].message,
     kmsMessagePassed: false,
     confirmed: false,
     expected: {
@@ -669,6 +834,7 @@ const MORE: readonly ServiceCase[] = [
       status: 400,
       message: `User: arn:aws:sts::111122223333:assumed-role/app/session is not authorized to perform: kms:Decrypt on resource: ${KEY_ARN} because no identity-based policy allows the kms:Decrypt action (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: ${KMS_REQUEST_ID}; Proxy: null)`,
     },
+    kmsMessage: KMS_OTHER["access-denied"].message,
     kmsMessagePassed: true,
     confirmed: true,
     expected: {
@@ -695,6 +861,7 @@ const MORE: readonly ServiceCase[] = [
       status: 400,
       message: java("xks-proxy-timeout"),
     },
+    kmsMessage: KMS_SIDE["xks-proxy-timeout"].message,
     kmsMessagePassed: true,
     confirmed: false,
     expected: {
@@ -722,6 +889,7 @@ const MORE: readonly ServiceCase[] = [
       message: "An error occurred accessing an AWS KMS key.",
       code: "KMSKeyNotAccessibleFault",
     },
+    kmsMessage: KMS_SIDE["pending-deletion"].message,
     kmsMessagePassed: false,
     confirmed: true,
     expected: {
@@ -828,8 +996,8 @@ const NON_KMS: readonly ServiceCase[] = [
   }),
 ];
 
-/** Every case: the KMS matrix, the extra operations, and the services' own errors. */
-export const SERVICE_CASES: readonly ServiceCase[] = [...MATRIX, ...MORE, ...NON_KMS];
+/** Every case: the KMS matrix, the other KMS exceptions, more operations, and the services' own errors. */
+export const SERVICE_CASES: readonly ServiceCase[] = [...MATRIX, ...OTHER, ...MORE, ...NON_KMS];
 
 /** A real client of every service, pointed at the emulator. */
 export interface ServiceClients {

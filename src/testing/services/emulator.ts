@@ -12,6 +12,7 @@ import { createSleeper } from "../sleeper.js";
 import { checkDelay } from "../xks-proxy/fault-script.js";
 import {
   javaForm,
+  KMS_SCENARIOS,
   type KmsCall,
   type KmsScenario,
   kmsCallOf,
@@ -197,27 +198,19 @@ const checkText = (name: string, value: unknown, pattern?: RegExp): string => {
   return value;
 };
 
-const SCENARIOS: readonly KmsScenario[] = [
-  "disabled",
-  "pending-deletion",
-  "key-store-disconnected",
-  "xks-proxy-timeout",
-  "not-found",
-  "access-denied",
-];
 const NAME = /^[A-Za-z][A-Za-z0-9.]{0,99}$/;
 const REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
 const KEY_STATES = ["CREATING", "DISABLED", "PENDING_DELETION", "PENDING_IMPORT", "UNAVAILABLE"];
 
 const kmsCall = (kms: unknown, keyArn: string): KmsCall => {
   if (typeof kms === "string") {
-    if (!(SCENARIOS as readonly string[]).includes(kms)) {
-      throw new TypeError(`kms must be one of ${SCENARIOS.join(", ")}, or { exception, message }.`);
+    if (!(KMS_SCENARIOS as readonly string[]).includes(kms)) {
+      throw new TypeError(`kms must be one of ${KMS_SCENARIOS.join(", ")}, or { exception, message }.`);
     }
     return kmsCallOf(kms as KmsScenario, keyArn);
   }
   if (kms === null || typeof kms !== "object") {
-    throw new TypeError(`kms must be one of ${SCENARIOS.join(", ")}, or { exception, message }.`);
+    throw new TypeError(`kms must be one of ${KMS_SCENARIOS.join(", ")}, or { exception, message }.`);
   }
   const { exception, message, keyState } = kms as Record<string, unknown>;
   if (keyState !== undefined && !KEY_STATES.includes(keyState as string)) {

@@ -14,4 +14,4 @@ export type {
 } from "./emulator.js";
 export { startServicesEmulator } from "./emulator.js";
 export type { KmsCall, KmsScenario, ServiceId, ServiceOperation, SfnKmsKeyState } from "./model.js";
-export { SERVICE_IDS, SERVICE_OPERATIONS } from "./model.js";
+export { KMS_SCENARIOS, SERVICE_IDS, SERVICE_OPERATIONS } from "./model.js";

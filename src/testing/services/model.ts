@@ -62,6 +62,24 @@ export const SERVICE_OPERATIONS = {
 export type ServiceOperation<S extends ServiceId = ServiceId> = (typeof SERVICE_OPERATIONS)[S][number];
 
 /**
+ * Every {@link KmsScenario}.
+ * @example
+ * ```ts
+ * for (const kms of KMS_SCENARIOS) services.failNext("SNS", "Publish", { kms });
+ * ```
+ * @public
+ */
+export const KMS_SCENARIOS = [
+  "disabled",
+  "pending-deletion",
+  "key-store-disconnected",
+  "xks-proxy-timeout",
+  "not-found",
+  "access-denied",
+  "throttled",
+] as const;
+
+/**
  * A KMS failure the emulator can script behind a service call:
  * - `"disabled"`: `DisabledException`, `<key-arn> is disabled.`
  * - `"pending-deletion"`: `KMSInvalidStateException`, `<key-arn> is pending deletion.`
@@ -71,15 +89,10 @@ export type ServiceOperation<S extends ServiceId = ServiceId> = (typeof SERVICE_
  *   in time (the KMS emulator's own message for that fault).
  * - `"not-found"`: `NotFoundException`, `Key '<key-arn>' does not exist`.
  * - `"access-denied"`: `AccessDeniedException`, the caller may not use the key.
+ * - `"throttled"`: `ThrottlingException`, the KMS request rate was exceeded.
  * @public
  */
-export type KmsScenario =
-  | "disabled"
-  | "pending-deletion"
-  | "key-store-disconnected"
-  | "xks-proxy-timeout"
-  | "not-found"
-  | "access-denied";
+export type KmsScenario = (typeof KMS_SCENARIOS)[number];
 
 /**
  * The KMS key states Step Functions reports in `kmsKeyState`.
@@ -131,6 +144,11 @@ export const kmsCallOf = (scenario: KmsScenario, keyArn: string): KmsCall => {
       return {
         exception: "AccessDeniedException",
         message: `User: arn:aws:sts::111122223333:assumed-role/app/session is not authorized to perform: kms:Decrypt on resource: ${keyArn} because no identity-based policy allows the kms:Decrypt action`,
+      };
+    case "throttled":
+      return {
+        exception: "ThrottlingException",
+        message: "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.",
       };
   }
 };
