@@ -1,5 +1,9 @@
+import { PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import {
   SERVICE_IDS,
   SERVICE_OPERATIONS,
@@ -235,6 +239,44 @@ describe("scripting", () => {
     kms.message = "changed words";
     const error = (await rejectionOf(callOperation(clients, emu, "S3", "GetObject"))) as SdkError;
     expect(error.message).toBe("first words");
+  });
+});
+
+describe("secrets", () => {
+  it("never echoes what the caller sent: not in an answer, an error or the request log", async () => {
+    const marker = "SECRETMARKERservices0123456789";
+    const queueUrl = `${emu.endpoint}/111122223333/queue`;
+    const sends = [
+      () => clients.s3.send(new PutObjectCommand({ Bucket: "b", Key: "k", Body: marker })),
+      () => clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: marker })),
+      () =>
+        clients.sns.send(
+          new PublishCommand({ TopicArn: "arn:aws:sns:us-east-1:111122223333:t", Message: marker }),
+        ),
+      () =>
+        clients.lambda.send(
+          new InvokeCommand({ FunctionName: "f", Payload: new TextEncoder().encode(marker) }),
+        ),
+      () =>
+        clients.kinesis.send(
+          new PutRecordCommand({
+            StreamName: "s",
+            PartitionKey: "p",
+            Data: new TextEncoder().encode(marker),
+          }),
+        ),
+      () => clients.secretsManager.send(new PutSecretValueCommand({ SecretId: "s", SecretString: marker })),
+    ];
+    const seen: string[] = [];
+    for (const send of sends) seen.push(JSON.stringify(await send()));
+    emu.failNext("Secrets Manager", "PutSecretValue", { kms: "disabled", passKmsMessage: true });
+    emu.failNext("SQS", "SendMessage", { kms: "xks-proxy-timeout" });
+    for (const send of [sends[5], sends[1]]) {
+      const error = (await rejectionOf((send as () => Promise<unknown>)())) as SdkError;
+      seen.push(error.message, JSON.stringify(error));
+    }
+    seen.push(JSON.stringify(emu.calls()));
+    for (const text of seen) expect(text).not.toContain(marker);
   });
 });
 
