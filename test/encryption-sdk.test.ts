@@ -10,6 +10,8 @@ import {
   CreateCustomKeyStoreCommand,
   CreateKeyCommand,
   DescribeCustomKeyStoresCommand,
+  DisableKeyCommand,
+  EnableKeyCommand,
   KMS,
   type KMSClient,
 } from "@aws-sdk/client-kms";
@@ -35,6 +37,7 @@ let emu: KmsEmulator;
 let proxy: XksProxy;
 let kms: KMSClient;
 let keyArn: string;
+let secondKeyArn: string;
 const built: KMS[] = [];
 
 /**
@@ -54,7 +57,7 @@ beforeAll(async () => {
   emu = await startKmsEmulator({ connectDelayMs: 1 });
   proxy = await startXksProxy({
     credential: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET },
-    keys: [{ id: "esdk-key" }],
+    keys: [{ id: "esdk-key" }, { id: "esdk-key-2" }],
   });
   const endpoint = "https://xks-esdk.example.com";
   emu.routeXksProxy(endpoint, proxy);
@@ -83,6 +86,10 @@ beforeAll(async () => {
     new CreateKeyCommand({ CustomKeyStoreId: storeId, Origin: "EXTERNAL_KEY_STORE", XksKeyId: "esdk-key" }),
   );
   keyArn = key.KeyMetadata?.Arn ?? "";
+  const second = await kms.send(
+    new CreateKeyCommand({ CustomKeyStoreId: storeId, Origin: "EXTERNAL_KEY_STORE", XksKeyId: "esdk-key-2" }),
+  );
+  secondKeyArn = second.KeyMetadata?.Arn ?? "";
 });
 
 afterEach(() => {
@@ -165,6 +172,28 @@ describe("the AWS Encryption SDK against the KMS emulator", () => {
     ]);
     expect(lines[3]).toMatch(/^ {4}at /);
     expect(error.message).not.toContain(SECRET);
+  });
+
+  it("lists every inner error in order when each wrapping key fails differently", async () => {
+    const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, keyIds: [secondKeyArn], clientProvider });
+    const { result } = await encrypt(keyring, PLAINTEXT, { encryptionContext: CONTEXT });
+    await kms.send(new DisableKeyCommand({ KeyId: secondKeyArn }));
+    try {
+      proxy.setFault("decrypt", { delayMs: 1000 });
+      const error = (await rejectionOf(decrypt(keyring, result))) as Error;
+      const headlines = error.message.split("\n").filter((line) => !/^ {4}at /.test(line));
+      expect(headlines).toEqual([
+        "Unable to decrypt data key and one or more KMS CMKs had an error. ",
+        "  Error #1 ",
+        " KMSInvalidStateException: The external key store proxy did not respond in time. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator.",
+        // Each stack ends with " \n" on its last frame's line; the next error starts with one space.
+        " Error #2 ",
+        ` DisabledException: ${secondKeyArn} is disabled.`,
+        "",
+      ]);
+    } finally {
+      await kms.send(new EnableKeyCommand({ KeyId: secondKeyArn }));
+    }
   });
 
   it("lets a KMS error on Encrypt reach the caller unchanged", async () => {

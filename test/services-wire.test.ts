@@ -17,6 +17,7 @@ import {
   BASE_EXCEPTION,
   CORE_SCENARIOS,
   callOperation,
+  clientOf,
   destroyClients,
   KEY_ARN,
   SERVICE_CASES,
@@ -74,6 +75,10 @@ describe("the case table", () => {
       const expected = service === "RDS" ? [false] : service === "DynamoDB" ? [true] : [false, true];
       expect([...forms(service)].sort(), service).toEqual(expected);
     }
+  });
+
+  it("names each service as its client's serviceId (the spelling of via.service)", () => {
+    for (const service of SERVICE_IDS) expect(clientOf(clients, service).config.serviceId).toBe(service);
   });
 
   it("has unique titles", () => {
