@@ -1,5 +1,6 @@
 import {
   AwsKmsMrkAwareSymmetricKeyringNode,
+  buildAwsKmsMrkAwareStrictMultiKeyringNode,
   buildClient,
   CommitmentPolicy,
   KmsKeyringNode,
@@ -194,6 +195,25 @@ describe("the AWS Encryption SDK against the KMS emulator", () => {
     } finally {
       await kms.send(new EnableKeyCommand({ KeyId: secondKeyArn }));
     }
+  });
+
+  it("nests the MRK-aware keyring's error inside the strict multi-keyring's", async () => {
+    const keyring = buildAwsKmsMrkAwareStrictMultiKeyringNode({ generatorKeyId: keyArn, clientProvider });
+    const { result } = await encrypt(keyring, PLAINTEXT, { encryptionContext: CONTEXT });
+    proxy.setFault("decrypt", { delayMs: 1000 });
+    const error = (await rejectionOf(decrypt(keyring, result))) as Error;
+    expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
+    const headlines = error.message.split("\n").filter((line) => !/^ {4}at /.test(line));
+    // The child's error is itself an aggregated error: its stack starts with "Error: " and its
+    // message, so the KMS error's text appears once, inside it.
+    expect(headlines).toEqual([
+      "Unable to decrypt data key and one or more child keyrings had an error. ",
+      "  Error #1 ",
+      " Error: Unable to decrypt data key.",
+      "Error #1  ",
+      "KMSInvalidStateException: The external key store proxy did not respond in time. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator.",
+      "",
+    ]);
   });
 
   it("lets a KMS error on Encrypt reach the caller unchanged", async () => {
