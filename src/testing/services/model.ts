@@ -3,7 +3,7 @@
  * on the caller's behalf: per service, the wrapper error (wire code, HTTP status, query code) each
  * KMS exception becomes, the service's own words, and how (if at all) KMS's message is passed on.
  * This is data about what AWS sends (reference §10), kept apart from the library's recognition of it.
- * Rows marked `confirmed: false` model behaviour no primary source confirms.
+ * A `confirmed` flag that is false marks behaviour no primary source confirms.
  */
 import { BACKING_STORE_FAULTS } from "../proxy-faults.js";
 
@@ -199,8 +199,11 @@ export interface ServiceModel {
   readonly answersWithout: boolean;
   /** Whether the default (when a script does not say) passes KMS's message on. */
   readonly passesByDefault: boolean;
-  /** Whether a primary source confirms how the service passes (or withholds) KMS's message. */
-  readonly confirmed: boolean;
+  /**
+   * Whether a primary source confirms the service's answers with KMS's message passed on, and
+   * without it (reference §10).
+   */
+  readonly confirmed: { readonly passed: boolean; readonly withheld: boolean };
   /** What the model rests on (reference §10). */
   readonly note: string;
 }
@@ -265,7 +268,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "verbatim",
     answersWithout: true,
     passesByDefault: true,
-    confirmed: false,
+    confirmed: { passed: true, withheld: false },
     note: "Codes KMS.<Exception>, HTTP 400, KMS's message verbatim: recorded for key states; XKS messages and a form without KMS's message are unconfirmed.",
   },
   SQS: {
@@ -315,7 +318,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "java",
     answersWithout: true,
     passesByDefault: true,
-    confirmed: true,
+    confirmed: { passed: true, withheld: false },
     note: "JSON 1.0, query-compatible (x-amzn-query-error KMS.<Exception>;Sender); KMS's error embedded in the Java SDK form. The words without it are the model's documentation.",
   },
   SNS: {
@@ -350,7 +353,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "java",
     answersWithout: true,
     passesByDefault: true,
-    confirmed: true,
+    confirmed: { passed: true, withheld: false },
     note: "awsQuery codes KMS<Short>; KMS's error embedded in the Java SDK form.",
   },
   Lambda: {
@@ -379,7 +382,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "lambda",
     answersWithout: true,
     passesByDefault: true,
-    confirmed: true,
+    confirmed: { passed: true, withheld: false },
     note: "Invoke (environment variable decryption): KMS<Short>Exception, HTTP 502 (server fault, the SDK retries it), `KMS Exception: XKMS Message: Y` appended.",
   },
   Kinesis: {
@@ -418,7 +421,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "java",
     answersWithout: true,
     passesByDefault: true,
-    confirmed: false,
+    confirmed: { passed: false, withheld: false },
     note: "JSON 1.1 KMS<Short>Exception, HTTP 400; whether KMS's message is passed on is unconfirmed (modelled as the Java SDK form).",
   },
   "Secrets Manager": {
@@ -427,7 +430,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "java",
     answersWithout: true,
     passesByDefault: false,
-    confirmed: false,
+    confirmed: { passed: false, withheld: true },
     note: "DecryptionFailure on reads, EncryptionFailure on writes; the message is often generic (`Access to KMS is not allowed`); KMS's error embedded in the Java SDK form is unconfirmed.",
   },
   SSM: {
@@ -445,7 +448,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "java",
     answersWithout: true,
     passesByDefault: true,
-    confirmed: true,
+    confirmed: { passed: true, withheld: false },
     note: "InvalidKeyId (AccessDeniedException for KMS's AccessDeniedException) with KMS's error embedded in the Java SDK form.",
   },
   SFN: {
@@ -468,7 +471,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "java",
     answersWithout: true,
     passesByDefault: false,
-    confirmed: false,
+    confirmed: { passed: false, withheld: true },
     note: "Kms<Short>Exception, HTTP 400; KmsInvalidStateException carries kmsKeyState (UNAVAILABLE: the key's custom key store is disconnected). KMS's message passed on is unconfirmed (modelled as the Java SDK form).",
   },
   DynamoDB: {
@@ -477,7 +480,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "java",
     answersWithout: false,
     passesByDefault: true,
-    confirmed: false,
+    confirmed: { passed: false, withheld: false },
     note: "No KMS exceptions: AccessDeniedException with KMS's error embedded in the Java SDK form (documented for CreateTable; GetItem and PutItem modelled alike).",
   },
   RDS: {
@@ -490,7 +493,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: undefined,
     answersWithout: true,
     passesByDefault: false,
-    confirmed: true,
+    confirmed: { passed: false, withheld: true },
     note: "KMSKeyNotAccessibleFault, HTTP 400, never KMS's message.",
   },
 };
