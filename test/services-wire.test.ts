@@ -127,6 +127,9 @@ describe("KMS failures and the services' own errors, as each real client raises 
       expect(error.Code).toBe(c.expected.via.queryCode);
       expect(error.Type).toBe("Sender");
     }
+    if (c.sdk.code !== undefined && ["SQS", "SNS", "RDS"].includes(c.service) && c.expected !== undefined) {
+      expect(c.expected.via.queryCode).toBe(c.sdk.code);
+    }
     expect(error.kmsKeyState).toBe(c.sdk.kmsKeyState);
 
     const [call] = emu.calls(c.service);

@@ -164,6 +164,16 @@ const FALLBACK: Readonly<Record<string, string>> = {
   KmsAccessFailed: "KMS_KEY_INACCESSIBLE",
 };
 
+/**
+ * `via.queryCode`: the code a query-protocol service sends (`error.Code`): SQS's query-compatible
+ * code (`x-amzn-query-error`), and the awsQuery `Code` of SNS and RDS. S3's restXml `Code` is its
+ * wire code, the same as `error.name`, and is not a query code.
+ */
+const viaQueryCode = (service: ServiceId, code: string | undefined): { queryCode?: string } =>
+  code !== undefined && (service === "SQS" || service === "SNS" || service === "RDS")
+    ? { queryCode: code }
+    : {};
+
 /** The Java SDK form of KMS's error, as services embed it. */
 const java = (scenario: CoreScenario): string =>
   `${KMS_SIDE[scenario].message} (Service: AWSKMS; Status Code: 400; Error Code: ${KMS_SIDE[scenario].exception}; Request ID: ${KMS_REQUEST_ID}; Proxy: null)`;
@@ -230,8 +240,6 @@ interface WrapperExpectation {
   readonly words: string;
   /** `error.Code` (see {@link ServiceCase}). */
   readonly code?: string;
-  /** SQS: the query-compatible code. */
-  readonly queryCode?: string;
   /** The KMS exception the wrapper stands for; `KmsAccessFailed` when it names none. */
   readonly standsFor: string;
 }
@@ -301,7 +309,6 @@ const SERVICE_ROWS: readonly ServiceRow[] = [
         fault: "client",
         words: "The request was rejected because the specified KMS key isn't enabled.",
         code: "KMS.DisabledException",
-        queryCode: "KMS.DisabledException",
         standsFor: "DisabledException",
       },
       invalidState: {
@@ -312,7 +319,6 @@ const SERVICE_ROWS: readonly ServiceRow[] = [
         words:
           "The request was rejected because the state of the specified resource is not valid for this request.",
         code: "KMS.InvalidStateException",
-        queryCode: "KMS.InvalidStateException",
         standsFor: "KMSInvalidStateException",
       },
     },
@@ -472,10 +478,11 @@ const SERVICE_ROWS: readonly ServiceRow[] = [
   },
   {
     service: "DynamoDB",
-    operation: "GetItem",
+    // The documented operation; GetItem and PutItem below are modelled alike (unconfirmed).
+    operation: "CreateTable",
     passes: "java",
     without: false,
-    confirmed: { passed: false, withheld: false },
+    confirmed: { passed: true, withheld: false },
     wrappers: {
       disabled: {
         name: "AccessDeniedException",
@@ -583,7 +590,7 @@ const kmsCase = (row: ServiceRow, scenario: CoreScenario, passed: boolean): Serv
         service: row.service,
         operation: row.operation,
         code: wrapper.name,
-        ...(wrapper.queryCode === undefined ? {} : { queryCode: wrapper.queryCode }),
+        ...viaQueryCode(row.service, wrapper.code),
         ...(embedsRequestId ? { kmsRequestId: KMS_REQUEST_ID } : {}),
       },
     },
@@ -610,7 +617,6 @@ const otherCase = (
   sdk: Omit<ServiceCase["sdk"], "message" | "fault" | "status"> & {
     readonly status?: number;
     readonly words?: string;
-    readonly queryCode?: string;
   },
 ): ServiceCase => {
   const kms = KMS_OTHER[scenario];
@@ -646,7 +652,7 @@ const otherCase = (
         service,
         operation,
         code: sdk.name,
-        ...(sdk.queryCode === undefined ? {} : { queryCode: sdk.queryCode }),
+        ...viaQueryCode(service, sdk.code),
         ...(passes === "java" ? { kmsRequestId: KMS_REQUEST_ID } : {}),
       },
     },
@@ -672,7 +678,7 @@ const OTHER: readonly ServiceCase[] = [
       ["throttled", KmsThrottled, "KmsThrottled", "KMS.ThrottlingException"],
     ] as const
   ).map(([scenario, exceptionClass, name, queryCode]) =>
-    otherCase("SQS", "SendMessage", scenario, "java", { exceptionClass, name, code: queryCode, queryCode }),
+    otherCase("SQS", "SendMessage", scenario, "java", { exceptionClass, name, code: queryCode }),
   ),
   ...(
     [
@@ -849,6 +855,33 @@ const MORE: readonly ServiceCase[] = [
     },
   },
   {
+    title: "DynamoDB GetItem: disabled, KMS's message passed on",
+    service: "DynamoDB",
+    operation: "GetItem",
+    scenario: "disabled",
+    failure: { kms: "disabled", kmsRequestId: KMS_REQUEST_ID },
+    sdk: {
+      exceptionClass: DynamoDBServiceException,
+      name: "AccessDeniedException",
+      fault: "client",
+      status: 400,
+      message: java("disabled"),
+    },
+    kmsMessage: KMS_SIDE.disabled.message,
+    kmsMessagePassed: true,
+    confirmed: false,
+    expected: {
+      kind: "DisabledException",
+      cause: "KEY_DISABLED",
+      via: {
+        service: "DynamoDB",
+        operation: "GetItem",
+        code: "AccessDeniedException",
+        kmsRequestId: KMS_REQUEST_ID,
+      },
+    },
+  },
+  {
     title: "DynamoDB PutItem: xks-proxy-timeout, KMS's message passed on",
     service: "DynamoDB",
     operation: "PutItem",
@@ -895,7 +928,12 @@ const MORE: readonly ServiceCase[] = [
     expected: {
       kind: "KmsAccessFailed",
       cause: "KMS_KEY_INACCESSIBLE",
-      via: { service: "RDS", operation: "DescribeDBInstances", code: "KMSKeyNotAccessibleFault" },
+      via: {
+        service: "RDS",
+        operation: "DescribeDBInstances",
+        code: "KMSKeyNotAccessibleFault",
+        queryCode: "KMSKeyNotAccessibleFault",
+      },
     },
   },
 ];

@@ -480,7 +480,7 @@ export const SERVICE_MODELS: Readonly<Record<ServiceId, ServiceModel>> = {
     passes: "java",
     answersWithout: false,
     passesByDefault: true,
-    confirmed: { passed: false, withheld: false },
+    confirmed: { passed: true, withheld: false },
     note: "No KMS exceptions: AccessDeniedException with KMS's error embedded in the Java SDK form (documented for CreateTable; GetItem and PutItem modelled alike).",
   },
   RDS: {
