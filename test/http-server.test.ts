@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { connect as connectH2 } from "node:http2";
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -143,6 +144,57 @@ describe(startHttpServer.name, () => {
       },
     });
     expect(await send(server.port)).toMatchObject({ status: 200, text: "first" });
+  });
+});
+
+describe("h2c", () => {
+  /** One HTTP/2 request with prior knowledge over a fresh session. */
+  const sendH2 = (port: number, body: string): Promise<{ status: number; text: string }> =>
+    new Promise((resolve, reject) => {
+      const session = connectH2(`http://127.0.0.1:${port}`);
+      session.on("error", reject);
+      const stream = session.request({ ":method": "POST", ":path": "/" });
+      let status = 0;
+      const chunks: Buffer[] = [];
+      stream.on("response", (headers) => {
+        status = Number(headers[":status"]);
+      });
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        session.close();
+        resolve({ status, text: Buffer.concat(chunks).toString("utf8") });
+      });
+      stream.on("error", reject);
+      stream.end(body);
+    });
+
+  it("answers HTTP/1.1 and cleartext HTTP/2 on the same port with the same handler", async () => {
+    server = await startHttpServer({ handle: echo, h2c: true, maxBodyBytes: 8 });
+    expect(await sendH2(server.port, "12345")).toEqual({ status: 200, text: "read 5" });
+    expect(await sendH2(server.port, "123456789")).toEqual({ status: 413, text: "too large (limit 8)" });
+    const reply = await send(server.port, "123");
+    expect([reply.status, reply.text]).toEqual([200, "read 3"]);
+  });
+
+  it("closes with an HTTP/2 session open", async () => {
+    server = await startHttpServer({ handle: () => undefined, h2c: true });
+    const session = connectH2(`http://127.0.0.1:${server.port}`);
+    session.on("error", () => undefined);
+    const closed = new Promise<void>((resolve) => session.on("close", () => resolve()));
+    session
+      .request({ ":method": "POST", ":path": "/" })
+      .on("error", () => undefined)
+      .end("x");
+    await new Promise<void>((resolve) => session.on("connect", () => resolve()));
+    await server.close();
+    await closed;
+    expect(server.openSockets()).toBe(0);
+  });
+
+  it("refuses h2c with tls", async () => {
+    await expect(startHttpServer({ handle: echo, h2c: true, tls: {} })).rejects.toThrow(
+      "h2c cannot be combined with tls.",
+    );
   });
 });
 

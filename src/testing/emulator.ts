@@ -6,6 +6,7 @@ import { type KeyStoreControl, KeyStoreModel, type ProxyFaultControl } from "./k
 import { KeyModel } from "./keys.js";
 import { operations } from "./operations.js";
 import { KmsError, newRequestId, operationOf, parseBody, writeError, writeOutput } from "./protocol.js";
+import { createSleeper } from "./sleeper.js";
 import { XksGateway, type XksProxyTarget } from "./xks-gateway.js";
 
 /**
@@ -339,17 +340,8 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
   const dispatch = operations(stores, keys);
   const script = new FaultScript();
   const log: RecordedRequest[] = [];
-  const sleepers = new Map<NodeJS.Timeout, () => void>();
+  const { sleep, wakeAll } = createSleeper();
   let closed = false;
-
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        sleepers.delete(timer);
-        resolve();
-      }, ms);
-      sleepers.set(timer, resolve);
-    });
 
   const handle = async (req: IncomingMessage, res: ServerResponse, received: RequestBody): Promise<void> => {
     const requestId = newRequestId();
@@ -432,11 +424,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
         closed = true;
         stores.dispose();
         gateway.dispose();
-        for (const [timer, wake] of sleepers) {
-          clearTimeout(timer);
-          wake();
-        }
-        sleepers.clear();
+        wakeAll();
       }
       return server.close();
     },

@@ -8,8 +8,14 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import { createServer as createHttp2Server } from "node:http2";
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from "node:net";
 import type { TLSSocket } from "node:tls";
 
 /**
@@ -50,6 +56,12 @@ export interface HttpServerOptions {
   readonly maxBodyBytes?: number | undefined;
   /** Serve HTTPS with these options (key, certificate, client certificate checks). */
   readonly tls?: HttpsServerOptions | undefined;
+  /**
+   * Also accept cleartext HTTP/2 with prior knowledge (h2c) on the same port, as SDK clients whose
+   * default handler is HTTP/2 (Kinesis) speak it to an `http://` endpoint. Not with `tls`.
+   * @defaultValue false
+   */
+  readonly h2c?: boolean | undefined;
   /**
    * Called on every TLS connection right after its handshake, before the HTTP layer sees it (e.g. to
    * end a connection whose client certificate names the wrong subject). Only with `tls`.
@@ -135,6 +147,35 @@ const destroy = (_error: unknown, req: IncomingMessage): void => {
   req.socket.destroy();
 };
 
+type Http2Listener = Parameters<typeof createHttp2Server>[0] & ((...args: never[]) => void);
+
+/** The first bytes of every HTTP/2 connection with prior knowledge. */
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n");
+
+/**
+ * A TCP server that passes each connection to `http2` when it opens with the HTTP/2 preface, else to
+ * `http1`. It waits for at most the preface's length before deciding.
+ */
+const polyglot = (http1: Server, http2: ReturnType<typeof createHttp2Server>): NetServer => {
+  // A session that fails (a client that goes away mid-stream) ends that session only.
+  http2.on("sessionError", () => undefined);
+  return createNetServer((socket) => {
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      const n = Math.min(head.length, H2_PREFACE.length);
+      const isH2 = head.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      if (isH2 && head.length < H2_PREFACE.length) return;
+      socket.off("data", onData);
+      socket.pause();
+      socket.unshift(head);
+      (isH2 ? http2 : http1).emit("connection", socket);
+      process.nextTick(() => socket.resume());
+    };
+    socket.on("data", onData);
+  });
+};
+
 /**
  * Starts an HTTP (or, with `tls`, HTTPS) server on 127.0.0.1 that reads each request body once
  * (bounded by `maxBodyBytes`), then calls `handle`.
@@ -152,11 +193,17 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
       .then((body) => options.handle(req, res, body))
       .catch((error: unknown) => onError(error, req, res));
   };
-  const server: Server =
+  if (options.h2c === true && options.tls !== undefined)
+    throw new TypeError("h2c cannot be combined with tls.");
+  const http: Server =
     options.tls === undefined ? createHttpServer(listener) : createHttpsServer(options.tls, listener);
+  // With h2c, a plain TCP server reads each connection's first bytes and hands the connection to the
+  // HTTP/2 server when they are the HTTP/2 preface, else to the HTTP/1.1 server.
+  const server: Server | NetServer =
+    options.h2c === true ? polyglot(http, createHttp2Server(listener as unknown as Http2Listener)) : http;
   const onSecureConnection = options.onSecureConnection;
   if (options.tls !== undefined && onSecureConnection !== undefined) {
-    server.prependListener("secureConnection", onSecureConnection);
+    http.prependListener("secureConnection", onSecureConnection);
   }
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -182,7 +229,7 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<HttpS
           (socket) => new Promise<void>((resolve) => socket.once("close", () => resolve())),
         );
         for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
+        http.closeAllConnections();
         closing = Promise.all([stopped, ...ended]).then(() => undefined);
       }
       return closing;

@@ -53,6 +53,21 @@ export type {
   ProxyFaultControl,
 } from "./key-stores.js";
 export type { BackingStoreFault, CloudHsmFault, XksProxyFault } from "./proxy-faults.js";
+export type {
+  KmsCall,
+  KmsScenario,
+  ScriptedKmsFailure,
+  ScriptedServiceError,
+  ServiceCall,
+  ServiceFailOptions,
+  ServiceFailure,
+  ServiceId,
+  ServiceOperation,
+  ServicesEmulator,
+  ServicesEmulatorOptions,
+  SfnKmsKeyState,
+} from "./services/index.js";
+export { KMS_SCENARIOS, SERVICE_IDS, SERVICE_OPERATIONS, startServicesEmulator } from "./services/index.js";
 export type { XksProxyTarget } from "./xks-gateway.js";
 export type {
   CallXksProxyOptions,
