@@ -7,6 +7,14 @@
  * @packageDocumentation
  */
 export type {
+  HealthCheck,
+  HealthCheckId,
+  HealthComparison,
+  HealthStatistic,
+  HealthThreshold,
+} from "../catalog/health.js";
+export { HEALTH_CHECKS } from "../catalog/health.js";
+export type {
   Requirement,
   RequirementId,
   RequirementIdOf,
