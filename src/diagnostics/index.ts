@@ -22,6 +22,8 @@ export type {
   RequirementSource,
 } from "../catalog/requirements.js";
 export { REQUIREMENTS } from "../catalog/requirements.js";
+export type { AlarmFormat, AlarmStore, KeyStoreAlarmsOptions } from "./alarms.js";
+export { keyStoreAlarms } from "./alarms.js";
 export type { Check, CheckStatus, DeepCheck, ProbeCheck, ProbeCheckId } from "./check.js";
 export type { DiagnoseClients, DiagnoseOptions, Diagnosis } from "./deep.js";
 export { diagnoseKeyStore } from "./deep.js";
