@@ -95,20 +95,76 @@ const indent = (text: string, by: string): string =>
     .map((line) => (line === "" ? line : by + line))
     .join("\n");
 
-/** The one line printed when the stores could not be described. */
-function describeFailedLine(failure: KmsFailure): string {
+/**
+ * The one line printed when the stores could not be described.
+ * @param failure - Why.
+ * @param command - The command, for the line's prefix.
+ * @returns The line.
+ * @internal
+ */
+export function describeFailedLine(failure: KmsFailure, command = "doctor"): string {
   const summaryText = failure.remediation.summary;
   // The message is redacted already (classify); cut it only here, for one line.
   const said =
     failure.message === undefined ? "" : `: ${short(printable(failure.message), 160).replace(/\.+$/, "")}`;
-  return `${PROGRAM} doctor: could not describe the custom key stores: ${failure.kind} (${failure.cause})${said}. ${summaryText}`;
+  return `${PROGRAM} ${command}: could not describe the custom key stores: ${failure.kind} (${failure.cause})${said}. ${summaryText}`;
 }
 
-/** Exit 2: the stores could not be described. */
-function cannotDescribe(failure: KmsFailure, line: string, json: boolean): Output {
+/**
+ * Exit 2: the stores could not be described.
+ * @param failure - Why.
+ * @param line - The line for stderr.
+ * @param json - Print `{ error }` as JSON on stdout instead.
+ * @returns The output.
+ * @internal
+ */
+export function cannotDescribe(failure: KmsFailure, line: string, json: boolean): Output {
   return json
     ? { stdout: `${toSafeJson({ error: toLogEntry(failure) }, 2)}\n`, stderr: "", code: 2 }
     : { stdout: "", stderr: `${line.replace(/\s+/g, " ").trim()}\n`, code: 2 };
+}
+
+/**
+ * The CLI's KMS client: the default credential chain and Region resolution, with the given Region,
+ * endpoint and profile, bounded by the command's deadline, its answers capped.
+ * @param options - Region, endpoint, profile and the deadline.
+ * @returns The client; `destroy()` it when done.
+ * @internal
+ */
+export function kmsClient(options: {
+  readonly region?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly deadlineMs: number;
+}): KMSClient {
+  const config: KMSClientConfig = { requestHandler: httpBounds(options.deadlineMs) };
+  if (options.region !== undefined) config.region = options.region;
+  if (options.endpoint !== undefined) config.endpoint = options.endpoint;
+  if (options.profile !== undefined) config.profile = options.profile;
+  const client = new KMSClient(config);
+  capResponses(client);
+  return client;
+}
+
+/**
+ * The client's Region, or the exit-2 output saying there is none.
+ * @param client - The KMS client.
+ * @param command - The command, for the line's prefix.
+ * @param json - Print `{ error }` as JSON.
+ * @returns The Region, or the output.
+ * @internal
+ */
+export async function regionOf(client: KMSClient, command: string, json: boolean): Promise<string | Output> {
+  try {
+    return await client.config.region();
+  } catch (error) {
+    const failure = classify(error, { operation: "DescribeCustomKeyStores" });
+    return cannotDescribe(
+      failure,
+      `${PROGRAM} ${command}: no AWS Region: pass --region, set AWS_REGION, or set region in the profile in ~/.aws/config.`,
+      json,
+    );
+  }
 }
 
 /**
@@ -125,24 +181,10 @@ function cannotDescribe(failure: KmsFailure, line: string, json: boolean): Outpu
  * @internal
  */
 export async function runDoctor(options: DoctorOptions): Promise<Output> {
-  const config: KMSClientConfig = { requestHandler: httpBounds(options.deadlineMs) };
-  if (options.region !== undefined) config.region = options.region;
-  if (options.endpoint !== undefined) config.endpoint = options.endpoint;
-  if (options.profile !== undefined) config.profile = options.profile;
-  const client = new KMSClient(config);
-  capResponses(client);
+  const client = kmsClient(options);
   try {
-    let region: string;
-    try {
-      region = await client.config.region();
-    } catch (error) {
-      const failure = classify(error, { operation: "DescribeCustomKeyStores" });
-      return cannotDescribe(
-        failure,
-        `${PROGRAM} doctor: no AWS Region: pass --region, set AWS_REGION, or set region in the profile in ~/.aws/config.`,
-        options.json,
-      );
-    }
+    const region = await regionOf(client, "doctor", options.json);
+    if (typeof region !== "string") return region;
     const result = await checkKeyStores(client, {
       signal: options.signal,
       requestTimeoutMs: httpBounds(options.deadlineMs).requestTimeout,

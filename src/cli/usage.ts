@@ -85,6 +85,30 @@ Example:
       --uri-path /example/kms/xks/v1 --region eu-west-1 --key-id payments-key-1
 `;
 
+const ALARMS = `Usage: ${PROGRAM} alarms [--format cli|cloudformation|terraform]
+                          [--sns-topic ARN] [--region R] [--endpoint URL]
+                          [--profile P] [--timeout S]
+
+Lists the custom key stores in the account and Region (DescribeCustomKeyStores, all pages) and prints AWS's recommended CloudWatch alarms for each external key store: TLS certificate expiry (XksProxyCertificateDaysToExpire minimum below 10 days), response timeout (XksProxyLatency average above 200 ms over 5 minutes), and retryable and non-retryable errors (the sum of XksProxyErrors by ErrorType above 5 in a minute). Each alarm is a CloudWatch Metrics Insights query over every series KMS publishes for the store. CloudHSM key stores get none (AWS recommends none). The output is printed as it is, never wrapped, ready to run or deploy.
+
+Options:
+  --format F        cli: aws cloudwatch put-metric-alarm commands (default); cloudformation: a CloudFormation template (JSON); terraform: aws_cloudwatch_metric_alarm resources (HCL)
+  --sns-topic ARN   An SNS topic every alarm notifies (default: no action)
+  --region R        AWS Region (default: AWS_REGION or the profile's region)
+  --endpoint URL    KMS endpoint (default: the Region's; AWS_ENDPOINT_URL_KMS is honoured)
+  --profile P       Profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE)
+  --timeout S       Seconds the whole command may take, 1-3600 (default 60)
+  -h, --help        Show this help
+
+Needs kms:DescribeCustomKeyStores; applying the output needs cloudwatch:PutMetricAlarm.
+
+Exit status: 0 printed (or, with a note on stderr, no external key store), 2 the stores could not be described, the --timeout passed, or usage error.
+
+Examples:
+  $ ${PROGRAM} alarms --sns-topic "$TOPIC_ARN" | sh
+  $ ${PROGRAM} alarms --format cloudformation > kms-alarms.json
+`;
+
 const MAIN = `Usage: ${PROGRAM} <command> [options]
 
 Typed, actionable errors for AWS KMS custom key stores (CloudHSM and external key stores).
@@ -99,6 +123,8 @@ Commands:
   probe-xks --uri-endpoint URL --uri-path PATH --region R
             [--key-id ID ...] [--json]
       Probe an XKS proxy as KMS would (DNS, TCP, TLS, SigV4, health, latency, keys); the credential comes from XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY.
+  alarms [--format cli|cloudformation|terraform] [--sns-topic ARN]
+      AWS's recommended CloudWatch alarms for every external key store, as AWS CLI commands, a CloudFormation template or Terraform.
   help [command]
       Show help for a command.
 
@@ -110,9 +136,10 @@ Colour only on a terminal; never when NO_COLOR is set (FORCE_COLOR forces it).
 `;
 
 /** Usage text per command; `""` is the program's. @internal */
-export const USAGE: Readonly<Record<"" | "explain" | "doctor" | "probe-xks", string>> = {
+export const USAGE: Readonly<Record<"" | "explain" | "doctor" | "probe-xks" | "alarms", string>> = {
   "": MAIN,
   explain: EXPLAIN,
   doctor: DOCTOR,
   "probe-xks": PROBE_XKS,
+  alarms: ALARMS,
 };
