@@ -86,7 +86,7 @@ describe("alarms (CLI)", () => {
 
   it("exits 2 with one line when the stores cannot be described", async () => {
     credentials();
-    emulator.failNext("DescribeCustomKeyStores", { exception: "AccessDeniedException", times: 5 });
+    emulator.failNext("DescribeCustomKeyStores", { exception: "AccessDeniedException", times: 1 });
     const out = await run(["alarms", ...at()]);
     expect(out.code).toBe(2);
     expect(out.stdout).toBe("");

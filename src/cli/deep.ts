@@ -21,6 +21,7 @@ const WHAT_FOR: Readonly<Record<OptionalService, string>> = {
   ec2: "VPC endpoint service, subnet and security group checks",
   elbv2: "Network Load Balancer checks",
   cloudhsm: "CloudHSM cluster checks",
+  cloudwatch: "health checks from CloudWatch metrics",
 };
 
 /** The real packages, loaded only when a deep check needs them. @internal */
@@ -28,6 +29,7 @@ export const DEFAULT_LOADERS: ModuleLoaders = {
   ec2: () => import("@aws-sdk/client-ec2"),
   elbv2: () => import("@aws-sdk/client-elastic-load-balancing-v2"),
   cloudhsm: () => import("@aws-sdk/client-cloudhsm-v2"),
+  cloudwatch: () => import("@aws-sdk/client-cloudwatch"),
 };
 
 /**
@@ -83,7 +85,7 @@ function servicesFor(report: KeyStoreReport | undefined): OptionalService[] {
   if (report?.customKeyStoreType === "EXTERNAL_KEY_STORE") {
     return report.xksProxy?.connectivity === "VPC_ENDPOINT_SERVICE" ? servicesOf("xks-vpc") : [];
   }
-  return [...OPTIONAL_SERVICES];
+  return OPTIONAL_SERVICES.filter((service) => service !== "cloudwatch");
 }
 
 const errorCode = (error: unknown): string => {
