@@ -167,7 +167,7 @@ describe(checkKeyStoreHealth.name, () => {
       const fail = await finding("xks-proxy-certificate-days-to-expire");
       expect(fail).toMatchObject({ status: "fail", value: 9, threshold: 10 });
       expect(fail.evidence).toBe(
-        "XksProxyCertificateDaysToExpire minimum 9 days over the last 15 minutes (CertificateName xks.example.com), fail threshold < 10 (AWS's recommended alarm)",
+        "XksProxyCertificateDaysToExpire minimum 9 days over the last 15 minutes (CertificateName xks.example.com), fail threshold < 10 days (AWS's recommended alarm)",
       );
       expect(fail.remediation.steps.join(" ")).toContain(xks);
     });

@@ -71,7 +71,8 @@ export interface DeepTarget {
   readonly report?: KeyStoreReport | undefined;
 }
 
-type ClosableClient = AwsClientLike & { destroy?: () => void };
+/** An optional client the CLI built. @internal */
+export type ClosableClient = AwsClientLike & { destroy?: () => void };
 
 const OPTIONAL_SERVICES = Object.keys(OPTIONAL_CLIENTS) as readonly OptionalService[];
 
@@ -99,8 +100,15 @@ const errorCode = (error: unknown): string => {
   }
 };
 
-/** Builds one optional client, or says in one line why it cannot. */
-async function buildClient(
+/**
+ * Builds one optional client, or says in one line why it cannot.
+ * @param service - The service.
+ * @param loader - Loads its package.
+ * @param config - The client configuration.
+ * @returns The client (its answers capped), or a one-line note.
+ * @internal
+ */
+export async function buildClient(
   service: OptionalService,
   loader: () => Promise<unknown>,
   config: Readonly<Record<string, unknown>>,

@@ -7,6 +7,7 @@ import { toSafeJson } from "../redact.js";
 import { capResponses, httpBounds } from "./bounds.js";
 import { type DeepEntry, type ModuleLoaders, renderDeep, runDeep } from "./deep.js";
 import type { Output } from "./explain.js";
+import { type HealthRun, renderHealth, runHealth } from "./health.js";
 import { printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
 
@@ -19,9 +20,11 @@ export interface DoctorOptions {
   readonly style: Style;
   /** Run the deep checks (`diagnoseKeyStore`) for FAILED stores and the named ones. */
   readonly deep?: boolean | undefined;
-  /** Stores to look into with `deep`, whatever their state (`--key-store`). */
+  /** Stores to look into with `deep`, whatever their state, or to limit `health` to (`--key-store`). */
   readonly keyStores?: readonly string[] | undefined;
-  /** Endpoint of the EC2, ELBv2 and CloudHSM clients (`--aws-endpoint`, a testing aid). */
+  /** Run the health checks (`checkKeyStoreHealth`) after the state table. */
+  readonly health?: boolean | undefined;
+  /** Endpoint of the EC2, ELBv2, CloudHSM and CloudWatch clients (`--aws-endpoint`, a testing aid). */
   readonly awsEndpoint?: string | undefined;
   /** Loaders of the optional client packages (tests). */
   readonly loaders?: Partial<ModuleLoaders> | undefined;
@@ -31,12 +34,18 @@ export interface DoctorOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** `doctor --deep --json`: the reports, and one diagnosis per store looked into. @internal */
+/**
+ * `doctor --deep --json` and `doctor --health --json`: the reports, one diagnosis per store looked
+ * into (with `--deep`), and the health reports (with `--health`).
+ * @internal
+ */
 export interface DeepDoctorJson {
   /** What `checkKeyStores` returned. */
   readonly keyStores: readonly KeyStoreReport[];
   /** What `diagnoseKeyStore` returned per store (or the failure that stopped it). */
-  readonly diagnoses: readonly DeepEntry[];
+  readonly diagnoses?: readonly DeepEntry[];
+  /** What `checkKeyStoreHealth` returned, or `{ error }` when it failed. */
+  readonly health?: HealthRun["reports"] | { readonly error: HealthRun["error"] };
 }
 
 const stateStyle = (state: string, s: Style): ((text: string) => string) => {
@@ -173,8 +182,10 @@ export async function regionOf(client: KMSClient, command: string, json: boolean
  * guidance for each `FAILED` or `DISCONNECTED` store. With `deep`, then runs `diagnoseKeyStore` for
  * every `FAILED` store and every store named in `keyStores`, and prints each failing check (with its
  * remediation), each unknown check and the number of passing ones; `--json` then prints
- * `{ keyStores, diagnoses }`. Exit status 1 when a store is `FAILED`, 2 when the stores could not be
- * described or a named store does not exist.
+ * `{ keyStores, diagnoses }`. With `health`, then runs `checkKeyStoreHealth` (every store, or the
+ * named ones) and prints its findings after the table (`--json`: `{ keyStores, health }`). Exit
+ * status 1 when a store is `FAILED` or a health finding fails, 2 when the stores could not be
+ * described, a named store does not exist, or the health checks could not run at all.
  *
  * @param options - Region, endpoint, profile, JSON output, styles and the deep-check options.
  * @returns What to print and the exit status.
@@ -192,7 +203,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
     if (result.isErr()) return cannotDescribe(result.error, describeFailedLine(result.error), options.json);
     const reports = result.value;
     const failed = reports.some((r) => r.connectionState === "FAILED");
-    const code = failed ? 1 : 0;
+    let code = failed ? 1 : 0;
     const named = [...new Set(options.keyStores ?? [])];
     const unknown = named.filter((id) => !reports.some((r) => r.customKeyStoreId === id));
     if (unknown.length > 0) {
@@ -220,10 +231,43 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
             },
           )
         : undefined;
-    const notes = deep === undefined || deep.notes.length === 0 ? "" : `${deep.notes.join("\n")}\n`;
+    const health =
+      options.health === true
+        ? await runHealth({
+            kms: client,
+            listed: reports,
+            keyStores: named,
+            region,
+            profile: options.profile,
+            awsEndpoint: options.awsEndpoint,
+            loaders: options.loaders,
+            deadlineMs: options.deadlineMs,
+            signal: options.signal,
+          })
+        : undefined;
+    const allNotes = [...(deep?.notes ?? []), ...(health?.notes ?? [])];
+    const notes = allNotes.length === 0 ? "" : `${allNotes.join("\n")}\n`;
+    // Any failing health finding is a failure; health that could not be checked at all is exit 2.
+    const healthCode =
+      health === undefined
+        ? 0
+        : health.error !== undefined
+          ? 2
+          : (health.reports ?? []).some((r) => r.findings.some((f) => f.status === "fail"))
+            ? 1
+            : 0;
+    code = Math.max(code, healthCode);
     if (options.json) {
       const body: DeepDoctorJson | readonly KeyStoreReport[] =
-        deep === undefined ? reports : { keyStores: reports, diagnoses: deep.diagnoses };
+        deep === undefined && health === undefined
+          ? reports
+          : {
+              keyStores: reports,
+              ...(deep === undefined ? {} : { diagnoses: deep.diagnoses }),
+              ...(health === undefined
+                ? {}
+                : { health: health.error === undefined ? health.reports : { error: health.error } }),
+            };
       return { stdout: `${toSafeJson(body, 2)}\n`, stderr: notes, code };
     }
     const s = options.style;
@@ -246,6 +290,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
       );
       out.push("", renderDeep(deep, names, s));
     }
+    if (health !== undefined) out.push("", renderHealth(health, s));
     return { stdout: `${out.join("\n")}\n`, stderr: notes, code };
   } finally {
     client.destroy();

@@ -306,6 +306,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       deep: { type: "boolean" },
+      health: { type: "boolean" },
       region: { type: "string" },
       endpoint: { type: "string" },
       profile: { type: "string" },
@@ -322,11 +323,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
       return usageError(`--endpoint must be a URL, like https://kms.eu-west-1.amazonaws.com`, "doctor");
     }
     const deep = flags.has("deep");
+    const health = flags.has("health");
     const awsEndpoint = text("aws-endpoint");
     const keyStores = lists.get("key-store") ?? [];
-    if (!deep && (awsEndpoint !== undefined || keyStores.length > 0)) {
+    if (!deep && !health && (awsEndpoint !== undefined || keyStores.length > 0)) {
       return usageError(
-        `${awsEndpoint === undefined ? "--key-store" : "--aws-endpoint"} needs --deep`,
+        `${awsEndpoint === undefined ? "--key-store" : "--aws-endpoint"} needs --deep or --health`,
         "doctor",
       );
     }
@@ -351,6 +353,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
           json: flags.has("json"),
           style: s,
           deep,
+          health,
           keyStores,
           awsEndpoint,
           deadlineMs: seconds * 1000,
@@ -360,7 +363,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
         deadlineOutput(
           "doctor",
           seconds,
-          deep ? "describing the key stores and the deep checks" : "describing the key stores",
+          deep || health
+            ? `describing the key stores and the ${[...(deep ? ["deep checks"] : []), ...(health ? ["health checks"] : [])].join(" and ")}`
+            : "describing the key stores",
         ),
     );
     return printedAs(output, flags.has("json"));
@@ -371,9 +376,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
 }
 
 /**
- * The CLI: `explain`, `doctor` (with `--deep`), `probe-xks`, `alarms`, `--help`, `--version`. Writes to `io`
- * and returns the exit status (0 success, 1 nothing matched, a key store is `FAILED` or a probe check
- * did not pass, 2 usage error, missing credential variables, or the key stores could not be
+ * The CLI: `explain`, `doctor` (with `--deep` and `--health`), `probe-xks`, `alarms`, `--help`, `--version`. Writes to `io`
+ * and returns the exit status (0 success, 1 nothing matched, a key store is `FAILED`, a health finding
+ * fails or a probe check did not pass, 2 usage error, missing credential variables, or the key stores could not be
  * described). Never throws; an unexpected error is one line on stderr and status 2, never a stack
  * trace or a raw SDK error. Text on stdout is wrapped to the terminal's width (80 columns when stdout
  * is not a terminal); `--json` output and the one-line messages on stderr are not.

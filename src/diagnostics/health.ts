@@ -305,7 +305,7 @@ function grade(
     const source = level.threshold?.source === "aws-recommended" ? "AWS's recommended alarm" : "ours";
     return `${check.metric}${where === "" ? "" : ` ${where}`} ${stat} ${round(reading.value)} ${check.unit} ${window}${
       reading.label === "" ? "" : ` (${reading.label})`
-    }, ${level.status} threshold ${SYMBOL[check.comparison ?? ""] ?? ""} ${level.value} (${source})`;
+    }, ${level.status} threshold ${SYMBOL[check.comparison ?? ""] ?? ""} ${level.value} ${check.unit} (${source})`;
   };
   const readings: string[] = [];
   for (const level of levels) {
