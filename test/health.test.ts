@@ -425,6 +425,85 @@ describe(checkKeyStoreHealth.name, () => {
       expect(f.evidence.length).toBeLessThanOrEqual(600);
     });
 
+    it("reads each store with one ListMetrics and one batched GetMetricData", async () => {
+      latency([50]);
+      latency([60], "Encrypt");
+      put(
+        "XksProxyCertificateDaysToExpire",
+        { CustomKeyStoreId: xks, CertificateName: "a.example.com" },
+        [40],
+      );
+      const before = aws.calls().length;
+      await health({ customKeyStoreIds: [xks] });
+      expect(aws.calls().slice(before)).toEqual([
+        { action: "cloudwatch:ListMetrics" },
+        { action: "cloudwatch:GetMetricData" },
+      ]);
+    });
+
+    it("is unknown for a connection state it does not know, read from a KMS that says so", async () => {
+      const odd = await hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(
+          JSON.stringify({
+            CustomKeyStores: [
+              {
+                CustomKeyStoreId: "cks-1234567890abcdef0",
+                CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+                ConnectionState: "REPAIRING",
+              },
+            ],
+          }),
+        );
+      });
+      const oddKms = clientFor(kmsEmulator, { endpoint: odd.url, maxAttempts: 1 });
+      try {
+        const result = await checkKeyStoreHealth({ kms: oddKms });
+        const f = result.isOk() ? result.value[0]?.findings[0] : undefined;
+        expect(f).toMatchObject({
+          id: "connection-state",
+          status: "unknown",
+          evidence: "DescribeCustomKeyStores reports REPAIRING",
+        });
+      } finally {
+        oddKms.destroy();
+      }
+    });
+
+    it("stops on a ListMetrics that repeats its NextToken", async () => {
+      const endless = await hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify({ Metrics: [], NextToken: "again" }));
+      });
+      const looping = new CloudWatchClient({ ...aws.clientConfig, endpoint: endless.url, maxAttempts: 1 });
+      try {
+        const f = await finding("xks-proxy-latency", xks, {}, { cloudwatch: looping });
+        expect(f).toMatchObject({
+          status: "unknown",
+          evidence: "cloudwatch:ListMetrics page 2 repeats a NextToken it sent before; stopped",
+        });
+        expect(endless.seen).toHaveLength(2);
+      } finally {
+        looping.destroy();
+      }
+    });
+
+    it("ends with a REQUEST_TIMEOUT failure at its deadline", async () => {
+      const silent = await hostile(() => {
+        // Never answers.
+      });
+      const slow = new CloudWatchClient({ ...aws.clientConfig, endpoint: silent.url, maxAttempts: 1 });
+      try {
+        const result = await checkKeyStoreHealth({ kms, cloudwatch: slow }, { deadlineMs: 300 });
+        expect(result.isErr() && [result.error.kind, result.error.cause]).toEqual([
+          "TransportError",
+          "REQUEST_TIMEOUT",
+        ]);
+      } finally {
+        slow.destroy();
+      }
+    });
+
     it("refuses bad options with a TypeError that names them", () => {
       expect(() => checkKeyStoreHealth({ kms }, { requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs/);
       expect(() => checkKeyStoreHealth({ kms }, { thresholds: { nope: { warn: 1 } } as never })).toThrow(
