@@ -245,7 +245,7 @@ export const HEALTH_CHECKS = checks([
     lookbackSeconds: 900,
     combine: "sum",
     comparison: "GreaterThanThreshold",
-    unit: "errors per minute",
+    unit: "errors",
     absentMeansNone: true,
     warn: {
       value: 5,
@@ -314,7 +314,7 @@ export const HEALTH_CHECKS = checks([
     lookbackSeconds: 900,
     combine: "sum",
     comparison: "GreaterThanThreshold",
-    unit: "throttled requests per 5 minutes",
+    unit: "throttled requests",
     absentMeansNone: true,
     warn: { value: 0, source: "ours", doc: requestsPerSecondKeyStores },
     remediation: {

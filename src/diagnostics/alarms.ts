@@ -11,6 +11,7 @@ import {
   type HealthThreshold,
 } from "../catalog/health.js";
 import { sanitize } from "../redact.js";
+import { spanText } from "./check.js";
 
 /**
  * A store to create alarms for: `KeyStoreReport` and `HealthReport` both fit.
@@ -120,12 +121,12 @@ function alarmsOf(store: AlarmStore): AlarmSpec[] {
       if (threshold?.source !== "aws-recommended") continue;
       const qualifier = Object.values(threshold.where ?? {}).join(" ");
       const suffix = qualifier === "" ? "" : `-${qualifier.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
-      const periodMinutes = (check.periodSeconds ?? 300) / 60;
-      const measured = `${check.combine === "sum" ? "sum of " : ""}${check.metric}${qualifier === "" ? "" : ` (${qualifier})`} ${(check.statistic ?? "").toLowerCase()}`;
+      const span = spanText(check.periodSeconds ?? 300);
+      const measured = `${check.metric}${qualifier === "" ? "" : ` (${qualifier})`}${check.combine === "sum" ? ", all series summed:" : ""} ${(check.statistic ?? "").toLowerCase()}`;
       specs.push({
         name: `${id}-${check.id}${suffix}`,
         logicalId: `${pascal(id)}${pascal(check.id)}${pascal(suffix)}`,
-        description: `AWS's recommended alarm for external key store ${id}${name === "" ? "" : ` (${name})`}: ${measured} ${SYMBOL[check.comparison ?? ""] ?? check.comparison} ${threshold.value} ${check.unit ?? ""} over ${periodMinutes} minute${periodMinutes === 1 ? "" : "s"}. ${threshold.doc}`,
+        description: `AWS's recommended alarm for external key store ${id}${name === "" ? "" : ` (${name})`}: ${measured} ${SYMBOL[check.comparison ?? ""] ?? check.comparison} ${threshold.value} ${check.unit ?? ""} ${check.combine === "sum" ? "in" : "over"} ${span}. ${threshold.doc}`,
         query: insightsQuery(check, threshold, id),
         label: `${check.metric}${qualifier === "" ? "" : ` ${qualifier}`}`,
         periodSeconds: check.periodSeconds ?? 300,

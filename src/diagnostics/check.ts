@@ -237,3 +237,16 @@ export class CheckSet<S extends DeepScope> {
     });
   }
 }
+
+/**
+ * A span of time in words, for evidence and alarm descriptions: `a minute`, `5 minutes`, `3 hours`.
+ * @param seconds - Whole minutes, in seconds.
+ * @returns The words.
+ * @internal
+ */
+export const spanText = (seconds: number): string =>
+  seconds === 60
+    ? "a minute"
+    : seconds % 3600 === 0
+      ? `${seconds / 3600} hour${seconds === 3600 ? "" : "s"}`
+      : `${seconds / 60} minutes`;

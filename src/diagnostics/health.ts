@@ -27,7 +27,7 @@ import {
   MAX_DEADLINE_MS,
   milliseconds,
 } from "./bounds.js";
-import { type Check, fillRemediation } from "./check.js";
+import { type Check, fillRemediation, spanText } from "./check.js";
 import { AwsCaller, type AwsClientLike, type CallResult } from "./deep-support.js";
 
 /**
@@ -140,8 +140,6 @@ interface Reading {
   readonly value: number;
   readonly label: string;
 }
-
-const minutes = (seconds: number): string => `${seconds / 60} minute${seconds === 60 ? "" : "s"}`;
 
 const readArray = (value: unknown, key: string): unknown[] => {
   try {
@@ -265,8 +263,15 @@ function grade(
 ): HealthFinding {
   const id = check.id as HealthCheckId;
   const override = thresholds?.[id];
-  const window = `over the last ${minutes(check.lookbackSeconds ?? 900)}`;
-  const stat = `${check.combine === "sum" ? "sum per period of " : ""}${check.statistic?.toLowerCase()}`;
+  const window = `over the last ${spanText(check.lookbackSeconds ?? 900)}`;
+  const period = spanText(check.periodSeconds ?? 300);
+  /** How a reading was made, around its value: `minimum 9 days over the last 15 minutes`. */
+  const measured = (value: number): string =>
+    check.combine === "sum"
+      ? `${round(value)} ${check.unit} in ${period} at most ${window} (all series summed)`
+      : check.statistic === "Average" || check.statistic === "Sum"
+        ? `${check.statistic.toLowerCase()} ${round(value)} ${check.unit} (the worst ${period} ${window})`
+        : `${check.statistic?.toLowerCase()} ${round(value)} ${check.unit} ${window}`;
   if (data.every((d) => d.points.length === 0)) {
     return {
       id,
@@ -303,9 +308,15 @@ function grade(
   const describe = (reading: Reading, level: (typeof levels)[number]): string => {
     const where = Object.values(level.threshold?.where ?? {}).join(" ");
     const source = level.threshold?.source === "aws-recommended" ? "AWS's recommended alarm" : "ours";
-    return `${check.metric}${where === "" ? "" : ` ${where}`} ${stat} ${round(reading.value)} ${check.unit} ${window}${
-      reading.label === "" ? "" : ` (${reading.label})`
-    }, ${level.status} threshold ${SYMBOL[check.comparison ?? ""] ?? ""} ${level.value} ${check.unit} (${source})`;
+    const text = measured(reading.value);
+    // The series' own dimensions join a closing parenthesis rather than open a second one.
+    const labelled =
+      reading.label === ""
+        ? text
+        : text.endsWith(")")
+          ? `${text.slice(0, -1)}; ${reading.label})`
+          : `${text} (${reading.label})`;
+    return `${check.metric}${where === "" ? "" : ` ${where}`} ${labelled}, ${level.status} threshold ${SYMBOL[check.comparison ?? ""] ?? ""} ${level.value} ${check.unit} (${source})`;
   };
   const readings: string[] = [];
   for (const level of levels) {
