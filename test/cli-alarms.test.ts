@@ -7,22 +7,12 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import { keyStoreAlarms } from "kms-keystore-errors/diagnostics";
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type CliIo, main } from "../src/cli/main.js";
+import { runCli } from "./support/cli.js";
 import { clientFor, createHsmStore, createXksStore } from "./support/kms.js";
 
 const STACK = /^\s+at /m;
 
-async function run(args: readonly string[], io: Partial<Pick<CliIo, "env">> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: io.env ?? {},
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("alarms (CLI)", () => {
   let emulator: KmsEmulator;

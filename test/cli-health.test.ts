@@ -13,23 +13,13 @@ import {
 } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runDoctor } from "../src/cli/doctor.js";
-import { type CliIo, main } from "../src/cli/main.js";
 import { style } from "../src/cli/style.js";
+import { runCli } from "./support/cli.js";
 import { clientFor, createXksStore } from "./support/kms.js";
 
 const STACK = /^\s+at /m;
 
-async function run(args: readonly string[], io: Partial<Pick<CliIo, "env">> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: io.env ?? {},
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 let kmsEmulator: KmsEmulator;
 let aws: AwsEmulator;

@@ -214,37 +214,27 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
         code: 2,
       };
     }
+    // The other AWS clients of --deep and --health: same Region, profile, endpoint and bounds.
+    const aws = {
+      kms: client,
+      region,
+      profile: options.profile,
+      awsEndpoint: options.awsEndpoint,
+      loaders: options.loaders,
+      deadlineMs: options.deadlineMs,
+      signal: options.signal,
+    };
     const deep =
       options.deep === true
         ? await runDeep(
             [
               ...reports.filter((r) => r.connectionState === "FAILED" || named.includes(r.customKeyStoreId)),
             ].map((r) => ({ customKeyStoreId: r.customKeyStoreId, report: r })),
-            {
-              kms: client,
-              region,
-              profile: options.profile,
-              awsEndpoint: options.awsEndpoint,
-              loaders: options.loaders,
-              deadlineMs: options.deadlineMs,
-              signal: options.signal,
-            },
+            aws,
           )
         : undefined;
     const health =
-      options.health === true
-        ? await runHealth({
-            kms: client,
-            listed: reports,
-            keyStores: named,
-            region,
-            profile: options.profile,
-            awsEndpoint: options.awsEndpoint,
-            loaders: options.loaders,
-            deadlineMs: options.deadlineMs,
-            signal: options.signal,
-          })
-        : undefined;
+      options.health === true ? await runHealth({ ...aws, listed: reports, keyStores: named }) : undefined;
     const allNotes = [...(deep?.notes ?? []), ...(health?.notes ?? [])];
     const notes = allNotes.length === 0 ? "" : `${allNotes.join("\n")}\n`;
     // Any failing health finding is a failure; health that could not be checked at all is exit 2.

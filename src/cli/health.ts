@@ -2,13 +2,12 @@
  * `doctor --health`: `checkKeyStoreHealth` with a CloudWatch client (and a CloudHSM v2 client when a
  * CloudHSM key store is listed) loaded on demand, then the findings as text.
  */
-import type { KMSClient } from "@aws-sdk/client-kms";
 import type { OptionalService } from "../diagnostics/deep-support.js";
 import { checkKeyStoreHealth, type HealthFinding, type HealthReport } from "../diagnostics/health.js";
 import type { KeyStoreReport } from "../lifecycle.js";
 import { type KmsLogEntry, toLogEntry } from "../log.js";
 import { httpBounds } from "./bounds.js";
-import { buildClient, type ClosableClient, DEFAULT_LOADERS, type ModuleLoaders } from "./deep.js";
+import { buildClient, type ClosableClient, DEFAULT_LOADERS, type DeepOptions } from "./deep.js";
 import { remediationLines } from "./explain.js";
 import { printable, type Style } from "./style.js";
 
@@ -22,26 +21,12 @@ export interface HealthRun {
   readonly notes: readonly string[];
 }
 
-/** Options of {@link runHealth}. @internal */
-export interface HealthRunOptions {
-  /** The KMS client doctor built. */
-  readonly kms: KMSClient;
+/** Options of {@link runHealth}: those of `--deep`'s clients, and the stores. @internal */
+export interface HealthRunOptions extends DeepOptions {
   /** The stores doctor listed. */
   readonly listed: readonly KeyStoreReport[];
   /** Only these stores (`--key-store`); all when empty. */
   readonly keyStores: readonly string[];
-  /** The resolved Region. */
-  readonly region: string;
-  /** The profile. */
-  readonly profile?: string | undefined;
-  /** Endpoint of the CloudWatch and CloudHSM clients (testing aid). */
-  readonly awsEndpoint?: string | undefined;
-  /** Module loaders of the optional packages. */
-  readonly loaders?: Partial<ModuleLoaders> | undefined;
-  /** The command's deadline in milliseconds. */
-  readonly deadlineMs: number;
-  /** Aborts at the deadline. */
-  readonly signal?: AbortSignal | undefined;
 }
 
 /**
