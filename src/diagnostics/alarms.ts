@@ -113,7 +113,7 @@ const pascal = (text: string): string =>
 function alarmsOf(store: AlarmStore): AlarmSpec[] {
   const id = store.customKeyStoreId;
   const name =
-    store.customKeyStoreName === undefined ? "" : sanitize(String(store.customKeyStoreName)).slice(0, 100);
+    typeof store.customKeyStoreName === "string" ? sanitize(store.customKeyStoreName).slice(0, 100) : "";
   const specs: AlarmSpec[] = [];
   for (const check of HEALTH_CHECKS) {
     if (!check.keyStoreTypes.includes("EXTERNAL_KEY_STORE") || check.metric === undefined) continue;
