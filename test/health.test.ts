@@ -335,7 +335,15 @@ describe(checkKeyStoreHealth.name, () => {
 
     it("is ok without throttling, warn on any, fail past a configured threshold", async () => {
       latency([50]);
-      expect((await finding("external-key-store-throttle")).status).toBe("ok");
+      const none = await finding("external-key-store-throttle");
+      expect(none).toMatchObject({ status: "ok", value: 0, threshold: 0 });
+      expect(none.evidence).toMatch(/^KMS published no ExternalKeyStoreThrottle series .*: none happened; /);
+      // No series is a zero, and a configured threshold still judges it.
+      expect(
+        await finding("external-key-store-throttle", xks, {
+          thresholds: { "external-key-store-throttle": { warn: -1 } },
+        }),
+      ).toMatchObject({ status: "warn", value: 0 });
       throttle([2, 1]);
       expect(await finding("external-key-store-throttle")).toMatchObject({
         status: "warn",

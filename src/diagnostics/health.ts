@@ -318,12 +318,13 @@ function grade(
           : `${text} (${reading.label})`;
     return `${check.metric}${where === "" ? "" : ` ${where}`} ${labelled}, ${level.status} threshold ${SYMBOL[check.comparison ?? ""] ?? ""} ${level.value} ${check.unit} (${source})`;
   };
+  // A threshold on some dimension values (an ErrorType) with no such series reads zero.
+  const readLevel = (threshold: HealthThreshold): Reading | undefined =>
+    read(check, threshold, data) ?? (threshold.where === undefined ? undefined : { value: 0, label: "" });
   const readings: string[] = [];
   for (const level of levels) {
     if (level.threshold === undefined || level.value === undefined) continue;
-    const reading =
-      read(check, level.threshold, data) ??
-      (level.threshold.where === undefined ? undefined : { value: 0, label: "" });
+    const reading = readLevel(level.threshold);
     if (reading === undefined) continue;
     if (crosses(check, reading.value, level.value)) {
       return {
@@ -338,7 +339,7 @@ function grade(
     readings.push(describe(reading, level));
   }
   const decided = levels.find((l) => l.value !== undefined && l.threshold !== undefined);
-  const reading = decided === undefined ? undefined : read(check, decided.threshold, data);
+  const reading = decided?.threshold === undefined ? undefined : readLevel(decided.threshold);
   return {
     id,
     status: "ok",
@@ -571,15 +572,18 @@ async function storeFindings(
           );
           if (data.length === 0) {
             if (check.absentMeansNone === true && hasTraffic) {
+              // No series while requests flow: none happened. Graded as a zero, so that a configured
+              // threshold still applies.
+              const none = [
+                {
+                  series: { metricName: check.metric ?? "", dimensions: {} },
+                  points: [{ time: Date.now(), value: 0 }],
+                },
+              ];
+              const graded = grade(check, none, options.thresholds, { ...vars });
               findings.set(check.id, {
-                id: check.id as HealthCheckId,
-                status: "ok",
-                evidence: `KMS published no ${check.metric} series for ${report.customKeyStoreId} in the last 3 hours, while XksProxyLatency shows requests: none happened`,
-                value: 0,
-                ...(check.fail?.value === undefined && check.warn?.value === undefined
-                  ? {}
-                  : { threshold: (check.fail?.value ?? check.warn?.value) as number }),
-                remediation: fillRemediation(check.remediation, vars),
+                ...graded,
+                evidence: `KMS published no ${check.metric} series for ${report.customKeyStoreId} in the last 3 hours while XksProxyLatency shows requests: none happened; ${graded.evidence}`,
               });
             } else {
               unknown(
