@@ -3,7 +3,12 @@
  * DescribeCustomKeyStores, the alarms of the external key stores printed unwrapped, bad input refused
  * with one line and exit 2.
  */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { KMSClient } from "@aws-sdk/client-kms";
+import { parse as parseHcl } from "@cdktf/hcl2json";
 import { keyStoreAlarms } from "kms-keystore-errors/diagnostics";
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -59,6 +64,35 @@ describe("alarms (CLI)", () => {
     const tf = await run(["alarms", ...at(), "--format=terraform"]);
     expect(tf.code).toBe(0);
     expect(tf.stdout.match(/^resource "aws_cloudwatch_metric_alarm"/gm)).toHaveLength(4);
+  });
+
+  it("the built CLI prints Terraform that HashiCorp's parser reads (a pipe: nothing wrapped)", async () => {
+    const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does).`);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        cli,
+        "alarms",
+        ...at(),
+        "--format",
+        "terraform",
+        "--sns-topic",
+        "arn:aws:sns:us-east-1:111122223333:kms",
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+          AWS_SECRET_ACCESS_KEY: "test-secret-not-used",
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        },
+      },
+    );
+    const parsed = (await parseHcl("alarms.tf", stdout)) as {
+      resource: { aws_cloudwatch_metric_alarm: Record<string, unknown> };
+    };
+    expect(Object.keys(parsed.resource.aws_cloudwatch_metric_alarm)).toHaveLength(4);
   });
 
   it("says so on stderr, exit 0, when no store is an external key store", async () => {

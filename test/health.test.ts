@@ -496,6 +496,46 @@ describe(checkKeyStoreHealth.name, () => {
       }
     });
 
+    it("stops reading a GetMetricData answer past 200,000 datapoints", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const series = Array.from({ length: 10_000 }, (_, i) => now - i);
+      const flood = await hostile((req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        const target = String(req.headers["x-amz-target"]);
+        if (target.endsWith("ListMetrics")) {
+          const dims = Object.entries({
+            CustomKeyStoreId: xks,
+            KmsOperation: "Decrypt",
+            XksOperation: "Decrypt",
+            KeySpec: "AES_256",
+          });
+          res.end(
+            JSON.stringify({
+              Metrics: [
+                {
+                  Namespace: "AWS/KMS",
+                  MetricName: "XksProxyLatency",
+                  Dimensions: dims.map(([Name, Value]) => ({ Name, Value })),
+                },
+              ],
+            }),
+          );
+          return;
+        }
+        const result = `{"Id":"q0","Timestamps":[${series.join(",")}],"Values":[${series.map(() => 1).join(",")}]}`;
+        res.end(`{"MetricDataResults":[${Array(21).fill(result).join(",")}]}`);
+      });
+      const flooding = new CloudWatchClient({ ...aws.clientConfig, endpoint: flood.url, maxAttempts: 1 });
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: flooding })).toMatchObject({
+          status: "unknown",
+          evidence: "cloudwatch:GetMetricData sent more than 200000 datapoints; stopped",
+        });
+      } finally {
+        flooding.destroy();
+      }
+    });
+
     it("ends with a REQUEST_TIMEOUT failure at its deadline", async () => {
       const silent = await hostile(() => {
         // Never answers.

@@ -122,6 +122,8 @@ const MAX_DATA_PAGES = 20;
 const MAX_QUERIES = 500;
 /** How far back `ListMetrics` looks (`RecentlyActive`). */
 const RECENTLY_ACTIVE = "PT3H";
+/** Datapoints read per store at most (a 3-hour window of 500 one-minute series is 90,000). */
+const MAX_POINTS = 200_000;
 /** Characters of a server-sent dimension value kept in evidence. */
 const MAX_VALUE_CHARS = 64;
 
@@ -218,13 +220,13 @@ function read(
     const sums = new Map<number, number>();
     for (const d of selected) for (const p of d.points) sums.set(p.time, (sums.get(p.time) ?? 0) + p.value);
     if (sums.size === 0) return undefined;
-    return { value: Math.max(...sums.values()), label: "" };
+    return { value: [...sums.values()].reduce((a, b) => (b > a ? b : a)), label: "" };
   }
   let worst: Reading | undefined;
   for (const d of selected) {
     if (d.points.length === 0) continue;
     const values = d.points.map((p) => p.value);
-    const value = below(check) ? Math.min(...values) : Math.max(...values);
+    const value = values.reduce((a, b) => ((below(check) ? b < a : b > a) ? b : a));
     if (worst === undefined || (below(check) ? value < worst.value : value > worst.value)) {
       worst = { value, label: labelOf(d.series, check) };
     }
@@ -439,6 +441,7 @@ async function readSeries(
   const points = wanted.map(() => [] as { time: number; value: number }[]);
   const tokens = new Set<string>();
   let token: string | undefined;
+  let total = 0;
   for (let page = 0; page < MAX_DATA_PAGES; page++) {
     const out = await caller.call<unknown>(
       "cloudwatch",
@@ -460,7 +463,16 @@ async function readSeries(
       const times = readArray(result, "Timestamps");
       const values = readArray(result, "Values");
       const since = now - (check.lookbackSeconds ?? 900) * 1000;
-      for (let i = 0; i < Math.min(times.length, values.length, 10_000); i++) {
+      // Bounded: a few thousand points per series is all a 3-hour window at 1-minute periods holds.
+      const count = Math.min(times.length, values.length, 10_000);
+      total += count;
+      if (total > MAX_POINTS) {
+        return {
+          ok: false,
+          evidence: `cloudwatch:GetMetricData sent more than ${MAX_POINTS} datapoints; stopped`,
+        };
+      }
+      for (let i = 0; i < count; i++) {
         const time = times[i] instanceof Date ? (times[i] as Date).getTime() : Number.NaN;
         const value = values[i];
         if (typeof value === "number" && Number.isFinite(value) && time >= since) into.push({ time, value });
