@@ -9,7 +9,11 @@
  *   (c) the seed scenario of the deep checks: a VPC endpoint service (modelled by the embedded AWS
  *       emulator) that requires acceptance and does not allow KMS's principal; the store fails to
  *       update and to connect, `doctor --deep` names exactly those two requirements and their fixes,
- *       and after the fix the store connects.
+ *       and after the fix the store connects;
+ *   (d) ahead of failure: a connected store whose proxy certificate expires in 9 days and whose
+ *       proxy latency is creeping up (CloudWatch series in the AWS emulator); `doctor --health` fails
+ *       the certificate and warns about the latency, and `alarms --format cloudformation` writes AWS's
+ *       recommended alarms for it.
  *
  * It prints what an application would log, with one change: the examples print a failure's full
  * guidance (`formatFailure`) every time, as an application's log would; the demo prints it the first
@@ -34,6 +38,7 @@ import * as connectAndWait from "./connect-and-wait.js";
 import * as createXksKeyStore from "./create-xks-key-store.js";
 import * as doctor from "./doctor.js";
 import * as doctorDeep from "./doctor-deep.js";
+import * as health from "./health.js";
 import * as opentelemetry from "./opentelemetry.js";
 import * as retryKms from "./retry-kms.js";
 import * as sendResult from "./send-result.js";
@@ -46,6 +51,7 @@ export const EXAMPLES = {
   "create-xks-key-store.ts": createXksKeyStore,
   "doctor.ts": doctor,
   "doctor-deep.ts": doctorDeep,
+  "health.ts": health,
   "opentelemetry.ts": opentelemetry,
   "retry-kms.ts": retryKms,
   "send-result.ts": sendResult,
@@ -61,7 +67,8 @@ const VPC_MESSAGE =
 export const INTRODUCTION = [
   "This demo runs every example of kms-keystore-errors against the embedded KMS emulator, over the",
   "real wire protocol: (a) an external key store whose VPC endpoint service is misconfigured, (b) an",
-  "XKS proxy that times out during Encrypt, and (c) doctor --deep naming the failing requirement.",
+  "XKS proxy that times out during Encrypt, (c) doctor --deep naming the failing requirement, and (d)",
+  "doctor --health saying what is about to fail, then AWS's recommended alarms for it.",
   "Each failure's full guidance is printed the first time its cause appears; repeats get one line.",
 ].join("\n");
 
@@ -318,6 +325,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
 
     // -------------------------------------------------------------------------------------------
     await seedScenario(settings, options, expect, guidance);
+
+    // -------------------------------------------------------------------------------------------
+    await healthScene(settings, options, expect, guidance);
   } catch (error) {
     problems.push(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     console.log(
@@ -503,6 +513,92 @@ async function seedScenario(
     );
   } finally {
     kms.destroy();
+    await Promise.all([emu.close(), aws.close()]);
+  }
+}
+
+/**
+ * (d) Ahead of failure, on its own KMS emulator next to an AWS emulator whose CloudWatch holds the
+ * series KMS would publish for the store: a certificate 9 days from expiry, latency creeping up.
+ */
+async function healthScene(
+  settings: createXksKeyStore.XksSettings,
+  options: DemoOptions,
+  expect: (ok: boolean, what: string) => void,
+  guidance: GuidanceOnce,
+): Promise<void> {
+  header("(d) doctor --health: what is about to fail, and AWS's recommended alarms for it");
+  const [emu, aws] = await Promise.all([startKmsEmulator({ connectDelayMs: 20 }), startAwsEmulator()]);
+  const config: KMSClientConfig = { ...emu.clientConfig };
+  try {
+    const created = await createXksKeyStore.main(config, {
+      ...settings,
+      name: "payments-xks",
+      uriEndpoint: "https://xks.payments.example.com",
+    });
+    if (created.isErr()) throw new Error(`could not create the health key store: ${created.error.cause}`);
+    const storeId = created.value;
+    emu.keyStore(storeId).setState("CONNECTED");
+
+    step("CloudWatch holds what KMS publishes: certificate 9 days from expiry, latency creeping up");
+    const m = aws.model;
+    const op = { KmsOperation: "Decrypt", XksOperation: "Decrypt", KeySpec: "AES_256" };
+    m.putMetric(
+      "AWS/KMS",
+      "XksProxyCertificateDaysToExpire",
+      { CustomKeyStoreId: storeId, CertificateName: "xks.payments.example.com" },
+      [9],
+    );
+    m.putMetric(
+      "AWS/KMS",
+      "XksProxyLatency",
+      { CustomKeyStoreId: storeId, ...op },
+      [150, 165, 175, 185, 190],
+    );
+    m.putMetric("AWS/KMS", "XksProxyCredentialAge", { CustomKeyStoreId: storeId }, [45]);
+    m.putMetric(
+      "AWS/KMS",
+      "XksExternalKeyManagerStates",
+      { CustomKeyStoreId: storeId, XksExternalKeyManagerState: "Active" },
+      [2],
+    );
+    console.log(
+      `XksProxyCertificateDaysToExpire 9; XksProxyLatency 150, 165, 175, 185, 190 ms over the last 5 minutes`,
+    );
+
+    if (options.cli !== false && existsSync(CLI)) {
+      const at = ["--region", emu.region, "--endpoint", emu.endpoint];
+      const doctorRun = await runBuiltCli(
+        ["doctor", "--health", ...at, "--aws-endpoint", aws.endpoint],
+        guidance,
+      );
+      expect(doctorRun.code === 1, "doctor --health should exit 1 (the certificate check fails)");
+      expect(
+        /FAIL xks-proxy-certificate-days-to-expire/.test(doctorRun.output) &&
+          /WARN xks-proxy-latency/.test(doctorRun.output),
+        "doctor --health should fail the certificate and warn about the latency",
+      );
+      const alarmsRun = await runBuiltCli(["alarms", "--format", "cloudformation", ...at], guidance);
+      let resources = 0;
+      try {
+        resources = Object.keys((JSON.parse(alarmsRun.output) as { Resources: object }).Resources).length;
+      } catch {
+        resources = -1;
+      }
+      expect(alarmsRun.code === 0 && resources === 4, "alarms should print a template with 4 alarms");
+    } else {
+      step("health (the library; the CLI is not built): the findings, then the CloudFormation template");
+      const outcome = await health.main(config, { cloudwatch: { ...aws.clientConfig } });
+      const status = (id: string) =>
+        outcome?.reports[0]?.findings.find((f) => f.id === id)?.status ?? "missing";
+      expect(status("xks-proxy-certificate-days-to-expire") === "fail", "the certificate check should fail");
+      expect(status("xks-proxy-latency") === "warn", "the latency check should warn");
+      expect(
+        (outcome?.template.match(/"AWS::CloudWatch::Alarm"/g) ?? []).length === 4,
+        "the template should hold 4 alarms",
+      );
+    }
+  } finally {
     await Promise.all([emu.close(), aws.close()]);
   }
 }

@@ -4,6 +4,15 @@
  *
  * @packageDocumentation
  */
+
+export type {
+  HealthCheck,
+  HealthCheckId,
+  HealthComparison,
+  HealthStatistic,
+  HealthThreshold,
+} from "./catalog/health.js";
+export { HEALTH_CHECKS } from "./catalog/health.js";
 export type { Cause, CauseOf, KnownCatalogEntry } from "./catalog/index.js";
 export { catalog } from "./catalog/index.js";
 export type { Kind } from "./catalog/kinds.js";

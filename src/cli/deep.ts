@@ -21,6 +21,7 @@ const WHAT_FOR: Readonly<Record<OptionalService, string>> = {
   ec2: "VPC endpoint service, subnet and security group checks",
   elbv2: "Network Load Balancer checks",
   cloudhsm: "CloudHSM cluster checks",
+  cloudwatch: "health checks from CloudWatch metrics",
 };
 
 /** The real packages, loaded only when a deep check needs them. @internal */
@@ -28,6 +29,7 @@ export const DEFAULT_LOADERS: ModuleLoaders = {
   ec2: () => import("@aws-sdk/client-ec2"),
   elbv2: () => import("@aws-sdk/client-elastic-load-balancing-v2"),
   cloudhsm: () => import("@aws-sdk/client-cloudhsm-v2"),
+  cloudwatch: () => import("@aws-sdk/client-cloudwatch"),
 };
 
 /**
@@ -69,7 +71,8 @@ export interface DeepTarget {
   readonly report?: KeyStoreReport | undefined;
 }
 
-type ClosableClient = AwsClientLike & { destroy?: () => void };
+/** An optional client the CLI built. @internal */
+export type ClosableClient = AwsClientLike & { destroy?: () => void };
 
 const OPTIONAL_SERVICES = Object.keys(OPTIONAL_CLIENTS) as readonly OptionalService[];
 
@@ -83,7 +86,7 @@ function servicesFor(report: KeyStoreReport | undefined): OptionalService[] {
   if (report?.customKeyStoreType === "EXTERNAL_KEY_STORE") {
     return report.xksProxy?.connectivity === "VPC_ENDPOINT_SERVICE" ? servicesOf("xks-vpc") : [];
   }
-  return [...OPTIONAL_SERVICES];
+  return OPTIONAL_SERVICES.filter((service) => service !== "cloudwatch");
 }
 
 const errorCode = (error: unknown): string => {
@@ -97,8 +100,15 @@ const errorCode = (error: unknown): string => {
   }
 };
 
-/** Builds one optional client, or says in one line why it cannot. */
-async function buildClient(
+/**
+ * Builds one optional client, or says in one line why it cannot.
+ * @param service - The service.
+ * @param loader - Loads its package.
+ * @param config - The client configuration.
+ * @returns The client (its answers capped), or a one-line note.
+ * @internal
+ */
+export async function buildClient(
   service: OptionalService,
   loader: () => Promise<unknown>,
   config: Readonly<Record<string, unknown>>,

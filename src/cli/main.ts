@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { ALARM_FORMATS, type AlarmFormat, SNS_TOPIC_ARN } from "../diagnostics/alarms.js";
+import { runAlarms } from "./alarms.js";
 import { parseArgs, UsageError } from "./args.js";
 import { DEFAULT_TIMEOUT_SECONDS, deadlineOutput, MAX_TIMEOUT_SECONDS, withDeadline } from "./bounds.js";
 import { runDoctor } from "./doctor.js";
@@ -70,7 +72,7 @@ function version(): string {
   return "unknown";
 }
 
-const COMMANDS = ["explain", "doctor", "probe-xks"] as const;
+const COMMANDS = ["explain", "doctor", "probe-xks", "alarms"] as const;
 type Command = (typeof COMMANDS)[number];
 const isCommand = (name: string | undefined): name is Command =>
   (COMMANDS as readonly string[]).includes(name ?? "");
@@ -203,6 +205,58 @@ async function probeXks(argv: readonly string[], io: CliIo, s: ReturnType<typeof
   return printedAs(output, flags.has("json"));
 }
 
+/** `alarms`: AWS's recommended CloudWatch alarms for the external key stores of the account and Region. */
+async function alarms(argv: readonly string[]): Promise<CliOutput> {
+  const { flags, positionals } = parseArgs(argv, {
+    help: { type: "boolean", short: "h" },
+    format: { type: "string" },
+    "sns-topic": { type: "string" },
+    region: { type: "string" },
+    endpoint: { type: "string" },
+    profile: { type: "string" },
+    timeout: { type: "string" },
+  });
+  if (flags.has("help")) return { stdout: USAGE.alarms, stderr: "", code: 0 };
+  if (positionals.length > 0)
+    return usageError(`unexpected argument ${JSON.stringify(positionals[0]?.slice(0, 40))}`, "alarms");
+  const text = textFlag(flags);
+  const format = text("format") ?? "cli";
+  if (!(ALARM_FORMATS as readonly string[]).includes(format)) {
+    return usageError(
+      `--format must be one of ${ALARM_FORMATS.join(", ")}, not ${JSON.stringify(format.slice(0, 40))}`,
+      "alarms",
+    );
+  }
+  const snsTopicArn = text("sns-topic");
+  if (snsTopicArn !== undefined && !SNS_TOPIC_ARN.test(snsTopicArn)) {
+    return usageError(
+      "--sns-topic must be an SNS topic ARN, like arn:aws:sns:eu-west-1:111122223333:kms-alarms",
+      "alarms",
+    );
+  }
+  const endpoint = text("endpoint");
+  if (endpoint !== undefined && !URL.canParse(endpoint)) {
+    return usageError("--endpoint must be a URL, like https://kms.eu-west-1.amazonaws.com", "alarms");
+  }
+  const seconds = timeoutFlag(text("timeout"));
+  const output = await withDeadline(
+    seconds,
+    (signal) =>
+      runAlarms({
+        region: text("region"),
+        endpoint,
+        profile: text("profile"),
+        format: format as AlarmFormat,
+        snsTopicArn,
+        deadlineMs: seconds * 1000,
+        signal,
+      }),
+    () => deadlineOutput("alarms", seconds, "describing the key stores"),
+  );
+  // Commands and templates are printed as they are: wrapping would break them.
+  return { ...output, raw: true };
+}
+
 async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
   const [first, ...rest] = argv;
   if (first === undefined) return { stdout: "", stderr: USAGE[""], code: 2 };
@@ -247,10 +301,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
       return printedAs(runExplain(query, { all: flags.has("all"), json, style: s }), json);
     }
     if (first === "probe-xks") return await probeXks(rest, io, s);
+    if (first === "alarms") return await alarms(rest);
     const { flags, lists, positionals } = parseArgs(rest, {
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       deep: { type: "boolean" },
+      health: { type: "boolean" },
       region: { type: "string" },
       endpoint: { type: "string" },
       profile: { type: "string" },
@@ -267,11 +323,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
       return usageError(`--endpoint must be a URL, like https://kms.eu-west-1.amazonaws.com`, "doctor");
     }
     const deep = flags.has("deep");
+    const health = flags.has("health");
     const awsEndpoint = text("aws-endpoint");
     const keyStores = lists.get("key-store") ?? [];
-    if (!deep && (awsEndpoint !== undefined || keyStores.length > 0)) {
+    if (!deep && !health && (awsEndpoint !== undefined || keyStores.length > 0)) {
       return usageError(
-        `${awsEndpoint === undefined ? "--key-store" : "--aws-endpoint"} needs --deep`,
+        `${awsEndpoint === undefined ? "--key-store" : "--aws-endpoint"} needs --deep or --health`,
         "doctor",
       );
     }
@@ -296,6 +353,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
           json: flags.has("json"),
           style: s,
           deep,
+          health,
           keyStores,
           awsEndpoint,
           deadlineMs: seconds * 1000,
@@ -305,7 +363,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
         deadlineOutput(
           "doctor",
           seconds,
-          deep ? "describing the key stores and the deep checks" : "describing the key stores",
+          deep || health
+            ? `describing the key stores and the ${[...(deep ? ["deep checks"] : []), ...(health ? ["health checks"] : [])].join(" and ")}`
+            : "describing the key stores",
         ),
     );
     return printedAs(output, flags.has("json"));
@@ -316,9 +376,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<CliOutput> {
 }
 
 /**
- * The CLI: `explain`, `doctor` (with `--deep`), `probe-xks`, `--help`, `--version`. Writes to `io`
- * and returns the exit status (0 success, 1 nothing matched, a key store is `FAILED` or a probe check
- * did not pass, 2 usage error, missing credential variables, or the key stores could not be
+ * The CLI: `explain`, `doctor` (with `--deep` and `--health`), `probe-xks`, `alarms`, `--help`, `--version`. Writes to `io`
+ * and returns the exit status (0 success, 1 nothing matched, a key store is `FAILED`, a health finding
+ * fails or a probe check did not pass, 2 usage error, missing credential variables, or the key stores could not be
  * described). Never throws; an unexpected error is one line on stderr and status 2, never a stack
  * trace or a raw SDK error. Text on stdout is wrapped to the terminal's width (80 columns when stdout
  * is not a terminal); `--json` output and the one-line messages on stderr are not.

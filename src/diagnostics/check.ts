@@ -1,6 +1,6 @@
 /**
- * The one check model of `./diagnostics`: a deep check, a probe step (and, later, a health finding)
- * is a {@link Check} of a requirement row of `REQUIREMENTS`, built here from the row and what the
+ * The one check model of `./diagnostics`: a deep check and a probe step are a {@link Check} of a
+ * requirement row of `REQUIREMENTS` (a health finding is a `Check` of a `HEALTH_CHECKS` row), built here from the row and what the
  * check saw. The checks find evidence; the wording comes from the row.
  */
 import { type Cause, catalogEntry } from "../catalog/index.js";
@@ -151,12 +151,21 @@ export function remediationOf(row: Requirement, cause: Cause, vars: Placeholders
     const entry = catalogEntry(cause);
     return entry.byKeyStoreType?.[SCOPE_KEY_STORE_TYPES[row.scope]] ?? entry.remediation;
   }
-  return {
-    summary: fill(row.remediation.summary, vars),
-    steps: row.remediation.steps.map((s) => fill(s, vars)),
-    docs: [...row.remediation.docs],
-  };
+  return fillRemediation(row.remediation, vars);
 }
+
+/**
+ * A remediation of the catalog with the placeholders the check knows filled in.
+ * @param remediation - The catalog's remediation.
+ * @param vars - The values the check knows.
+ * @returns A new remediation.
+ * @internal
+ */
+export const fillRemediation = (remediation: Remediation, vars: Placeholders): Remediation => ({
+  summary: fill(remediation.summary, vars),
+  steps: remediation.steps.map((s) => fill(s, vars)),
+  docs: [...remediation.docs],
+});
 
 /**
  * The ids of the requirements of one scope, in order, optionally only those a given source shows.
@@ -240,3 +249,16 @@ export class CheckSet<S extends DeepScope> {
     });
   }
 }
+
+/**
+ * A span of time in words, for evidence and alarm descriptions: `a minute`, `5 minutes`, `3 hours`.
+ * @param seconds - Whole minutes, in seconds.
+ * @returns The words.
+ * @internal
+ */
+export const spanText = (seconds: number): string =>
+  seconds === 60
+    ? "a minute"
+    : seconds % 3600 === 0
+      ? `${seconds / 3600} hour${seconds === 3600 ? "" : "s"}`
+      : `${seconds / 60} minutes`;

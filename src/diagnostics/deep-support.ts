@@ -6,8 +6,9 @@ import { redact } from "../redact.js";
 import { requestSignal } from "./bounds.js";
 
 /**
- * A structural AWS SDK v3 client: anything with the SDK's `send(command, options)`. The EC2, ELBv2
- * and CloudHSM v2 clients are optional peer dependencies, so the library never imports their types.
+ * A structural AWS SDK v3 client: anything with the SDK's `send(command, options)`. The EC2, ELBv2,
+ * CloudHSM v2 and CloudWatch clients are optional peer dependencies, so the library never imports
+ * their types.
  * @public
  */
 export interface AwsClientLike {
@@ -21,7 +22,7 @@ export interface AwsClientLike {
 }
 
 /** The services whose clients are optional. @internal */
-export type OptionalService = "ec2" | "elbv2" | "cloudhsm";
+export type OptionalService = "ec2" | "elbv2" | "cloudhsm" | "cloudwatch";
 
 /**
  * The optional clients: the package that provides each, its client class, and its IAM prefix.
@@ -37,6 +38,7 @@ export const OPTIONAL_CLIENTS: Readonly<
     iamPrefix: "elasticloadbalancing",
   },
   cloudhsm: { package: "@aws-sdk/client-cloudhsm-v2", client: "CloudHSMV2Client", iamPrefix: "cloudhsm" },
+  cloudwatch: { package: "@aws-sdk/client-cloudwatch", client: "CloudWatchClient", iamPrefix: "cloudwatch" },
 };
 
 const DENIED = new Set([

@@ -16,6 +16,7 @@ export type {
   IpPermissionRecord,
   ListenerRecord,
   LoadBalancerRecord,
+  MetricSeriesRecord,
   SecurityGroupRecord,
   SubnetRecord,
   TargetGroupRecord,

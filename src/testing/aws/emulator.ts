@@ -1,13 +1,15 @@
 /**
- * An HTTP server on 127.0.0.1 that speaks just enough EC2 (ec2 query), ELBv2 (awsQuery) and AWS
- * CloudHSM v2 (JSON 1.1) for the deep key store checks, from a scriptable {@link AwsModel}. One
- * server routes by the body's `Action`/`Version` and the `X-Amz-Target` header, so the real
- * `EC2Client`, `ElasticLoadBalancingV2Client` and `CloudHSMV2Client` all point `endpoint` at it.
+ * An HTTP server on 127.0.0.1 that speaks just enough EC2 (ec2 query), ELBv2 (awsQuery), AWS
+ * CloudHSM v2 (JSON 1.1) and CloudWatch (JSON 1.0, query-compatible errors) for the deep key store
+ * checks and the health checks, from a scriptable {@link AwsModel}. One server routes by the body's
+ * `Action`/`Version` and the `X-Amz-Target` header, so the real `EC2Client`,
+ * `ElasticLoadBalancingV2Client`, `CloudHSMV2Client` and `CloudWatchClient` all point `endpoint` at it.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RequestBody, startHttpServer, writeResponse } from "../http-server.js";
 import { CLOUDHSM_TARGET_PREFIX, handleCloudHsm } from "./cloudhsm.js";
+import { CLOUDWATCH_TARGET_PREFIX, handleCloudWatch } from "./cloudwatch.js";
 import { EC2_VERSION, handleEc2 } from "./ec2.js";
 import { ELBV2_VERSION, handleElbv2 } from "./elbv2.js";
 import { AwsModel } from "./model.js";
@@ -33,7 +35,7 @@ export interface AwsEmulatorCall {
 }
 
 /**
- * A running AWS emulator (EC2, ELBv2, CloudHSM v2 subsets).
+ * A running AWS emulator (EC2, ELBv2, CloudHSM v2 and CloudWatch subsets).
  * @public
  */
 export interface AwsEmulator {
@@ -67,7 +69,14 @@ const answer = (
   contentType: string,
   body: string,
   requestId: string,
-): void => writeResponse(res, status, { "content-type": contentType, "x-amzn-requestid": requestId }, body);
+  headers: Readonly<Record<string, string>> = {},
+): void =>
+  writeResponse(
+    res,
+    status,
+    { "content-type": contentType, "x-amzn-requestid": requestId, ...headers },
+    body,
+  );
 
 /**
  * Starts the AWS emulator on 127.0.0.1 (a free port).
@@ -106,6 +115,19 @@ export const startAwsEmulator = async (options: AwsEmulatorOptions = {}): Promis
       calls.push({ action: `cloudhsm:${target.slice(CLOUDHSM_TARGET_PREFIX.length)}` });
       const out = handleCloudHsm(target, body, model);
       answer(res, out.status, "application/x-amz-json-1.1", out.body, requestId);
+      return;
+    }
+    if (typeof target === "string" && target.startsWith(CLOUDWATCH_TARGET_PREFIX)) {
+      calls.push({ action: `cloudwatch:${target.slice(CLOUDWATCH_TARGET_PREFIX.length)}` });
+      const out = handleCloudWatch(target, body, model);
+      answer(
+        res,
+        out.status,
+        "application/x-amz-json-1.0",
+        out.body,
+        requestId,
+        out.queryError === undefined ? {} : { "x-amzn-query-error": out.queryError },
+      );
       return;
     }
     const params = new URLSearchParams(body);

@@ -17,6 +17,7 @@ export type {
   IpPermissionRecord,
   ListenerRecord,
   LoadBalancerRecord,
+  MetricSeriesRecord,
   SecurityGroupRecord,
   SubnetRecord,
   TargetGroupRecord,

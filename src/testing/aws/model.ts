@@ -188,6 +188,22 @@ export interface CloudHsmClusterRecord {
 }
 
 /**
+ * One CloudWatch metric series: a namespace, a metric name and a set of dimensions (a query matches a
+ * series only with exactly the same dimension set, as in CloudWatch), with its raw datapoints.
+ * @public
+ */
+export interface MetricSeriesRecord {
+  /** `AWS/KMS`, `AWS/CloudHSM`… */
+  namespace: string;
+  /** The metric name, e.g. `XksProxyLatency`. */
+  metricName: string;
+  /** Dimension name → value. */
+  dimensions: Record<string, string>;
+  /** Raw datapoints: epoch milliseconds and value (statistics are computed per period on request). */
+  datapoints: { timestamp: number; value: number }[];
+}
+
+/**
  * A compliant VPC endpoint service setup for an external key store, as created by
  * {@link AwsModel.addXksVpcEndpointService}: mutate any record to break one requirement.
  * @public
@@ -266,6 +282,10 @@ export class AwsModel {
   readonly securityGroups: SecurityGroupRecord[] = [];
   /** CloudHSM clusters. */
   readonly clusters: CloudHsmClusterRecord[] = [];
+  /** CloudWatch metric series. */
+  readonly metrics: MetricSeriesRecord[] = [];
+  /** Series per `ListMetrics` page (CloudWatch sends up to 500). */
+  listMetricsPageSize = 500;
   readonly #denied = new Set<string>();
   #counter = 0;
 
@@ -281,7 +301,7 @@ export class AwsModel {
 
   /**
    * Makes every call of an action fail as IAM denies it (`UnauthorizedOperation` for EC2,
-   * `AccessDenied` for ELBv2, `AccessDeniedException` for CloudHSM).
+   * `AccessDenied` for ELBv2 and CloudWatch, `AccessDeniedException` for CloudHSM).
    *
    * @param action - The IAM action, e.g. `"ec2:DescribeVpcEndpointServicePermissions"`.
    * @example
@@ -327,9 +347,11 @@ export class AwsModel {
       this.subnets,
       this.securityGroups,
       this.clusters,
+      this.metrics,
     ]) {
       list.length = 0;
     }
+    this.listMetricsPageSize = 500;
     this.#denied.clear();
   }
 
@@ -442,6 +464,43 @@ export class AwsModel {
       this.listeners.push(listener);
     }
     return { service, loadBalancer, listener, targetGroup, uriEndpoint: `https://${privateDnsName}` };
+  }
+
+  /**
+   * Adds a CloudWatch metric series (or adds datapoints to the series with the same namespace, name
+   * and dimension set): one datapoint per value, a minute apart, the last one 30 seconds ago.
+   *
+   * @param namespace - E.g. `"AWS/KMS"`.
+   * @param metricName - E.g. `"XksProxyCertificateDaysToExpire"`.
+   * @param dimensions - The series' dimensions, e.g. `{ CustomKeyStoreId, CertificateName }`.
+   * @param values - The values, oldest first (none: a series that exists with no recent data).
+   * @param now - The time of the newest value plus 30 s, in epoch milliseconds. @defaultValue `Date.now()`
+   * @returns The series, to mutate.
+   * @example
+   * ```ts
+   * model.putMetric("AWS/KMS", "XksProxyCertificateDaysToExpire", { CustomKeyStoreId: "cks-1234567890abcdef0", CertificateName: "xks.example.com" }, [9]);
+   * ```
+   */
+  putMetric(
+    namespace: string,
+    metricName: string,
+    dimensions: Record<string, string>,
+    values: readonly number[],
+    now: number = Date.now(),
+  ): MetricSeriesRecord {
+    const same = (a: Record<string, string>, b: Record<string, string>): boolean =>
+      Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+    let series = this.metrics.find(
+      (m) => m.namespace === namespace && m.metricName === metricName && same(m.dimensions, dimensions),
+    );
+    if (series === undefined) {
+      series = { namespace, metricName, dimensions: { ...dimensions }, datapoints: [] };
+      this.metrics.push(series);
+    }
+    values.forEach((value, i) => {
+      series.datapoints.push({ timestamp: now - 30_000 - (values.length - 1 - i) * 60_000, value });
+    });
+    return series;
   }
 
   /**

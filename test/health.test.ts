@@ -1,0 +1,568 @@
+/**
+ * `checkKeyStoreHealth` through the real `KMSClient`, `CloudWatchClient` and `CloudHSMV2Client`
+ * against the KMS emulator and the AWS emulator: each check made to pass, warn, fail and come out
+ * unknown by the series the emulator publishes (on the dimension sets KMS uses), the permissions it
+ * grants and the clients passed.
+ */
+import { CloudHSMV2Client } from "@aws-sdk/client-cloudhsm-v2";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { KMSClient } from "@aws-sdk/client-kms";
+import {
+  checkKeyStoreHealth,
+  type HealthCheckId,
+  type HealthFinding,
+  type HealthOptions,
+  type HealthReport,
+} from "kms-keystore-errors/diagnostics";
+import {
+  type AwsEmulator,
+  type CloudHsmClusterRecord,
+  type KmsEmulator,
+  startAwsEmulator,
+  startKmsEmulator,
+} from "kms-keystore-errors/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { closeHostileServers, hostile } from "./support/hostile.js";
+import { clientFor, createHsmStore, createXksStore } from "./support/kms.js";
+
+let kmsEmulator: KmsEmulator;
+let aws: AwsEmulator;
+let kms: KMSClient;
+let cloudwatch: CloudWatchClient;
+let cloudhsm: CloudHSMV2Client;
+let xks: string;
+let hsm: string;
+let cluster: CloudHsmClusterRecord;
+
+beforeAll(async () => {
+  [kmsEmulator, aws] = await Promise.all([startKmsEmulator(), startAwsEmulator()]);
+  kms = clientFor(kmsEmulator);
+  cloudwatch = new CloudWatchClient({ ...aws.clientConfig, maxAttempts: 1 });
+  cloudhsm = new CloudHSMV2Client({ ...aws.clientConfig, maxAttempts: 1 });
+  xks = await createXksStore(kms, kmsEmulator.region, 1, {
+    name: "payments",
+    accessKeyId: "AKIAHEALTHTESTKEYIDQQ",
+  });
+  cluster = aws.model.addCloudHsmCluster().cluster;
+  hsm = await createHsmStore(kms, { name: "ledger", clusterId: cluster.clusterId });
+  kmsEmulator.keyStore(xks).setState("CONNECTED");
+});
+afterAll(async () => {
+  for (const c of [kms, cloudwatch, cloudhsm]) c?.destroy();
+  await Promise.all([kmsEmulator?.close(), aws?.close()]);
+});
+afterEach(async () => {
+  aws.model.reset();
+  aws.model.clusters.push(cluster);
+  kmsEmulator.keyStore(xks).setState("CONNECTED");
+  await closeHostileServers();
+});
+
+const put = (metric: string, dimensions: Record<string, string>, values: readonly number[]) =>
+  aws.model.putMetric(metric === "HsmUnhealthy" ? "AWS/CloudHSM" : "AWS/KMS", metric, dimensions, values);
+
+const latency = (values: readonly number[], op = "Decrypt") =>
+  put(
+    "XksProxyLatency",
+    { CustomKeyStoreId: xks, KmsOperation: op, XksOperation: op, KeySpec: "AES_256" },
+    values,
+  );
+
+const errors = (type: string, exception: string, values: readonly number[]) =>
+  put(
+    "XksProxyErrors",
+    {
+      CustomKeyStoreId: xks,
+      KmsOperation: "Decrypt",
+      XksOperation: "Decrypt",
+      KeySpec: "AES_256",
+      ErrorType: type,
+      ExceptionName: exception,
+    },
+    values,
+  );
+
+async function health(
+  options: HealthOptions = {},
+  clients: { cloudwatch?: CloudWatchClient | undefined; cloudhsm?: CloudHSMV2Client | undefined } = {
+    cloudwatch,
+  },
+): Promise<HealthReport[]> {
+  const result = await checkKeyStoreHealth({ kms, ...clients }, options);
+  if (result.isErr()) throw new Error(`unexpected failure ${result.error.kind} ${result.error.cause}`);
+  return result.value;
+}
+
+async function finding(
+  id: HealthCheckId,
+  store = xks,
+  options: HealthOptions = {},
+  clients?: Parameters<typeof health>[1],
+): Promise<HealthFinding> {
+  const [report] = await health({ customKeyStoreIds: [store], ...options }, clients);
+  const found = report?.findings.find((f) => f.id === id);
+  if (found === undefined) throw new Error(`no finding ${id}`);
+  return found;
+}
+
+describe(checkKeyStoreHealth.name, () => {
+  it("reports every store with its state and one finding per check of its type", async () => {
+    latency([90]);
+    const reports = await health();
+    expect(reports.map((r) => [r.customKeyStoreId, r.customKeyStoreType, r.connectionState])).toEqual([
+      [xks, "EXTERNAL_KEY_STORE", "CONNECTED"],
+      [hsm, "AWS_CLOUDHSM", "DISCONNECTED"],
+    ]);
+    expect(reports[0]?.findings.map((f) => f.id)).toEqual([
+      "connection-state",
+      "xks-proxy-certificate-days-to-expire",
+      "xks-proxy-credential-age",
+      "xks-proxy-latency",
+      "xks-proxy-errors",
+      "xks-external-key-manager-states",
+      "external-key-store-throttle",
+    ]);
+    expect(reports[1]?.findings.map((f) => f.id)).toEqual(["connection-state", "cloudhsm-hsm-unhealthy"]);
+    expect(JSON.stringify(reports)).not.toContain("AKIAHEALTHTESTKEYIDQQ");
+  });
+
+  describe("connection-state", () => {
+    it("is ok when CONNECTED, warn when DISCONNECTED, fail with the store's own guidance when FAILED", async () => {
+      expect((await finding("connection-state")).status).toBe("ok");
+      kmsEmulator.keyStore(xks).setState("DISCONNECTED");
+      expect((await finding("connection-state")).status).toBe("warn");
+      kmsEmulator.keyStore(xks).setState("FAILED", "INVALID_CREDENTIALS");
+      const failed = await finding("connection-state");
+      expect(failed).toMatchObject({
+        status: "fail",
+        evidence: "DescribeCustomKeyStores reports FAILED (INVALID_CREDENTIALS)",
+      });
+      expect(failed.remediation.steps.join(" ")).toMatch(/credential/i);
+    });
+  });
+
+  describe("xks-proxy-certificate-days-to-expire", () => {
+    const cert = (values: readonly number[]) =>
+      put(
+        "XksProxyCertificateDaysToExpire",
+        { CustomKeyStoreId: xks, CertificateName: "xks.example.com" },
+        values,
+      );
+
+    it("is ok above 30 days, warn below 30 (ours), fail below 10 (AWS's recommended alarm)", async () => {
+      cert([45]);
+      expect(await finding("xks-proxy-certificate-days-to-expire")).toMatchObject({
+        status: "ok",
+        value: 45,
+      });
+      aws.model.metrics.length = 0;
+      cert([21]);
+      expect(await finding("xks-proxy-certificate-days-to-expire")).toMatchObject({
+        status: "warn",
+        value: 21,
+        threshold: 30,
+      });
+      aws.model.metrics.length = 0;
+      cert([10, 9]);
+      const fail = await finding("xks-proxy-certificate-days-to-expire");
+      expect(fail).toMatchObject({ status: "fail", value: 9, threshold: 10 });
+      expect(fail.evidence).toBe(
+        "XksProxyCertificateDaysToExpire minimum 9 days over the last 15 minutes (CertificateName xks.example.com), fail threshold < 10 days (AWS's recommended alarm)",
+      );
+      expect(fail.remediation.steps.join(" ")).toContain(xks);
+    });
+
+    it("is unknown without a series, and never reads a series on CustomKeyStoreId alone", async () => {
+      put("XksProxyCertificateDaysToExpire", { CustomKeyStoreId: xks }, [3]);
+      const f = await finding("xks-proxy-certificate-days-to-expire");
+      expect(f.status).toBe("unknown");
+      expect(f.evidence).toContain(
+        "KMS published no XksProxyCertificateDaysToExpire series with dimensions CertificateName, CustomKeyStoreId",
+      );
+      expect(f.value).toBeUndefined();
+    });
+
+    it("takes the warning threshold from the options", async () => {
+      cert([45]);
+      expect(
+        await finding("xks-proxy-certificate-days-to-expire", xks, {
+          thresholds: { "xks-proxy-certificate-days-to-expire": { warn: 60 } },
+        }),
+      ).toMatchObject({ status: "warn", threshold: 60 });
+    });
+  });
+
+  describe("xks-proxy-credential-age", () => {
+    const age = (values: readonly number[]) =>
+      put("XksProxyCredentialAge", { CustomKeyStoreId: xks }, values);
+
+    it("is ok under 90 days, warn from 90 days (ours), fail past a configured failure threshold", async () => {
+      age([30]);
+      expect((await finding("xks-proxy-credential-age")).status).toBe("ok");
+      aws.model.metrics.length = 0;
+      age([90]);
+      expect(await finding("xks-proxy-credential-age")).toMatchObject({
+        status: "warn",
+        value: 90,
+        threshold: 90,
+      });
+      aws.model.metrics.length = 0;
+      age([400]);
+      const fail = await finding("xks-proxy-credential-age", xks, {
+        thresholds: { "xks-proxy-credential-age": { fail: 365 } },
+      });
+      expect(fail).toMatchObject({ status: "fail", value: 400, threshold: 365 });
+      expect(fail.evidence).toContain("(ours)");
+    });
+
+    it("is unknown when the caller may not list metrics", async () => {
+      aws.model.deny("cloudwatch:ListMetrics");
+      const f = await finding("xks-proxy-credential-age");
+      expect(f).toMatchObject({
+        status: "unknown",
+        evidence: "access denied: the caller lacks cloudwatch:ListMetrics (AccessDenied)",
+      });
+    });
+  });
+
+  describe("xks-proxy-latency", () => {
+    it("is ok under 150 ms, warn over 150 (ours), fail over 200 (AWS's), naming the worst series", async () => {
+      latency([90]);
+      expect(await finding("xks-proxy-latency")).toMatchObject({ status: "ok", value: 90, threshold: 200 });
+      latency([170], "Encrypt");
+      expect(await finding("xks-proxy-latency")).toMatchObject({
+        status: "warn",
+        value: 170,
+        threshold: 150,
+      });
+      latency([260], "GenerateDataKey");
+      const fail = await finding("xks-proxy-latency");
+      expect(fail).toMatchObject({ status: "fail", value: 260 });
+      expect(fail.evidence).toContain("KmsOperation GenerateDataKey");
+    });
+
+    it("is unknown when the caller may not read metric data", async () => {
+      latency([300]);
+      aws.model.deny("cloudwatch:GetMetricData");
+      expect(await finding("xks-proxy-latency")).toMatchObject({
+        status: "unknown",
+        evidence: "access denied: the caller lacks cloudwatch:GetMetricData (AccessDenied)",
+      });
+    });
+
+    it("is unknown when the series has no datapoints in the window", async () => {
+      const series = latency([100]);
+      for (const p of series.datapoints) p.timestamp -= 3_600_000;
+      series.datapoints.push({ timestamp: Date.now() - 2 * 3_600_000, value: 1 });
+      const f = await finding("xks-proxy-latency");
+      expect(f.status).toBe("unknown");
+      expect(f.evidence).toContain("no datapoints over the last 15 minutes");
+    });
+  });
+
+  describe("xks-proxy-errors", () => {
+    it("is ok while requests flow without errors", async () => {
+      latency([50]);
+      expect(await finding("xks-proxy-errors")).toMatchObject({ status: "ok", value: 0 });
+    });
+
+    it("warns past 5 retryable errors a minute, summed over series", async () => {
+      latency([50]);
+      errors("Retryable", "XksProxyUriUnreachableException", [3]);
+      errors("Retryable", "ThrottlingException", [3]);
+      const warn = await finding("xks-proxy-errors");
+      expect(warn).toMatchObject({ status: "warn", value: 6, threshold: 5 });
+      expect(warn.evidence).toContain("XksProxyUriUnreachableException ×3 (XKS_PROXY_URI_UNREACHABLE)");
+    });
+
+    it("fails past 5 non-retryable errors a minute, naming the top ExceptionNames and their causes", async () => {
+      latency([50]);
+      errors("Non-retryable", "AuthenticationFailedException", [2, 7]);
+      errors("Non-retryable", "KeyNotFoundException", [1]);
+      errors("Retryable", "ThrottlingException", [1]);
+      const fail = await finding("xks-proxy-errors");
+      expect(fail).toMatchObject({ status: "fail", value: 8, threshold: 5 });
+      expect(fail.evidence).toContain(
+        "top ExceptionName AuthenticationFailedException ×9 (INVALID_CREDENTIALS), KeyNotFoundException ×1 (XKS_KEY_NOT_FOUND), ThrottlingException ×1 (XKS_PROXY_THROTTLED)",
+      );
+      expect(fail.remediation.steps[0]).toBe(
+        "Look up the most frequent ExceptionName: `kms-keystore-errors explain AuthenticationFailedException` (INVALID_CREDENTIALS).",
+      );
+    });
+
+    it("is unknown when there is neither an error series nor traffic to judge by", async () => {
+      const f = await finding("xks-proxy-errors");
+      expect(f.status).toBe("unknown");
+      expect(f.evidence).toContain("no XksProxyLatency either");
+    });
+  });
+
+  describe("xks-external-key-manager-states", () => {
+    const ekm = (state: string, values: readonly number[]) =>
+      put(
+        "XksExternalKeyManagerStates",
+        { CustomKeyStoreId: xks, XksExternalKeyManagerState: state },
+        values,
+      );
+
+    it("is ok with all managers Active, warn when one is Degraded, fail when one is Unavailable", async () => {
+      ekm("Active", [2]);
+      ekm("Degraded", [0]);
+      expect((await finding("xks-external-key-manager-states")).status).toBe("ok");
+      ekm("Degraded", [1]);
+      expect(await finding("xks-external-key-manager-states")).toMatchObject({ status: "warn", value: 1 });
+      ekm("Unavailable", [1]);
+      const fail = await finding("xks-external-key-manager-states");
+      expect(fail.status).toBe("fail");
+      expect(fail.evidence).toContain("XksExternalKeyManagerStates Unavailable maximum 1 key managers");
+    });
+
+    it("is unknown without a CloudWatch client", async () => {
+      ekm("Unavailable", [1]);
+      const f = await finding("xks-external-key-manager-states", xks, {}, {});
+      expect(f.status).toBe("unknown");
+      expect(f.evidence).toContain("no CloudWatchClient was passed (clients.cloudwatch)");
+    });
+  });
+
+  describe("external-key-store-throttle", () => {
+    const throttle = (values: readonly number[]) =>
+      put(
+        "ExternalKeyStoreThrottle",
+        { CustomKeyStoreId: xks, KmsOperation: "Decrypt", KeySpec: "AES_256" },
+        values,
+      );
+
+    it("is ok without throttling, warn on any, fail past a configured threshold", async () => {
+      latency([50]);
+      const none = await finding("external-key-store-throttle");
+      expect(none).toMatchObject({ status: "ok", value: 0, threshold: 0 });
+      expect(none.evidence).toMatch(/^KMS published no ExternalKeyStoreThrottle series .*: none happened; /);
+      // No series is a zero, and a configured threshold still judges it.
+      expect(
+        await finding("external-key-store-throttle", xks, {
+          thresholds: { "external-key-store-throttle": { warn: -1 } },
+        }),
+      ).toMatchObject({ status: "warn", value: 0 });
+      throttle([2, 1]);
+      expect(await finding("external-key-store-throttle")).toMatchObject({
+        status: "warn",
+        value: 3,
+        threshold: 0,
+      });
+      expect(
+        await finding("external-key-store-throttle", xks, {
+          thresholds: { "external-key-store-throttle": { fail: 2 } },
+        }),
+      ).toMatchObject({ status: "fail", value: 3, threshold: 2 });
+    });
+
+    it("is unknown when CloudWatch gives no answer in time", async () => {
+      const silent = await hostile(() => {
+        // Never answers.
+      });
+      const slow = new CloudWatchClient({ ...aws.clientConfig, endpoint: silent.url, maxAttempts: 1 });
+      try {
+        const f = await finding(
+          "external-key-store-throttle",
+          xks,
+          { requestTimeoutMs: 300 },
+          { cloudwatch: slow },
+        );
+        expect(f).toMatchObject({
+          status: "unknown",
+          evidence: "cloudwatch:ListMetrics gave no answer within 300 ms",
+        });
+      } finally {
+        slow.destroy();
+      }
+    });
+  });
+
+  describe("cloudhsm-hsm-unhealthy", () => {
+    const unhealthy = (values: readonly number[]) =>
+      put(
+        "HsmUnhealthy",
+        { Region: aws.region, ClusterId: cluster.clusterId, HsmId: "hsm-abcdefghijk" },
+        values,
+      );
+
+    it("is ok when no HSM reports unhealthy, fail when one does (with the cluster's HSM states)", async () => {
+      unhealthy([0]);
+      expect((await finding("cloudhsm-hsm-unhealthy", hsm)).status).toBe("ok");
+      unhealthy([1]);
+      const fail = await finding("cloudhsm-hsm-unhealthy", hsm, {}, { cloudwatch, cloudhsm });
+      expect(fail).toMatchObject({ status: "fail", value: 1, threshold: 0 });
+      expect(fail.evidence).toContain("HsmId hsm-abcdefghijk");
+      expect(fail.evidence).toContain("cluster ACTIVE, 2 of 2 HSMs ACTIVE (DescribeClusters)");
+    });
+
+    it("warns past a configured warning threshold, and is unknown without a series", async () => {
+      expect((await finding("cloudhsm-hsm-unhealthy", hsm)).status).toBe("unknown");
+      unhealthy([0]);
+      expect(
+        await finding("cloudhsm-hsm-unhealthy", hsm, {
+          thresholds: { "cloudhsm-hsm-unhealthy": { warn: -1 } },
+        }),
+      ).toMatchObject({ status: "warn", threshold: -1 });
+    });
+  });
+
+  describe("failures and bounds", () => {
+    it("fails with CustomKeyStoreNotFoundException for a store KMS does not list", async () => {
+      const result = await checkKeyStoreHealth({ kms }, { customKeyStoreIds: ["cks-00000000000000000"] });
+      expect(result.isErr() && result.error.kind).toBe("CustomKeyStoreNotFoundException");
+    });
+
+    it("fails with the describe call's classification when the stores cannot be described", async () => {
+      kmsEmulator.failNext("DescribeCustomKeyStores", { exception: "AccessDeniedException", times: 1 });
+      const result = await checkKeyStoreHealth({ kms, cloudwatch });
+      expect(result.isErr() && result.error.kind).toBe("AccessDeniedException");
+    });
+
+    it("keeps hostile dimension values out of the terminal and bounded", async () => {
+      put(
+        "XksProxyCertificateDaysToExpire",
+        { CustomKeyStoreId: xks, CertificateName: `\u001b]0;pwned\u0007evil\u202e${"x".repeat(900)}` },
+        [5],
+      );
+      const f = await finding("xks-proxy-certificate-days-to-expire");
+      expect(f.status).toBe("fail");
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
+      expect(f.evidence).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+      expect(f.evidence.length).toBeLessThanOrEqual(600);
+    });
+
+    it("reads each store with one ListMetrics and one batched GetMetricData", async () => {
+      latency([50]);
+      latency([60], "Encrypt");
+      put(
+        "XksProxyCertificateDaysToExpire",
+        { CustomKeyStoreId: xks, CertificateName: "a.example.com" },
+        [40],
+      );
+      const before = aws.calls().length;
+      await health({ customKeyStoreIds: [xks] });
+      expect(aws.calls().slice(before)).toEqual([
+        { action: "cloudwatch:ListMetrics" },
+        { action: "cloudwatch:GetMetricData" },
+      ]);
+    });
+
+    it("is unknown for a connection state it does not know, read from a KMS that says so", async () => {
+      const odd = await hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(
+          JSON.stringify({
+            CustomKeyStores: [
+              {
+                CustomKeyStoreId: "cks-1234567890abcdef0",
+                CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+                ConnectionState: "REPAIRING",
+              },
+            ],
+          }),
+        );
+      });
+      const oddKms = clientFor(kmsEmulator, { endpoint: odd.url, maxAttempts: 1 });
+      try {
+        const result = await checkKeyStoreHealth({ kms: oddKms });
+        const f = result.isOk() ? result.value[0]?.findings[0] : undefined;
+        expect(f).toMatchObject({
+          id: "connection-state",
+          status: "unknown",
+          evidence: "DescribeCustomKeyStores reports REPAIRING",
+        });
+      } finally {
+        oddKms.destroy();
+      }
+    });
+
+    it("stops on a ListMetrics that repeats its NextToken", async () => {
+      const endless = await hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify({ Metrics: [], NextToken: "again" }));
+      });
+      const looping = new CloudWatchClient({ ...aws.clientConfig, endpoint: endless.url, maxAttempts: 1 });
+      try {
+        const f = await finding("xks-proxy-latency", xks, {}, { cloudwatch: looping });
+        expect(f).toMatchObject({
+          status: "unknown",
+          evidence: "cloudwatch:ListMetrics page 2 repeats a NextToken it sent before; stopped",
+        });
+        expect(endless.seen).toHaveLength(2);
+      } finally {
+        looping.destroy();
+      }
+    });
+
+    it("stops reading a GetMetricData answer past 200,000 datapoints", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const series = Array.from({ length: 10_000 }, (_, i) => now - i);
+      const flood = await hostile((req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        const target = String(req.headers["x-amz-target"]);
+        if (target.endsWith("ListMetrics")) {
+          const dims = Object.entries({
+            CustomKeyStoreId: xks,
+            KmsOperation: "Decrypt",
+            XksOperation: "Decrypt",
+            KeySpec: "AES_256",
+          });
+          res.end(
+            JSON.stringify({
+              Metrics: [
+                {
+                  Namespace: "AWS/KMS",
+                  MetricName: "XksProxyLatency",
+                  Dimensions: dims.map(([Name, Value]) => ({ Name, Value })),
+                },
+              ],
+            }),
+          );
+          return;
+        }
+        const result = `{"Id":"q0","Timestamps":[${series.join(",")}],"Values":[${series.map(() => 1).join(",")}]}`;
+        res.end(`{"MetricDataResults":[${Array(21).fill(result).join(",")}]}`);
+      });
+      const flooding = new CloudWatchClient({ ...aws.clientConfig, endpoint: flood.url, maxAttempts: 1 });
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: flooding })).toMatchObject({
+          status: "unknown",
+          evidence: "cloudwatch:GetMetricData sent more than 200000 datapoints; stopped",
+        });
+      } finally {
+        flooding.destroy();
+      }
+    });
+
+    it("ends with a REQUEST_TIMEOUT failure at its deadline", async () => {
+      const silent = await hostile(() => {
+        // Never answers.
+      });
+      const slow = new CloudWatchClient({ ...aws.clientConfig, endpoint: silent.url, maxAttempts: 1 });
+      try {
+        const result = await checkKeyStoreHealth({ kms, cloudwatch: slow }, { deadlineMs: 300 });
+        expect(result.isErr() && [result.error.kind, result.error.cause]).toEqual([
+          "TransportError",
+          "REQUEST_TIMEOUT",
+        ]);
+      } finally {
+        slow.destroy();
+      }
+    });
+
+    it("refuses bad options with a TypeError that names them", () => {
+      expect(() => checkKeyStoreHealth({ kms }, { requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs/);
+      expect(() => checkKeyStoreHealth({ kms }, { thresholds: { nope: { warn: 1 } } as never })).toThrow(
+        /nope/,
+      );
+      expect(() =>
+        checkKeyStoreHealth({ kms }, { thresholds: { "xks-proxy-latency": { fail: Number.NaN } } }),
+      ).toThrow(/xks-proxy-latency/);
+      expect(() => checkKeyStoreHealth({ kms }, { customKeyStoreIds: "cks-1" as never })).toThrow(
+        /customKeyStoreIds/,
+      );
+    });
+  });
+});

@@ -1,0 +1,21 @@
+import { type CliIo, main } from "../../src/cli/main.js";
+
+/** What one in-process run of the CLI printed, and its exit status. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `main()` in-process, as through a pipe (not a terminal), with captured output. */
+export async function runCli(args: readonly string[], io: Partial<Pick<CliIo, "env">> = {}): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: io.env ?? {},
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
