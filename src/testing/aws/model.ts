@@ -478,7 +478,14 @@ export class AwsModel {
    * @returns The series, to mutate.
    * @example
    * ```ts
-   * model.putMetric("AWS/KMS", "XksProxyCertificateDaysToExpire", { CustomKeyStoreId: "cks-1234567890abcdef0", CertificateName: "xks.example.com" }, [9]);
+   * import { AwsModel } from "kms-keystore-errors/testing";
+   * const model = new AwsModel({ region: "us-east-1", accountId: "111122223333" });
+   * model.putMetric(
+   *   "AWS/KMS",
+   *   "XksProxyCertificateDaysToExpire",
+   *   { CustomKeyStoreId: "cks-1234567890abcdef0", CertificateName: "xks.example.com" },
+   *   [9],
+   * );
    * ```
    */
   putMetric(

@@ -152,6 +152,8 @@ export interface ServicesEmulator {
    *
    * @example
    * ```ts
+   * import { startServicesEmulator } from "kms-keystore-errors/testing";
+   * const services = await startServicesEmulator();
    * services.failNext("S3", "GetObject", { kms: "xks-proxy-timeout" });
    * services.failNext("SQS", "SendMessage", { kms: "disabled", passKmsMessage: false });
    * services.failNext("Lambda", "Invoke", { kms: "disabled" }, { times: 3 }); // every SDK attempt

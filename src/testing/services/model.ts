@@ -11,6 +11,8 @@ import { BACKING_STORE_FAULTS } from "../proxy-faults.js";
  * The services the emulator answers, spelled as their SDK clients' `serviceId`.
  * @example
  * ```ts
+ * import { SERVICE_IDS, startServicesEmulator } from "kms-keystore-errors/testing";
+ * const services = await startServicesEmulator();
  * for (const service of SERVICE_IDS) services.failNext(service, "*", { kms: "disabled" });
  * ```
  * @public
@@ -38,7 +40,8 @@ export type ServiceId = (typeof SERVICE_IDS)[number];
  * The operations the emulator answers, per service.
  * @example
  * ```ts
- * SERVICE_OPERATIONS.S3; // ["GetObject", "PutObject"]
+ * import { SERVICE_OPERATIONS } from "kms-keystore-errors/testing";
+ * console.log(SERVICE_OPERATIONS.S3); // ["GetObject", "PutObject"]
  * ```
  * @public
  */
@@ -65,6 +68,8 @@ export type ServiceOperation<S extends ServiceId = ServiceId> = (typeof SERVICE_
  * Every {@link KmsScenario}.
  * @example
  * ```ts
+ * import { KMS_SCENARIOS, startServicesEmulator } from "kms-keystore-errors/testing";
+ * const services = await startServicesEmulator();
  * for (const kms of KMS_SCENARIOS) services.failNext("SNS", "Publish", { kms });
  * ```
  * @public
