@@ -220,7 +220,7 @@ function read(
     const sums = new Map<number, number>();
     for (const d of selected) for (const p of d.points) sums.set(p.time, (sums.get(p.time) ?? 0) + p.value);
     if (sums.size === 0) return undefined;
-    return { value: [...sums.values()].reduce((a, b) => (b > a ? b : a)), label: "" };
+    return { value: [...sums.values()].reduce((a, b) => Math.max(a, b)), label: "" };
   }
   let worst: Reading | undefined;
   for (const d of selected) {
