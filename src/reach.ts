@@ -150,7 +150,11 @@ export interface ReachInput {
 /** The rows that may have raised this error, narrowed by the caller's service, query code and status. */
 function candidates(input: ReachInput, queryCode: string | undefined): readonly ServiceWrapper[] {
   const { byName, byQueryCode } = tables();
-  let rows = byName.get(input.name) ?? (queryCode === undefined ? undefined : byQueryCode.get(queryCode));
+  // By query code only when the name is another one: a name equal to its code (`KMS.ThrottlingException`
+  // from S3) is S3's form, which the caller reads by its prefix.
+  let rows =
+    byName.get(input.name) ??
+    (queryCode === undefined || queryCode === input.name ? undefined : byQueryCode.get(queryCode));
   if (rows === undefined) return [];
   if (input.service !== undefined) return rows.filter((r) => r.service === input.service);
   if (rows.length > 1) {
@@ -181,7 +185,8 @@ const hasEvidence = (row: ServiceWrapper, input: ReachInput, queryCode: string |
 export function reach(input: ReachInput): Reached | undefined {
   if (isKmsService(input.service)) return undefined;
   const { name } = input;
-  const queryCode = input.code !== undefined && input.code !== name ? input.code : undefined;
+  // The query code narrows the candidates even when it equals the name (SNS `KMSOptInRequired`).
+  const queryCode = input.code;
   const kmsKind = isServiceKind(name);
   const rows = candidates(input, queryCode);
   if (kmsKind && input.service === undefined) {
@@ -223,7 +228,9 @@ export function reach(input: ReachInput): Reached | undefined {
     entry: resolved.entry,
     keyStoreType: resolved.keyStoreType,
     service,
-    queryCode,
+    // A query protocol's code; for another protocol, a `Code` field that only repeats the name
+    // (S3's XML body) is no query code.
+    queryCode: row?.queryCode !== undefined || queryCode !== name ? queryCode : undefined,
     kmsRequestId: embedded?.requestId,
   };
 }

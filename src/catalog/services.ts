@@ -17,13 +17,13 @@ import type { Kind } from "./kinds.js";
  * - `structured`: a modeled field says what went wrong (Step Functions' `kmsKeyState`).
  * - `generic`: the service's own words, which do not say which KMS failure it was.
  * - `unconfirmed`: no primary source says whether KMS's message is passed on.
- * @public
+ * @internal
  */
 export type KmsMessagePassing = "verbatim" | "embedded" | "structured" | "generic" | "unconfirmed";
 
 /**
  * One KMS wrapper error of one service.
- * @public
+ * @internal
  */
 export interface ServiceWrapper {
   /** The service, as the SDK's `serviceId` spells it (`S3`, `Secrets Manager`, `SFN`…). */
