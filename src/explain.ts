@@ -16,6 +16,8 @@ interface Names {
   readonly exact: ReadonlyMap<string, Target>;
   /** The same names by their lower case. */
   readonly lower: ReadonlyMap<string, string>;
+  /** The names "did you mean" offers: the catalog's own (not other services' wrapper names). */
+  readonly suggestible: readonly string[];
 }
 
 let names: Names | undefined;
@@ -36,6 +38,7 @@ function knownNames(): Names {
       exact.set(kind.slice(0, -"Exception".length), { kind });
     }
   }
+  const suggestible = [...exact.keys()];
   // Other services' KMS wrapper errors (`KmsInvalidState`, `KMSKeyNotAccessibleFault`…) stand for
   // the KMS kind they wrap; a query code `KMS.<X>` is read as its last word (names split at dots).
   for (const row of SERVICE_WRAPPERS) {
@@ -45,7 +48,7 @@ function knownNames(): Names {
       if (name !== undefined && !exact.has(name)) exact.set(name, { kind: row.kind });
     }
   }
-  names = { exact, lower: new Map([...exact.keys()].map((n) => [n.toLowerCase(), n])) };
+  names = { exact, lower: new Map([...exact.keys()].map((n) => [n.toLowerCase(), n])), suggestible };
   return names;
 }
 
@@ -221,7 +224,7 @@ export function suggest(query: string, limit = 3): readonly string[] {
         ),
       ].slice(0, WORDS_MAX);
   const best = new Map<string, number>();
-  for (const name of knownNames().exact.keys()) {
+  for (const name of knownNames().suggestible) {
     for (const candidate of candidates) {
       const d = closeness(candidate, name, whole);
       if (d !== undefined && d < (best.get(name) ?? Number.POSITIVE_INFINITY)) best.set(name, d);
