@@ -343,13 +343,13 @@ const serviceOf = (context: FailureContext | undefined): string | undefined => {
 function classifyFresh(error: unknown, context: FailureContext | undefined): KmsFailure {
   const input = context?.input;
   const secrets = input === undefined ? Secrets.none : collectSecrets(input);
-  const classified = classifyError(error, serviceOf(context));
+  const classified = classifyError(error, context === undefined ? undefined : serviceOf(context));
+  if (classified.via !== undefined)
+    return failureThrough(error, context, secrets, classified, classified.via);
   const { kind, entry, code, keyStoreType } = classified;
   const metadata = read(error, "$metadata");
-  const rawMessage = classified.message ?? str(read(error, "message"));
+  const rawMessage = str(read(error, "message"));
   const requestId = str(read(metadata, "requestId"));
-  const ids = contextIds(context);
-  const via = classified.via;
   return makeFailure(
     kind,
     redact(code, secrets),
@@ -357,22 +357,50 @@ function classifyFresh(error: unknown, context: FailureContext | undefined): Kms
     keyStoreType ?? (input === undefined ? undefined : keyStoreTypeOfInput(input)),
     {
       message: rawMessage === undefined || rawMessage === "" ? undefined : redact(rawMessage, secrets),
-      ...ids,
-      // Through another service, the operation is that service's, not KMS's.
-      operation: via === undefined ? ids.operation : undefined,
-      requestId: redactOptional(requestId, secrets),
+      ...contextIds(context),
+      requestId: requestId === undefined ? undefined : redact(requestId, secrets),
       httpStatusCode: int(read(metadata, "httpStatusCode")),
       attempts: int(read(metadata, "attempts")),
-      via:
-        via === undefined
-          ? undefined
-          : definedVia({
-              service: redact(via.service, secrets),
-              operation: redactOptional(ids.operation, secrets),
-              code: redact(via.code, secrets),
-              queryCode: redactOptional(via.queryCode, secrets),
-              kmsRequestId: redactOptional(via.kmsRequestId, secrets),
-            }),
+    },
+    error,
+  );
+}
+
+/**
+ * A failure that reached the caller through another service (or the AWS Encryption SDK): `via`, with
+ * the context's operation as the service's (the failure's own `operation` is KMS's, unknown here),
+ * and the inner failures of an aggregated error as `related`. Every string is redacted.
+ */
+function failureThrough(
+  error: unknown,
+  context: FailureContext | undefined,
+  secrets: Secrets,
+  classified: Classified,
+  via: NonNullable<Classified["via"]>,
+): KmsFailure {
+  const input = context?.input;
+  const metadata = read(error, "$metadata");
+  const rawMessage = classified.message ?? str(read(error, "message"));
+  const ids = contextIds(context);
+  return makeFailure(
+    classified.kind,
+    redact(classified.code, secrets),
+    classified.entry,
+    classified.keyStoreType ?? (input === undefined ? undefined : keyStoreTypeOfInput(input)),
+    {
+      message: rawMessage === undefined || rawMessage === "" ? undefined : redact(rawMessage, secrets),
+      customKeyStoreId: ids.customKeyStoreId,
+      keyId: ids.keyId,
+      requestId: redactOptional(str(read(metadata, "requestId")), secrets),
+      httpStatusCode: int(read(metadata, "httpStatusCode")),
+      attempts: int(read(metadata, "attempts")),
+      via: definedVia({
+        service: redact(via.service, secrets),
+        operation: redactOptional(ids.operation, secrets),
+        code: redact(via.code, secrets),
+        queryCode: redactOptional(via.queryCode, secrets),
+        kmsRequestId: redactOptional(via.kmsRequestId, secrets),
+      }),
       related: classified.inner?.map((c) =>
         makeFailure(
           c.kind,

@@ -234,8 +234,10 @@ export function makeFailure(
   if (fields.requestId !== undefined) f.requestId = fields.requestId;
   if (fields.httpStatusCode !== undefined) f.httpStatusCode = fields.httpStatusCode;
   if (fields.attempts !== undefined) f.attempts = fields.attempts;
-  if (fields.via !== undefined) f.via = Object.freeze({ ...fields.via });
-  if (fields.related !== undefined) f.related = Object.freeze([...fields.related]);
+  if (fields.via !== undefined) {
+    f.via = Object.freeze({ ...fields.via });
+    if (fields.related !== undefined) f.related = Object.freeze([...fields.related]);
+  }
   return seal(f, error);
 }
 

@@ -31,7 +31,8 @@ interface Indexes {
   readonly byName: ReadonlyMap<string, readonly ServiceWrapper[]>;
   readonly byQueryCode: ReadonlyMap<string, readonly ServiceWrapper[]>;
   readonly byClient: ReadonlyMap<string, string>;
-  readonly services: ReadonlySet<string>;
+  /** Names that are KMS-caused only with an embedded KMS error. */
+  readonly embeddedOnly: ReadonlySet<string>;
 }
 
 let indexes: Indexes | undefined;
@@ -59,7 +60,7 @@ function tables(): Indexes {
       ...SERVICES.map((s) => [s.client, s.service] as [string, string]),
       [KMS_SERVICE.client, KMS_SERVICE.service],
     ]),
-    services: new Set<string>([...SERVICES.map((s) => s.service), KMS_SERVICE.service]),
+    embeddedOnly: new Set(rows.filter((r) => r.embeddedOnly === true).map((r) => r.code)),
   };
   return indexes;
 }
@@ -188,18 +189,19 @@ export function reach(input: ReachInput): Reached | undefined {
   // The query code narrows the candidates even when it equals the name (SNS `KMSOptInRequired`).
   const queryCode = input.code;
   const kmsKind = isServiceKind(name);
-  const rows = candidates(input, queryCode);
   if (kmsKind && input.service === undefined) {
     // The common case: a KMS error, whose name no service uses for a wrapper, or one that carries
-    // none of the evidence a wrapper of that name would (a query code, a 5xx status, an embedded
-    // KMS error where only that makes it KMS-caused).
-    if (rows.length === 0) return undefined;
+    // none of the evidence a wrapper of that name would (a query code, a 5xx status, a name that
+    // is KMS-caused only with an embedded KMS error).
+    const { byName, embeddedOnly } = tables();
+    if (!byName.has(name)) return undefined;
     const evidence =
       queryCode !== undefined ||
       (input.status !== undefined && input.status >= 500) ||
-      rows.some((r) => r.embeddedOnly === true);
+      embeddedOnly.has(name);
     if (!evidence) return undefined;
   }
+  const rows = candidates(input, queryCode);
   const embedded = input.message.length === 0 ? undefined : embeddedKmsError(input.message);
   let row: ServiceWrapper | undefined = rows[0];
   if (row !== undefined && input.service === undefined && kmsKind && embedded === undefined) {
