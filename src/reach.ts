@@ -21,7 +21,10 @@ import {
 } from "./catalog/services.js";
 import { resolveKind } from "./rules.js";
 
-/** The service a failure names when neither the error nor the caller says which one it was. */
+/**
+ * The service a failure names when neither the error nor the caller says which one it was.
+ * @internal
+ */
 export const UNKNOWN_SERVICE = "unknown";
 
 /** How much of a message is searched for an embedded KMS error (service messages are short). */
@@ -125,7 +128,10 @@ export function embeddedKmsError(message: string): Embedded | undefined {
   return undefined;
 }
 
-/** What an error that another service raised for KMS stands for. */
+/**
+ * What an error that another service raised for KMS stands for.
+ * @internal
+ */
 export interface Reached {
   readonly kind: Kind;
   readonly entry: KnownCatalogEntry;
@@ -135,7 +141,10 @@ export interface Reached {
   readonly kmsRequestId?: string | undefined;
 }
 
-/** What classify read from the error. */
+/**
+ * What classify read from the error.
+ * @internal
+ */
 export interface ReachInput {
   readonly name: string;
   readonly message: string;
@@ -267,7 +276,10 @@ const MAX_INNER_ERRORS = 32;
 /** The longest header (name and message) of one inner error that is kept. */
 const MAX_INNER_HEADER = 4096;
 
-/** One inner error of an aggregated error: what its stack text says. */
+/**
+ * One inner error of an aggregated error: what its stack text says.
+ * @internal
+ */
 export interface InnerError {
   readonly name: string;
   readonly message: string;
