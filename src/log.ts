@@ -182,6 +182,18 @@ function throughLines(failure: KmsFailure, log: KmsLogEntry): string[] {
   ]
     .filter((part) => part !== undefined)
     .join(", ");
+  const related = Array.isArray(failure.related) ? (failure.related as readonly unknown[]) : [];
+  if (related.length > 0) {
+    // An aggregated error (the AWS Encryption SDK's): every failure behind it, in order.
+    return [
+      `  Through: ${service}, which gathered ${related.length} KMS failure${related.length === 1 ? "" : "s"} (the most specific is above):`,
+      ...related.map((r, i) => {
+        const f = (isRecord(r) ? r : {}) as Record<string, unknown>;
+        const message = text(f.message);
+        return `    ${i + 1}. ${text(f.kind) ?? "Unrecognized"}: ${text(f.cause) ?? "UNRECOGNIZED"}${message === undefined ? "" : ` (${message})`}`;
+      }),
+    ];
+  }
   return [
     `  Through: ${service} called KMS on your behalf${raised === "" ? "" : ` (${raised})`}.`,
     requestId === undefined

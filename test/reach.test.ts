@@ -447,6 +447,17 @@ describe("the AWS Encryption SDK's aggregated decrypt error", () => {
     ]);
   });
 
+  it("lists every inner failure in the formatted guidance", () => {
+    const text = formatFailure(classify(encryptionSdkError.kmsKeyring([notFound(), timeout()])));
+    expect(text).toContain("Through: AWS Encryption SDK, which gathered 2 KMS failures");
+    expect(text).toContain(
+      "    1. NotFoundException: NOT_FOUND (Key 'arn:aws:kms:us-east-1:111122223333:key/x' does not exist)",
+    );
+    expect(text).toContain(
+      `    2. KMSInvalidStateException: XKS_PROXY_TIMED_OUT (${KMS_MESSAGES.xksTimeout})`,
+    );
+  });
+
   it("redacts the caller's secrets from the inner messages", () => {
     const SECRET = "EsdkPlaintextSecretValue0123";
     const failure = classify(
@@ -567,6 +578,18 @@ describe("classify stays total on hostile service errors", () => {
         },
       ),
       { seed: 1607, numRuns: 500 },
+    );
+  });
+
+  it("reads only the start of a huge message full of embedded-form markers", () => {
+    const message = `${"(Service: AWSKMS; Status Code: 400; Error Code: ".repeat(40_000)}${javaForm("DisabledException")}`;
+    const failure = classify(wrapperError(row("SQS", "KmsDisabled"), message));
+    // The real form lies past what is searched: the wrapper's own kind, no KMS request id.
+    expect(failure.kind).toBe("DisabledException");
+    expect(failure.via?.kmsRequestId).toBeUndefined();
+    const lambda = `${"KMS Exception: ".repeat(100_000)}KMS Message: x`;
+    expect(classify(wrapperError(row("Lambda", "KMSNotFoundException"), lambda)).kind).toBe(
+      "NotFoundException",
     );
   });
 
