@@ -8,7 +8,16 @@ import {
 } from "./catalog/index.js";
 import type { Kind } from "./catalog/kinds.js";
 import { isKeyStoreType, type KeyStoreType } from "./catalog/schema.js";
-import { FAILURE_KEY, type FailureContext, type KmsFailure, makeFailure, withFields } from "./failure.js";
+import { ENCRYPTION_SDK } from "./catalog/services.js";
+import {
+  FAILURE_KEY,
+  type FailureContext,
+  type FailureVia,
+  type KmsFailure,
+  makeFailure,
+  withFields,
+} from "./failure.js";
+import { innerErrors, isEncryptionSdkAggregate, mayBeWrapped, reach } from "./reach.js";
 import { collectSecrets, redact, Secrets } from "./redact.js";
 import { entryOfKind, fallbackEntry, resolveKind } from "./rules.js";
 
@@ -87,6 +96,12 @@ interface Classified {
   readonly entry: KnownCatalogEntry;
   readonly code: string;
   readonly keyStoreType?: KeyStoreType | undefined;
+  /** How the failure reached the caller through another service (strings not yet redacted). */
+  readonly via?: Omit<FailureVia, "operation"> | undefined;
+  /** The failures behind an aggregated error, in order, with their messages. */
+  readonly inner?: readonly (Classified & { readonly message: string })[] | undefined;
+  /** The message to report, when it is not the error's own (an aggregated error's chosen inner one). */
+  readonly message?: string | undefined;
 }
 
 /** The fallback entry of one of the catalog's own kinds (every kind has at least one entry). */
@@ -142,7 +157,35 @@ const nonKmsResponse = (status: number | undefined): KnownCatalogEntry => {
 const FETCH_FAILURE =
   /fetch failed|failed to fetch|networkerror|network request failed|load failed|network error/i;
 
-function classifyError(error: unknown): Classified {
+/**
+ * How specific an inner failure is, for choosing the one an aggregated error stands for: custom key
+ * store causes first, then KMS's own errors, then transport errors, then anything else.
+ */
+const specificity = (c: Classified): number =>
+  c.entry.customKeyStore ? 3 : isServiceKind(c.kind) ? 2 : c.kind === "Unrecognized" ? 0 : 1;
+
+/**
+ * The AWS Encryption SDK's aggregated decrypt error: its inner errors survive only as stack text
+ * (`Name: message`). The failure is the most specific inner one (the first of equals), with every
+ * inner one kept in order.
+ */
+function classifyAggregate(name: string, message: string): Classified | undefined {
+  const inner = innerErrors(message).map((e) => ({ ...classifyError(e, undefined), message: e.message }));
+  let best = inner[0];
+  if (best === undefined) return undefined;
+  for (const c of inner) if (specificity(c) > specificity(best)) best = c;
+  return {
+    kind: best.kind,
+    entry: best.entry,
+    code: best.code,
+    keyStoreType: best.keyStoreType,
+    via: { service: ENCRYPTION_SDK, code: name },
+    inner,
+    message: best.message,
+  };
+}
+
+function classifyError(error: unknown, service: string | undefined): Classified {
   const name = str(read(error, "name")) ?? "";
   const code = str(read(error, "code"));
   const message = str(read(error, "message")) ?? "";
@@ -163,10 +206,33 @@ function classifyError(error: unknown): Classified {
   }
   // A KMS response: a known name, or the SDK's fault marker. Checked before the transport codes
   // because it is by far the common case.
-  if (
-    isServiceKind(name) ||
-    ((fault === "client" || fault === "server") && name !== "" && name !== "SyntaxError")
-  ) {
+  const kmsKind = isServiceKind(name);
+  if (kmsKind || ((fault === "client" || fault === "server") && name !== "" && name !== "SyntaxError")) {
+    // Another service's wrapper of a KMS failure; for a plain KMS error, one map lookup says no.
+    if (mayBeWrapped(name, kmsKind, service)) {
+      const reached = reach({
+        name,
+        message,
+        status,
+        code: str(read(error, "Code")),
+        kmsKeyState: str(read(error, "kmsKeyState")),
+        service,
+      });
+      if (reached !== undefined) {
+        return {
+          kind: reached.kind,
+          entry: reached.entry,
+          code: name,
+          keyStoreType: reached.keyStoreType ?? kindOf(reached.kind)?.keyStoreType,
+          via: {
+            service: reached.service,
+            code: name,
+            ...(reached.queryCode === undefined ? {} : { queryCode: reached.queryCode }),
+            ...(reached.kmsRequestId === undefined ? {} : { kmsRequestId: reached.kmsRequestId }),
+          },
+        };
+      }
+    }
     return classifyServiceError(name, message, status);
   }
   const transport = transportEntry(error);
@@ -179,6 +245,10 @@ function classifyError(error: unknown): Classified {
   }
   if (name === "TypeError" && FETCH_FAILURE.test(message)) {
     return { kind: "TransportError", entry: catalogEntry("NETWORK_ERROR"), code: name };
+  }
+  if (isEncryptionSdkAggregate(message)) {
+    const aggregated = classifyAggregate(name || "Error", message);
+    if (aggregated !== undefined) return aggregated;
   }
   // Not a KMS or transport error: the SDK's own configuration errors (a client without a Region)
   // are known by their message; anything else stays unrecognised.
@@ -209,7 +279,7 @@ function withContext(failure: KmsFailure, context: FailureContext | undefined): 
   if (context === undefined) return failure;
   const ids = contextIds(context);
   return withFields(failure, {
-    operation: "operation" in failure ? undefined : ids.operation,
+    operation: "operation" in failure || "via" in failure ? undefined : ids.operation,
     customKeyStoreId: "customKeyStoreId" in failure ? undefined : ids.customKeyStoreId,
     keyId: "keyId" in failure ? undefined : ids.keyId,
   });
@@ -264,10 +334,19 @@ export function classify(error: unknown, context?: FailureContext): KmsFailure {
   }
 }
 
+/** The service `context` names, when it is a usable string. */
+const serviceOf = (context: FailureContext | undefined): string | undefined => {
+  const service = context === undefined ? undefined : str(read(context, "service"));
+  return service === undefined || service === "" || service.length > 128 ? undefined : service;
+};
+
 function classifyFresh(error: unknown, context: FailureContext | undefined): KmsFailure {
   const input = context?.input;
   const secrets = input === undefined ? Secrets.none : collectSecrets(input);
-  const { kind, entry, code, keyStoreType } = classifyError(error);
+  const classified = classifyError(error, context === undefined ? undefined : serviceOf(context));
+  if (classified.via !== undefined)
+    return failureThrough(error, context, secrets, classified, classified.via);
+  const { kind, entry, code, keyStoreType } = classified;
   const metadata = read(error, "$metadata");
   const rawMessage = str(read(error, "message"));
   const requestId = str(read(metadata, "requestId"));
@@ -285,6 +364,68 @@ function classifyFresh(error: unknown, context: FailureContext | undefined): Kms
     },
     error,
   );
+}
+
+/**
+ * A failure that reached the caller through another service (or the AWS Encryption SDK): `via`, with
+ * the context's operation as the service's (the failure's own `operation` is KMS's, unknown here),
+ * and the inner failures of an aggregated error as `related`. Every string is redacted.
+ */
+function failureThrough(
+  error: unknown,
+  context: FailureContext | undefined,
+  secrets: Secrets,
+  classified: Classified,
+  via: NonNullable<Classified["via"]>,
+): KmsFailure {
+  const input = context?.input;
+  const metadata = read(error, "$metadata");
+  const rawMessage = classified.message ?? str(read(error, "message"));
+  const ids = contextIds(context);
+  return makeFailure(
+    classified.kind,
+    redact(classified.code, secrets),
+    classified.entry,
+    classified.keyStoreType ?? (input === undefined ? undefined : keyStoreTypeOfInput(input)),
+    {
+      message: rawMessage === undefined || rawMessage === "" ? undefined : redact(rawMessage, secrets),
+      customKeyStoreId: ids.customKeyStoreId,
+      keyId: ids.keyId,
+      requestId: redactOptional(str(read(metadata, "requestId")), secrets),
+      httpStatusCode: int(read(metadata, "httpStatusCode")),
+      attempts: int(read(metadata, "attempts")),
+      via: definedVia({
+        service: redact(via.service, secrets),
+        operation: redactOptional(ids.operation, secrets),
+        code: redact(via.code, secrets),
+        queryCode: redactOptional(via.queryCode, secrets),
+        kmsRequestId: redactOptional(via.kmsRequestId, secrets),
+      }),
+      related: classified.inner?.map((c) =>
+        makeFailure(
+          c.kind,
+          redact(c.code, secrets),
+          c.entry,
+          c.keyStoreType,
+          { message: c.message === "" ? undefined : redact(c.message, secrets) },
+          undefined,
+        ),
+      ),
+    },
+    error,
+  );
+}
+
+const redactOptional = (value: string | undefined, secrets: Secrets): string | undefined =>
+  value === undefined ? undefined : redact(value, secrets);
+
+/** A `via` without its undefined members. */
+function definedVia(via: { [K in keyof FailureVia]: FailureVia[K] | undefined }): FailureVia {
+  const out: Record<string, string> = { service: via.service as string, code: via.code as string };
+  if (via.operation !== undefined) out.operation = via.operation;
+  if (via.queryCode !== undefined) out.queryCode = via.queryCode;
+  if (via.kmsRequestId !== undefined) out.kmsRequestId = via.kmsRequestId;
+  return out as unknown as FailureVia;
 }
 
 /**

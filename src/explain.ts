@@ -1,4 +1,6 @@
 import { catalog, catalogEntry, entriesForKind, KINDS, type KnownCatalogEntry } from "./catalog/index.js";
+import { KMS_CODE_PREFIX, SERVICE_WRAPPERS } from "./catalog/services.js";
+import { embeddedKmsError } from "./reach.js";
 import {
   fallbackEntry,
   hasMessageRules,
@@ -14,6 +16,8 @@ interface Names {
   readonly exact: ReadonlyMap<string, Target>;
   /** The same names by their lower case. */
   readonly lower: ReadonlyMap<string, string>;
+  /** The names "did you mean" offers: the catalog's own (not other services' wrapper names). */
+  readonly suggestible: readonly string[];
 }
 
 let names: Names | undefined;
@@ -34,7 +38,17 @@ function knownNames(): Names {
       exact.set(kind.slice(0, -"Exception".length), { kind });
     }
   }
-  names = { exact, lower: new Map([...exact.keys()].map((n) => [n.toLowerCase(), n])) };
+  const suggestible = [...exact.keys()];
+  // Other services' KMS wrapper errors (`KmsInvalidState`, `KMSKeyNotAccessibleFault`…) stand for
+  // the KMS kind they wrap; a query code `KMS.<X>` is read as its last word (names split at dots).
+  for (const row of SERVICE_WRAPPERS) {
+    const codes: (string | undefined)[] = [row.code, "queryCode" in row ? row.queryCode : undefined];
+    for (const code of codes) {
+      const name = code?.startsWith(KMS_CODE_PREFIX) ? code.slice(KMS_CODE_PREFIX.length) : code;
+      if (name !== undefined && !exact.has(name)) exact.set(name, { kind: row.kind });
+    }
+  }
+  names = { exact, lower: new Map([...exact.keys()].map((n) => [n.toLowerCase(), n])), suggestible };
   return names;
 }
 
@@ -46,6 +60,9 @@ function namesIn(query: string): string[] {
   const all = tokens(query);
   const only = all.length === 1 ? all[0] : undefined;
   const found = all.filter((t) => exact.has(t));
+  // KMS's error embedded in another service's message (Lambda glues the code to the next word).
+  const embedded = embeddedKmsError(query)?.code;
+  if (embedded !== undefined && exact.has(embedded)) found.push(embedded);
   if (found.length === 0 && only !== undefined) {
     const name = lower.get(only.toLowerCase());
     if (name !== undefined) found.push(name);
@@ -207,7 +224,7 @@ export function suggest(query: string, limit = 3): readonly string[] {
         ),
       ].slice(0, WORDS_MAX);
   const best = new Map<string, number>();
-  for (const name of knownNames().exact.keys()) {
+  for (const name of knownNames().suggestible) {
     for (const candidate of candidates) {
       const d = closeness(candidate, name, whole);
       if (d !== undefined && d < (best.get(name) ?? Number.POSITIVE_INFINITY)) best.set(name, d);

@@ -28,6 +28,39 @@ export interface FailureContext {
   readonly customKeyStoreId?: string | undefined;
   /** The KMS key involved, when the input does not name it. */
   readonly keyId?: string | undefined;
+  /**
+   * The AWS service whose client raised the error, as its `serviceId` spells it (`S3`, `SQS`,
+   * `Secrets Manager`…), when the error alone does not say. With a service other than `KMS`, only its
+   * KMS-caused failures get a {@link FailureBase.via}; `KMS` reads the error as KMS's own. The
+   * middleware sets it from the client.
+   */
+  readonly service?: string | undefined;
+}
+
+/**
+ * How a KMS failure reached the caller when another AWS service (or the AWS Encryption SDK) called
+ * KMS on the caller's behalf. Every string is redacted like the rest of the failure.
+ * @public
+ */
+export interface FailureVia {
+  /**
+   * The service, as its client's `serviceId` spells it (`S3`, `SQS`, `SNS`, `Lambda`, `Kinesis`,
+   * `Secrets Manager`, `SSM`, `SFN`, `DynamoDB`, `RDS`), `AWS Encryption SDK`, or `unknown` when
+   * neither the error nor `context.service` names it (a KMS error embedded in an unknown service's
+   * message).
+   */
+  readonly service: string;
+  /** The service's operation (`GetObject`, `SendMessage`…), when known. */
+  readonly operation?: string;
+  /** The service's error name, as the SDK raised it (`KMS.DisabledException`, `KmsInvalidState`…). */
+  readonly code: string;
+  /** The query-compatible code the service sent (SQS `KMS.InvalidStateException`, SNS `KMSDisabled`). */
+  readonly queryCode?: string;
+  /**
+   * KMS's own request id, when the service embedded it: the key to KMS's CloudTrail event (and to the
+   * external key store proxy's `kmsRequestId`), whose `errorMessage` says what KMS answered.
+   */
+  readonly kmsRequestId?: string;
 }
 
 /**
@@ -69,6 +102,16 @@ export interface FailureBase {
   readonly attempts?: number;
   /** The original error. Non-enumerable: `JSON.stringify(failure)` never includes it. */
   readonly error?: unknown;
+  /**
+   * Set when another AWS service (or the AWS Encryption SDK) called KMS on the caller's behalf and
+   * reported KMS's failure in its own words: which service, and what it raised.
+   */
+  readonly via?: FailureVia;
+  /**
+   * Every failure behind an aggregated error, in order (the AWS Encryption SDK's decrypt error lists
+   * one per encrypted data key it tried); the failure itself is the most specific of them.
+   */
+  readonly related?: readonly KmsFailure[];
 }
 
 /**
@@ -144,6 +187,8 @@ export interface FailureFields {
   readonly requestId?: string | undefined;
   readonly httpStatusCode?: number | undefined;
   readonly attempts?: number | undefined;
+  readonly via?: FailureVia | undefined;
+  readonly related?: readonly KmsFailure[] | undefined;
 }
 
 /** Freezes a failure's fields with the original error kept non-enumerable: every failure ends here. */
@@ -194,6 +239,10 @@ export function makeFailure(
   if (fields.requestId !== undefined) f.requestId = fields.requestId;
   if (fields.httpStatusCode !== undefined) f.httpStatusCode = fields.httpStatusCode;
   if (fields.attempts !== undefined) f.attempts = fields.attempts;
+  if (fields.via !== undefined) {
+    f.via = Object.freeze({ ...fields.via });
+    if (fields.related !== undefined) f.related = Object.freeze([...fields.related]);
+  }
   return seal(f, error);
 }
 

@@ -19,11 +19,14 @@ export type { Kind } from "./catalog/kinds.js";
 export type { CatalogEntry, Category, KeyStoreType, Remediation } from "./catalog/schema.js";
 export { CATEGORIES, KEY_STORE_TYPES } from "./catalog/schema.js";
 export { classify, failureOf, isCustomKeyStoreFailure } from "./classify.js";
+export type { KmsClientProviderOptions } from "./encryption-sdk.js";
+export { kmsClientProvider } from "./encryption-sdk.js";
 export { explain, lookup } from "./explain.js";
 export type {
   FailureBase,
   FailureContext,
   FailureOfKind,
+  FailureVia,
   FailureWithCause,
   KmsFailure,
 } from "./failure.js";
@@ -36,7 +39,7 @@ export type {
 export { checkKeyStores, connectionFailure, ensureConnected, waitForConnection } from "./lifecycle.js";
 export type { KmsLogEntry } from "./log.js";
 export { formatFailure, toLogEntry } from "./log.js";
-export type { KeyStoreErrorsOptions, KmsPluggable } from "./middleware.js";
+export type { AwsSdkClient, KeyStoreErrorsOptions, KmsPluggable } from "./middleware.js";
 export { keyStoreErrors, withKeyStoreErrors } from "./middleware.js";
 export type { FailedAttempt, KmsCommand, RetryKmsOptions, SendOptions } from "./result.js";
 export { retryKms, sendResult } from "./result.js";

@@ -43,6 +43,12 @@ export type KmsLogEntry = {
   readonly "kms.custom_key_store.type"?: string;
   /** The KMS key. */
   readonly "kms.key.id"?: string;
+  /** The AWS service that called KMS on the caller's behalf (`S3`, `SQS`…, `AWS Encryption SDK`). */
+  readonly "kms.via.service"?: string;
+  /** The error that service raised (`KMS.DisabledException`, `KmsInvalidState`…). */
+  readonly "kms.via.code"?: string;
+  /** KMS's own request id, when the service passed it on: the key to KMS's CloudTrail event. */
+  readonly "kms.via.kms_request_id"?: string;
   /** One-line explanation. */
   readonly "kms.remediation.summary": string;
   /** The steps, in order. */
@@ -54,6 +60,7 @@ export type KmsLogEntry = {
 const text = (value: unknown): string | undefined => (typeof value === "string" ? redact(value) : undefined);
 const texts = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string").map((v) => redact(v)) : [];
+const isRecord = (value: unknown): value is object => value !== null && typeof value === "object";
 const count = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isFinite(value) ? value : undefined;
 
@@ -73,6 +80,7 @@ const count = (value: unknown): number | undefined =>
 export function toLogEntry(failure: KmsFailure): KmsLogEntry {
   const f = failure as Partial<Record<keyof KmsFailure, unknown>>;
   const remediation = (f.remediation ?? {}) as Record<string, unknown>;
+  const via = (isRecord(f.via) ? f.via : {}) as Record<string, unknown>;
   return defined({
     "error.type": text(f.kind) ?? "Unrecognized",
     "error.message": text(f.message),
@@ -89,6 +97,9 @@ export function toLogEntry(failure: KmsFailure): KmsLogEntry {
     "kms.custom_key_store.id": text(f.customKeyStoreId),
     "kms.custom_key_store.type": text(f.keyStoreType),
     "kms.key.id": text(f.keyId),
+    "kms.via.service": text(via.service),
+    "kms.via.code": text(via.code),
+    "kms.via.kms_request_id": text(via.kmsRequestId),
     "kms.remediation.summary": text(remediation.summary) ?? "",
     "kms.remediation.steps": texts(remediation.steps),
     "kms.remediation.docs": texts(remediation.docs),
@@ -140,6 +151,7 @@ export function formatFailure(failure: KmsFailure): string {
   const lines = [
     `${log["error.type"]}: ${log["kms.failure.cause"]}${where.length > 0 ? ` ${where.join(" ")}` : ""}`,
     ...(log["error.message"] === undefined ? [] : [`  Message: ${log["error.message"]}`]),
+    ...throughLines(failure, log),
     `  Why: ${log["kms.remediation.summary"]}`,
     log["kms.failure.retryable"]
       ? "  Retry: yes, the same request may succeed soon (use backoff)."
@@ -151,4 +163,41 @@ export function formatFailure(failure: KmsFailure): string {
     ...(request.length === 0 ? [] : [`  Request: ${request.join(", ")}`]),
   ];
   return lines.join("\n");
+}
+
+/**
+ * For a failure that came through another service: which service called KMS on the caller's behalf,
+ * and where KMS's own answer is (CloudTrail, under KMS's request id when the service passed it on).
+ */
+function throughLines(failure: KmsFailure, log: KmsLogEntry): string[] {
+  const service = log["kms.via.service"];
+  if (service === undefined) return [];
+  const via = (isRecord(failure.via) ? failure.via : {}) as Record<string, unknown>;
+  const operation = text(via.operation);
+  const code = log["kms.via.code"];
+  const requestId = log["kms.via.kms_request_id"];
+  const raised = [
+    operation === undefined ? undefined : `during ${operation}`,
+    code === undefined ? undefined : `it raised ${code}`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(", ");
+  const related = Array.isArray(failure.related) ? (failure.related as readonly unknown[]) : [];
+  if (related.length > 0) {
+    // An aggregated error (the AWS Encryption SDK's): every failure behind it, in order.
+    return [
+      `  Through: ${service}, which gathered ${related.length} KMS failure${related.length === 1 ? "" : "s"} (the most specific is above):`,
+      ...related.map((r, i) => {
+        const f = (isRecord(r) ? r : {}) as Record<string, unknown>;
+        const message = text(f.message);
+        return `    ${i + 1}. ${text(f.kind) ?? "Unrecognized"}: ${text(f.cause) ?? "UNRECOGNIZED"}${message === undefined ? "" : ` (${message})`}`;
+      }),
+    ];
+  }
+  return [
+    `  Through: ${service} called KMS on your behalf${raised === "" ? "" : ` (${raised})`}.`,
+    requestId === undefined
+      ? `  KMS's own answer: CloudTrail holds KMS's errorCode and errorMessage for the KMS request ${service} made at the time of the failure.`
+      : `  KMS's own answer: CloudTrail holds KMS's errorCode and errorMessage under KMS request id ${requestId}.`,
+  ];
 }

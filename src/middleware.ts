@@ -2,6 +2,7 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import type { Remediation } from "./catalog/schema.js";
 import { classify } from "./classify.js";
 import { FAILURE_KEY, type KmsFailure, withFields } from "./failure.js";
+import { isKmsService, serviceOfClientName } from "./reach.js";
 import {
   alignRetries,
   isObject,
@@ -11,8 +12,37 @@ import {
 
 /** The client's middleware stack, as the SDK types it. */
 type Stack = KMSClient["middlewareStack"];
-/** What `middlewareStack.use` accepts. @public */
-export type KmsPluggable = Parameters<Stack["use"]>[0];
+/**
+ * What {@link keyStoreErrors} returns: a pluggable for `middlewareStack.use`. `S` is the stack it is
+ * used on: a `KMSClient`'s by default, any other AWS SDK v3 client's when TypeScript infers it from
+ * the call (`s3.middlewareStack.use(keyStoreErrors())`).
+ * @public
+ */
+export interface KmsPluggable<S = Stack> {
+  /** Adds the middleware to a client's stack. */
+  applyToStack(stack: S): void;
+}
+
+/** What the plugin uses of a stack. */
+interface StackLike {
+  add(middleware: unknown, options: object): void;
+  remove(name: string): boolean;
+}
+
+/**
+ * Any AWS SDK v3 client, structurally: its middleware stack and its resolved config (a `KMSClient`,
+ * the aggregated `KMS`, an `S3Client`, an `SQSClient`…).
+ * @public
+ */
+export interface AwsSdkClient {
+  /** The client's middleware stack. */
+  readonly middlewareStack: {
+    /** Applies a pluggable to the stack. */
+    use(pluggable: never): void;
+  };
+  /** The client's resolved configuration (`serviceId`, `retryStrategy`, `logger` are read). */
+  readonly config: object;
+}
 
 /**
  * Options of {@link keyStoreErrors} and {@link withKeyStoreErrors}.
@@ -86,21 +116,26 @@ function attach(error: unknown, failure: KmsFailure): void {
 
 /**
  * The initialize-step middleware: on a failed `send` it classifies once (after all retries), attaches
- * the failure, calls `onFailure`, and rethrows the very same error.
+ * the failure, calls `onFailure`, and rethrows the very same error. On another service's client
+ * (`service`, else the client name in the context, names one other than KMS) only KMS-caused
+ * failures are classified; every other error passes untouched.
  * @internal
  */
 export const keyStoreErrorsMiddleware =
-  (options: KeyStoreErrorsOptions = {}) =>
+  (options: KeyStoreErrorsOptions = {}, service?: string) =>
   (
     next: (args: { input: object }) => Promise<unknown>,
-    context: { commandName?: string; logger?: unknown },
+    context: { commandName?: string; clientName?: string; logger?: unknown },
   ) =>
   async (args: { input: object }) => {
     try {
       return await next(args);
     } catch (error) {
       const operation = context.commandName?.replace(/Command$/, "");
-      let failure = classify(error, { operation, input: args.input });
+      const client = service ?? serviceOfClientName(context.clientName);
+      let failure = classify(error, { operation, input: args.input, service: client });
+      // Another service's own failure (not KMS-caused) is none of ours.
+      if (client !== undefined && !isKmsService(client) && failure.via === undefined) throw error;
       if (options.remediation !== undefined) {
         const remediate = options.remediation;
         failure = withUserRemediation(
@@ -144,18 +179,35 @@ export const keyStoreErrorsMiddlewareOptions = {
  * ```
  * @public
  */
-export function keyStoreErrors(options: KeyStoreErrorsOptions = {}): KmsPluggable {
+export function keyStoreErrors<S = Stack>(options: KeyStoreErrorsOptions = {}): KmsPluggable<S> {
+  return pluginFor(options, undefined);
+}
+
+/** The plugin, for a client whose `serviceId` is known (else read from the context at run time). */
+function pluginFor<S>(options: KeyStoreErrorsOptions, service: string | undefined): KmsPluggable<S> {
   return {
-    applyToStack: (stack) => {
-      stack.add(keyStoreErrorsMiddleware(options) as never, keyStoreErrorsMiddlewareOptions);
+    applyToStack: (target) => {
+      const stack = target as unknown as StackLike;
+      stack.add(keyStoreErrorsMiddleware(options, service), keyStoreErrorsMiddlewareOptions);
       if (options.alignRetries === false) {
         stack.remove(keyStoreErrorsRetryMarkerOptions.name);
       } else {
-        stack.add(keyStoreErrorsRetryMarker() as never, keyStoreErrorsRetryMarkerOptions);
+        stack.add(keyStoreErrorsRetryMarker(service), keyStoreErrorsRetryMarkerOptions);
       }
     },
   };
 }
+
+/** The client's `serviceId` (`KMS`, `S3`, `Secrets Manager`…), when its config has a usable one. */
+const serviceIdOf = (config: object): string | undefined => {
+  let id: unknown;
+  try {
+    id = (config as { serviceId?: unknown }).serviceId;
+  } catch {
+    return undefined;
+  }
+  return typeof id === "string" && id !== "" && id.length <= 128 ? id : undefined;
+};
 
 /**
  * Installs the plugin on a client and, unless `alignRetries` is false, makes the client's own retry
@@ -166,7 +218,13 @@ export function keyStoreErrors(options: KeyStoreErrorsOptions = {}): KmsPluggabl
  * decision. A custom strategy without the SDK's token interface is left alone, with a warning
  * through the client's logger. Idempotent; returns the same client.
  *
- * @param client - A `KMSClient` (any copy of the SDK).
+ * Any AWS SDK v3 client works. On another service's client (S3, SQS, SNS, Lambda, Kinesis, Secrets
+ * Manager, SSM, Step Functions, DynamoDB, RDS…), only the failures KMS caused (the service's KMS
+ * wrapper errors, or a KMS error embedded in its message) are classified, attached and passed to
+ * `onFailure`, and only their retries follow the catalog; every other error, and its retries, are
+ * left exactly as they are.
+ *
+ * @param client - Any AWS SDK v3 client: a `KMSClient` (any copy of the SDK), or another service's.
  * @param options - `onFailure`, `alignRetries` (default true), `remediation`.
  * @returns The same client.
  * @example
@@ -180,16 +238,21 @@ export function keyStoreErrors(options: KeyStoreErrorsOptions = {}): KmsPluggabl
  * ```
  * @public
  */
-export function withKeyStoreErrors<C extends Pick<KMSClient, "middlewareStack" | "config">>(
+export function withKeyStoreErrors<C extends AwsSdkClient>(
   client: C,
   options: KeyStoreErrorsOptions = {},
 ): C {
-  client.middlewareStack.use(keyStoreErrors(options));
+  const service = serviceIdOf(client.config);
+  client.middlewareStack.use(pluginFor(options, service) as never);
   const config = client.config as unknown as { logger?: unknown };
-  alignRetries(client.config, options.alignRetries !== false, (problem) =>
-    safeCall(config.logger, "retry alignment", () => {
-      throw problem;
-    }),
+  alignRetries(
+    client.config,
+    options.alignRetries !== false,
+    (problem) =>
+      safeCall(config.logger, "retry alignment", () => {
+        throw problem;
+      }),
+    service,
   );
   return client;
 }

@@ -19,8 +19,12 @@
 export const REDACTED = "[REDACTED]";
 
 /**
- * Members of KMS command inputs (at any depth) whose values are secret: plaintext, ciphertext,
- * passwords, MAC messages and the external key store proxy credential (both its parts).
+ * Members of command inputs (at any depth) whose values are secret. KMS: plaintext, ciphertext,
+ * passwords, MAC messages and the external key store proxy credential (both its parts). The other
+ * services whose KMS failures the middleware classifies: the data they encrypt with KMS (S3 `Body`
+ * and `SSECustomerKey`, SQS `MessageBody`, SNS `Message`, Lambda `Payload` and `ClientContext`,
+ * Kinesis `Data`, Secrets Manager `SecretString`/`SecretBinary`, SSM `Value`, Step Functions `input`,
+ * DynamoDB `Item` and `ExpressionAttributeValues`).
  * @internal
  */
 export const SECRET_FIELDS: ReadonlySet<string> = new Set([
@@ -39,6 +43,18 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   "SharedSecret",
   "PrivateKeyPlaintext",
   "PrivateKeyCiphertextBlob",
+  "Body",
+  "SSECustomerKey",
+  "MessageBody",
+  "Payload",
+  "ClientContext",
+  "Data",
+  "SecretString",
+  "SecretBinary",
+  "Value",
+  "input",
+  "Item",
+  "ExpressionAttributeValues",
 ]);
 
 /** Secret values shorter than this (in characters or bytes) cannot be told from ordinary text. */

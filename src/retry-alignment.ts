@@ -6,6 +6,7 @@
  */
 import { classify } from "./classify.js";
 import type { KmsFailure } from "./failure.js";
+import { isKmsService, serviceOfClientName } from "./reach.js";
 
 /**
  * True for objects and functions (what can carry properties).
@@ -35,12 +36,17 @@ const isSignatureTiming = (error: object, failure: KmsFailure): boolean =>
  * stop, undefined to keep the SDK's own decision.
  * @internal
  */
-export function catalogRetryDecision(error: unknown): "THROTTLING" | "TRANSIENT" | false | undefined {
+export function catalogRetryDecision(
+  error: unknown,
+  service?: string,
+): "THROTTLING" | "TRANSIENT" | false | undefined {
   try {
     if (!isKmsServiceError(error)) return undefined;
-    const failure = classifiedOnce(error as object);
+    const failure = classifiedOnce(error as object, service);
     // Not KMS's answer after all (an empty or foreign body), or a signature the SDK re-signs.
     if (failure.kind === "TransportError" || isSignatureTiming(error as object, failure)) return undefined;
+    // Another service's own failure, not KMS-caused: its retries are the SDK's.
+    if (service !== undefined && !isKmsService(service) && failure.via === undefined) return undefined;
     if (!failure.retryable) return false;
     return failure.category === "throttling" ? "THROTTLING" : "TRANSIENT";
   } catch {
@@ -57,10 +63,10 @@ export function catalogRetryDecision(error: unknown): "THROTTLING" | "TRANSIENT"
  */
 const decided = new WeakMap<object, KmsFailure>();
 
-function classifiedOnce(error: object): KmsFailure {
+function classifiedOnce(error: object, service: string | undefined): KmsFailure {
   let failure = decided.get(error);
   if (failure === undefined) {
-    failure = classify(error);
+    failure = classify(error, service === undefined ? undefined : { service });
     decided.set(error, failure);
   }
   return failure;
@@ -73,18 +79,20 @@ function classifiedOnce(error: object): KmsFailure {
  * @internal
  */
 export const keyStoreErrorsRetryMarker =
-  () => (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+  (service?: string) =>
+  (next: (args: unknown) => Promise<unknown>, context: { clientName?: string } = {}) =>
+  async (args: unknown) => {
     try {
       return await next(args);
     } catch (error) {
-      markRetryable(error);
+      markRetryable(error, service ?? serviceOfClientName(context.clientName));
       throw error;
     }
   };
 
 /** Marks an error the catalog retries and the SDK would not; the error itself is never replaced. */
-function markRetryable(error: unknown): void {
-  const decision = catalogRetryDecision(error);
+function markRetryable(error: unknown, service: string | undefined): void {
+  const decision = catalogRetryDecision(error, service);
   // A decision to retry is only ever made for a KMS service error, which is an object.
   if (decision !== "THROTTLING" && decision !== "TRANSIENT") return;
   try {
@@ -140,12 +148,12 @@ const isRetryStrategyV2 = (s: unknown): s is RetryStrategyV2 =>
  * the failure is retryable (as throttling when its category is `throttling`, else as transient),
  * with the strategy's own backoff, token bucket and `maxAttempts`. Everything else is delegated.
  */
-function alignStrategy(inner: RetryStrategyV2): RetryStrategyV2 {
+function alignStrategy(inner: RetryStrategyV2, service: string | undefined): RetryStrategyV2 {
   const aligned: RetryStrategyV2 = Object.create(inner);
   aligned.acquireInitialRetryToken = (scope) => inner.acquireInitialRetryToken(scope);
   aligned.recordSuccess = (token) => inner.recordSuccess(token);
   aligned.refreshRetryTokenForRetry = (token, info) => {
-    const decision = catalogRetryDecision(info.error);
+    const decision = catalogRetryDecision(info.error, service);
     if (decision === undefined) return inner.refreshRetryTokenForRetry(token, info);
     if (decision === false) return Promise.reject(info.error);
     return inner.refreshRetryTokenForRetry(token, { ...info, errorType: decision });
@@ -163,9 +171,16 @@ type StrategyProvider = (() => Promise<unknown>) & { [ALIGNED]?: () => Promise<u
  * @param config - The client's `config` (its `retryStrategy` provider is read on every request).
  * @param enable - Align (true) or restore (false).
  * @param warn - Reports a strategy that cannot be aligned.
+ * @param service - The client's `serviceId`: on a service other than KMS, only KMS-caused failures
+ *   are aligned.
  * @internal
  */
-export function alignRetries(config: object, enable: boolean, warn: (problem: Error) => void): void {
+export function alignRetries(
+  config: object,
+  enable: boolean,
+  warn: (problem: Error) => void,
+  service?: string,
+): void {
   const c = config as { retryStrategy?: StrategyProvider };
   const current = c.retryStrategy;
   if (typeof current !== "function") return;
@@ -178,7 +193,7 @@ export function alignRetries(config: object, enable: boolean, warn: (problem: Er
   let wrapped: Promise<unknown> | undefined;
   const provider: StrategyProvider = () => {
     wrapped ??= Promise.resolve(original()).then((strategy) => {
-      if (isRetryStrategyV2(strategy)) return alignStrategy(strategy);
+      if (isRetryStrategyV2(strategy)) return alignStrategy(strategy, service);
       warn(
         new TypeError(
           "the client's retryStrategy has no acquireInitialRetryToken/refreshRetryTokenForRetry; its retries are left as they are",

@@ -135,6 +135,8 @@ export const KINDS = [
   { kind: "TokenProviderError", synthetic: true },
   { kind: "ConnectionFailed", synthetic: true },
   { kind: "UnknownServiceError", synthetic: true },
+  // Another AWS service could not use a KMS key on the caller's behalf and named no KMS exception.
+  { kind: "KmsAccessFailed", synthetic: true },
   { kind: "Unrecognized", synthetic: true, messageRules: true },
 ] as const satisfies readonly KindInfo[];
 
@@ -161,7 +163,7 @@ export interface KindInfo {
 /**
  * Every failure kind: the name of a KMS exception, a well-known unmodeled AWS error, or one of the
  * library's own kinds (`TransportError`, `Aborted`, `ConnectionFailed`, `UnknownServiceError`,
- * `Unrecognized`, `CredentialsProviderError`, `TokenProviderError`).
+ * `KmsAccessFailed`, `Unrecognized`, `CredentialsProviderError`, `TokenProviderError`).
  * @public
  */
 export type Kind = (typeof KINDS)[number]["kind"];

@@ -271,6 +271,26 @@ export const CLIENT_ENTRIES = [
     },
   }),
   entry({
+    cause: "KMS_KEY_INACCESSIBLE",
+    kinds: ["KmsAccessFailed"],
+    codes: ["KmsAccessFailed"],
+    category: "unknown",
+    retryable: false,
+    customKeyStore: false,
+    remediation: {
+      summary:
+        "An AWS service that uses a KMS key on your behalf (Secrets Manager, RDS, SSM Parameter Store…) could not use the key, and its error does not say which KMS failure it met: a disabled or deleted key, a disconnected custom key store, an external key store proxy that failed, or a key policy or grant that does not let the service use the key.",
+      steps: [
+        "Find KMS's own answer in CloudTrail: look for the failed KMS call (`Decrypt`, `GenerateDataKey`, `Encrypt`) at the time of the failure, made by the service for your principal, and read its `errorCode` and `errorMessage`.",
+        "Check the key the service uses: `aws kms describe-key --key-id <key-id>` (`KeyState`, `Origin`, `CustomKeyStoreId`); a `Disabled` key must be enabled, a key `PendingDeletion` must have its deletion cancelled.",
+        "If the key is in a custom key store, check the store: `aws kms describe-custom-key-stores --custom-key-store-id <cks-id>` (`ConnectionState`, `ConnectionErrorCode`), and connect it again if it is not `CONNECTED`.",
+        "Check that the key policy (or a grant) allows your principal to use the key through the service (`kms:Decrypt`, `kms:GenerateDataKey`, with a `kms:ViaService` condition naming the service if you use one).",
+        "Repeat the request once the key is usable.",
+      ],
+      docs: [DOCS.keyState, DOCS.keyAccess, DOCS.fixUnavailableCmks, DOCS.xksTroubleshooting],
+    },
+  }),
+  entry({
     cause: "UNRECOGNIZED",
     kinds: ["Unrecognized"],
     codes: ["Unrecognized"],
