@@ -16,6 +16,7 @@ import {
   KMS,
   type KMSClient,
 } from "@aws-sdk/client-kms";
+import { classify, type KmsFailure, kmsClientProvider } from "kms-keystore-errors";
 import {
   type KmsEmulator,
   startKmsEmulator,
@@ -94,7 +95,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  proxy.setFault("*", undefined);
+  for (const target of ["*", "encrypt", "decrypt"] as const) proxy.setFault(target, undefined);
 });
 
 afterAll(async () => {
@@ -229,5 +230,82 @@ describe("the AWS Encryption SDK against the KMS emulator", () => {
       "The external key store proxy did not respond in time. Retry the request. If you see this error repeatedly, report it to your external key store proxy administrator.",
     );
     expect(error.$metadata?.httpStatusCode).toBe(400);
+  });
+});
+
+describe("kmsClientProvider with the Encryption SDK's keyrings", () => {
+  /** The provider's clients, pointed at the emulator, reporting every failure they classify. */
+  const reported: KmsFailure[] = [];
+  let provided: ReturnType<typeof kmsClientProvider>;
+  let providerOnEmulator: KmsNodeClientSupplier;
+  beforeAll(() => {
+    provided = kmsClientProvider({
+      clientConfig: { ...emu.clientConfig, maxAttempts: 1 },
+      onFailure: (failure) => reported.push(failure),
+    });
+    // The Encryption SDK types its client's outputs more strictly than the SDK's own (see above).
+    providerOnEmulator = provided as unknown as KmsNodeClientSupplier;
+  });
+
+  afterEach(() => {
+    reported.length = 0;
+  });
+  afterAll(() => {
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      const client = provided(region);
+      if (client !== false) client.destroy();
+    }
+  });
+
+  it("builds one client per Region, with the plugin installed, that encrypts and decrypts for real", async () => {
+    const client = provided("us-east-1");
+    expect(client).toBe(provided("us-east-1"));
+    expect(client).not.toBe(provided("eu-west-1"));
+    const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider: providerOnEmulator });
+    const { result } = await encrypt(keyring, PLAINTEXT, { encryptionContext: CONTEXT });
+    const { plaintext } = await decrypt(keyring, result);
+    expect(plaintext.toString("utf8")).toBe(PLAINTEXT);
+    expect(reported).toEqual([]);
+  });
+
+  it("classifies the aggregated error of an XKS proxy timeout on Decrypt as XKS_PROXY_TIMED_OUT", async () => {
+    const keyring = new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider: providerOnEmulator });
+    const { result } = await encrypt(keyring, PLAINTEXT, { encryptionContext: CONTEXT });
+    proxy.setFault("decrypt", { delayMs: 1000 });
+    const error = await rejectionOf(decrypt(keyring, result));
+
+    // The provider's client saw KMS's own error and reported it as it happened.
+    expect(reported.map((f) => [f.kind, f.cause, f.operation])).toEqual([
+      ["KMSInvalidStateException", "XKS_PROXY_TIMED_OUT", "Decrypt"],
+    ]);
+    // The Encryption SDK's aggregated error, classified: the inner failure, with via and related.
+    const failure = classify(error);
+    expect(failure).toMatchObject({
+      kind: "KMSInvalidStateException",
+      cause: "XKS_PROXY_TIMED_OUT",
+      retryable: true,
+      keyStoreType: "EXTERNAL_KEY_STORE",
+      via: { service: "AWS Encryption SDK" },
+    });
+    expect(failure.related?.map((f) => f.cause)).toEqual(["XKS_PROXY_TIMED_OUT"]);
+    expect(JSON.stringify(failure)).not.toContain(PLAINTEXT);
+  });
+
+  it("picks the custom key store's failure of several, and keeps every one in related, in order", async () => {
+    const keyring = new KmsKeyringNode({
+      generatorKeyId: secondKeyArn,
+      keyIds: [keyArn],
+      clientProvider: providerOnEmulator,
+    });
+    const { result } = await encrypt(keyring, PLAINTEXT, { encryptionContext: CONTEXT });
+    await kms.send(new DisableKeyCommand({ KeyId: secondKeyArn }));
+    try {
+      proxy.setFault("decrypt", { delayMs: 1000 });
+      const failure = classify(await rejectionOf(decrypt(keyring, result)));
+      expect(failure.related?.map((f) => f.kind)).toEqual(["DisabledException", "KMSInvalidStateException"]);
+      expect(failure.cause).toBe("XKS_PROXY_TIMED_OUT");
+    } finally {
+      await kms.send(new EnableKeyCommand({ KeyId: secondKeyArn }));
+    }
   });
 });
