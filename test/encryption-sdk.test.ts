@@ -23,7 +23,8 @@ import {
   startXksProxy,
   type XksProxy,
 } from "kms-keystore-errors/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import * as example from "../examples/encryption-sdk.js";
 import { clientFor, rejectionOf } from "./support/kms.js";
 
 // The AWS Encryption SDK for JavaScript against the KMS emulator: an external key store whose
@@ -307,5 +308,28 @@ describe("kmsClientProvider with the Encryption SDK's keyrings", () => {
     } finally {
       await kms.send(new EnableKeyCommand({ KeyId: secondKeyArn }));
     }
+  });
+});
+
+describe("examples/encryption-sdk.ts", () => {
+  it("decrypts what it encrypted, and classifies an XKS proxy timeout on Decrypt", async () => {
+    const lines: string[] = [];
+    for (const method of ["log", "warn", "error"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
+    }
+    const config = { ...emu.clientConfig, maxAttempts: 1 };
+    expect(await example.main(config, keyArn)).toEqual({ roundTrip: true });
+
+    proxy.setFault("decrypt", { delayMs: 1000 });
+    const outcome = await example.main(config, keyArn);
+    expect(outcome.roundTrip).toBe(false);
+    expect(outcome.failure).toMatchObject({
+      cause: "XKS_PROXY_TIMED_OUT",
+      via: { service: "AWS Encryption SDK" },
+    });
+    const printed = lines.join("\n");
+    expect(printed).toContain('"kms.failure.cause":"XKS_PROXY_TIMED_OUT"');
+    expect(printed).toContain("Through: AWS Encryption SDK");
+    expect(printed).not.toContain("order 1234");
   });
 });
