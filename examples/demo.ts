@@ -13,7 +13,11 @@
  *   (d) ahead of failure: a connected store whose proxy certificate expires in 9 days and whose
  *       proxy latency is creeping up (CloudWatch series in the AWS emulator); `doctor --health` fails
  *       the certificate and warns about the latency, and `alarms --format cloudformation` writes AWS's
- *       recommended alarms for it.
+ *       recommended alarms for it;
+ *   (e) through other services: an S3 `GetObject` whose SSE-KMS key sits in an external key store
+ *       whose proxy times out (S3 reports `KMS.KMSInvalidStateException`; the plugin on the S3 client
+ *       classifies it as the proxy timeout and retries it), and the AWS Encryption SDK's aggregated
+ *       decrypt error for the same timeout, classified by `kmsClientProvider`'s clients and `classify`.
  *
  * It prints what an application would log, with one change: the examples print a failure's full
  * guidance (`formatFailure`) every time, as an application's log would; the demo prints it the first
@@ -26,18 +30,33 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import {
   ConnectCustomKeyStoreCommand,
+  CreateCustomKeyStoreCommand,
   CreateKeyCommand,
   DisconnectCustomKeyStoreCommand,
   EncryptCommand,
   KMSClient,
   type KMSClientConfig,
 } from "@aws-sdk/client-kms";
-import { classify, waitForConnection } from "kms-keystore-errors";
-import { type KmsEmulator, startAwsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  classify,
+  failureOf,
+  formatFailure,
+  waitForConnection,
+  withKeyStoreErrors,
+} from "kms-keystore-errors";
+import {
+  type KmsEmulator,
+  startAwsEmulator,
+  startKmsEmulator,
+  startServicesEmulator,
+  startXksProxy,
+} from "kms-keystore-errors/testing";
 import * as connectAndWait from "./connect-and-wait.js";
 import * as createXksKeyStore from "./create-xks-key-store.js";
 import * as doctor from "./doctor.js";
 import * as doctorDeep from "./doctor-deep.js";
+import * as encryptionSdk from "./encryption-sdk.js";
 import * as health from "./health.js";
 import * as opentelemetry from "./opentelemetry.js";
 import * as retryKms from "./retry-kms.js";
@@ -51,6 +70,7 @@ export const EXAMPLES = {
   "create-xks-key-store.ts": createXksKeyStore,
   "doctor.ts": doctor,
   "doctor-deep.ts": doctorDeep,
+  "encryption-sdk.ts": encryptionSdk,
   "health.ts": health,
   "opentelemetry.ts": opentelemetry,
   "retry-kms.ts": retryKms,
@@ -68,7 +88,8 @@ export const INTRODUCTION = [
   "This demo runs every example of kms-keystore-errors against the embedded KMS emulator, over the",
   "real wire protocol: (a) an external key store whose VPC endpoint service is misconfigured, (b) an",
   "XKS proxy that times out during Encrypt, (c) doctor --deep naming the failing requirement, and (d)",
-  "doctor --health saying what is about to fail, then AWS's recommended alarms for it.",
+  "doctor --health saying what is about to fail, then AWS's recommended alarms for it, and (e) the same",
+  "proxy timeout reported by S3 and by the AWS Encryption SDK.",
   "Each failure's full guidance is printed the first time its cause appears; repeats get one line.",
 ].join("\n");
 
@@ -328,6 +349,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<string[]> {
 
     // -------------------------------------------------------------------------------------------
     await healthScene(settings, options, expect, guidance);
+
+    // -------------------------------------------------------------------------------------------
+    await throughOtherServices(expect);
   } catch (error) {
     problems.push(`unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     console.log(
@@ -600,6 +624,96 @@ async function healthScene(
     }
   } finally {
     await Promise.all([emu.close(), aws.close()]);
+  }
+}
+
+/**
+ * (e) The proxy timeout as other services report it: S3 (through the services emulator) and the AWS
+ * Encryption SDK (through the KMS emulator, an external key store and the fake XKS proxy).
+ */
+async function throughOtherServices(expect: (ok: boolean, what: string) => void): Promise<void> {
+  header("(e) Through other services: S3 and the AWS Encryption SDK report the same proxy timeout");
+  const [services, emu, proxy] = await Promise.all([
+    startServicesEmulator(),
+    startKmsEmulator({ connectDelayMs: 1 }),
+    startXksProxy({
+      credential: {
+        accessKeyId: "DEMOPROXYACCESSKEYAB",
+        secretAccessKey: "demoProxySecretDoNotLogMe0123456789abcdefgh",
+      },
+      keys: [{ id: "orders-key" }],
+    }),
+  ]);
+  const s3 = withKeyStoreErrors(new S3Client({ ...services.clientConfig, forcePathStyle: true }), {
+    onFailure: (failure) => console.warn(formatFailure(failure)),
+  });
+  try {
+    step("S3 GetObject of an SSE-KMS object: S3 reports KMS.KMSInvalidStateException with KMS's message");
+    services.failNext("S3", "GetObject", { kms: "xks-proxy-timeout" }, { times: 2 });
+    const object = await s3.send(new GetObjectCommand({ Bucket: "orders", Key: "2026/12/07.json" }));
+    await object.Body?.transformToString();
+    const s3Calls = services.calls("S3").length;
+    console.log(`GetObject requests: ${s3Calls} (timed out twice, retried by the plugin, succeeded)`);
+    expect(s3Calls === 3, "S3 GetObject should be sent 3 times (the bare client sends it once)");
+
+    step("The proxy keeps timing out: after the SDK's attempts, the failure S3 reported, classified");
+    services.failNext("S3", "GetObject", { kms: "xks-proxy-timeout" }, { times: 3 });
+    const error = await s3
+      .send(new GetObjectCommand({ Bucket: "orders", Key: "2026/12/07.json" }))
+      .catch((e) => e);
+    const failure = failureOf(error);
+    console.log(`via: ${JSON.stringify(failure?.via)}`);
+    expect(
+      failure?.cause === "XKS_PROXY_TIMED_OUT" && failure.via?.service === "S3",
+      "S3's KMS.KMSInvalidStateException should classify as XKS_PROXY_TIMED_OUT via S3",
+    );
+
+    step("The AWS Encryption SDK: decrypt through an external key store whose proxy times out");
+    const endpoint = "https://xks.orders.example.com";
+    emu.routeXksProxy(endpoint, proxy);
+    const kms = new KMSClient({ ...emu.clientConfig, maxAttempts: 1 });
+    try {
+      const store = await kms.send(
+        new CreateCustomKeyStoreCommand({
+          CustomKeyStoreName: "orders-xks",
+          CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+          XksProxyConnectivity: "PUBLIC_ENDPOINT",
+          XksProxyUriEndpoint: endpoint,
+          XksProxyUriPath: "/kms/xks/v1",
+          XksProxyAuthenticationCredential: {
+            AccessKeyId: "DEMOPROXYACCESSKEYAB",
+            RawSecretAccessKey: "demoProxySecretDoNotLogMe0123456789abcdefgh",
+          },
+        }),
+      );
+      const storeId = store.CustomKeyStoreId ?? "";
+      await kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: storeId }));
+      const connected = await waitForConnection(kms, storeId, { intervalMs: 5, timeoutMs: 5_000 });
+      if (connected.isErr())
+        throw new Error(`the orders key store did not connect: ${connected.error.cause}`);
+      const key = await kms.send(
+        new CreateKeyCommand({
+          CustomKeyStoreId: storeId,
+          Origin: "EXTERNAL_KEY_STORE",
+          XksKeyId: "orders-key",
+        }),
+      );
+      proxy.setFault("decrypt", { delayMs: 1_000 });
+      const outcome = await encryptionSdk.main(
+        { ...emu.clientConfig, maxAttempts: 1 },
+        key.KeyMetadata?.Arn ?? "",
+      );
+      expect(
+        outcome.failure?.cause === "XKS_PROXY_TIMED_OUT" &&
+          outcome.failure.via?.service === "AWS Encryption SDK",
+        "the Encryption SDK's error should classify as XKS_PROXY_TIMED_OUT via the AWS Encryption SDK",
+      );
+    } finally {
+      kms.destroy();
+    }
+  } finally {
+    s3.destroy();
+    await Promise.all([services.close(), emu.close(), proxy.close()]);
   }
 }
 

@@ -329,6 +329,9 @@ describe("examples", () => {
       "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION not retryable",
       "XKS_PROXY_TIMED_OUT retryable",
       "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION not retryable",
+      // (e) the same proxy timeout, through S3 and through the AWS Encryption SDK.
+      "XKS_PROXY_TIMED_OUT retryable",
+      "XKS_PROXY_TIMED_OUT retryable",
     ]);
     for (const [line] of repeats) expect(out).not.toContain(`${line}\n  `);
     expect(out).toContain(
@@ -342,6 +345,11 @@ describe("examples", () => {
     expect(out.match(/^FAIL /gm)).toHaveLength(2);
     expect(out).toMatch(/CONNECTED; 18 checks: 0 failing, 0 unknown, 18 passing/);
     expect(out).not.toContain("demoRawSecretAccessKeyDoNotLogMe");
+    // (e) S3 retried by the plugin, then the failure S3 reported, classified with via.
+    expect(out).toContain("GetObject requests: 3 (timed out twice, retried by the plugin, succeeded)");
+    expect(out).toContain('via: {"service":"S3","code":"KMS.KMSInvalidStateException","operation":"GetObject"}');
+    expect(out).not.toContain("demoProxySecretDoNotLogMe");
+    expect(out).not.toContain("order 1234");
     expect(pinoLines.join("")).toContain('"kms.failure.cause":"XKS_PROXY_TIMED_OUT"');
     // KMS sends HTTP 400 for KMSInvalidStateException (the model's 409 never reaches the wire).
     expect(pinoLines.join("")).toContain('"http.response.status_code":400');
