@@ -347,7 +347,9 @@ describe("examples", () => {
     expect(out).not.toContain("demoRawSecretAccessKeyDoNotLogMe");
     // (e) S3 retried by the plugin, then the failure S3 reported, classified with via.
     expect(out).toContain("GetObject requests: 3 (timed out twice, retried by the plugin, succeeded)");
-    expect(out).toContain('via: {"service":"S3","code":"KMS.KMSInvalidStateException","operation":"GetObject"}');
+    expect(out).toContain(
+      'via: {"service":"S3","code":"KMS.KMSInvalidStateException","operation":"GetObject"}',
+    );
     expect(out).not.toContain("demoProxySecretDoNotLogMe");
     expect(out).not.toContain("order 1234");
     expect(pinoLines.join("")).toContain('"kms.failure.cause":"XKS_PROXY_TIMED_OUT"');

@@ -21,7 +21,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { rejectionOf } from "./support/kms.js";
 import {
   callOperation,
-  clientOf,
   destroyClients,
   SERVICE_CASES,
   type ServiceClients,
