@@ -4,7 +4,8 @@
  * - classify: ns per call, against a plain `Map` lookup of the error name;
  * - start-up: the import time the main entry adds after `@aws-sdk/client-kms` (ESM and CommonJS, two
  *   processes paired run by run), and its gzipped share of a bundled Lambda handler;
- * - send: wrapped (withKeyStoreErrors) against bare KMSClient `send` over loopback to the emulator;
+ * - send: wrapped (withKeyStoreErrors) against bare KMSClient `send` over loopback to the emulator,
+ *   and the same for another service's client (a successful S3 `GetObject` to the services emulator);
  * - memory: heap growth after 100k failed sends through a wrapped client (failures are attached to
  *   errors, never retained).
  * Prints a table and writes bench/results/latest.json. Run with `npm run bench`.
@@ -24,9 +25,10 @@ import {
   LimitExceededException,
   NotFoundException,
 } from "@aws-sdk/client-kms";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { build } from "esbuild";
 import { classify, withKeyStoreErrors } from "kms-keystore-errors";
-import { startKmsEmulator } from "kms-keystore-errors/testing";
+import { startKmsEmulator, startServicesEmulator } from "kms-keystore-errors/testing";
 
 const quick = process.argv.includes("--quick");
 const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), quick };
@@ -94,6 +96,42 @@ function benchClassify() {
   };
 }
 
+/**
+ * A bare and a wrapped client sending the same successful request over loopback, in alternating
+ * rounds (neither client always runs on a warmer machine): milliseconds per send and their ratio.
+ */
+async function pairedSends(
+  bareSend: () => Promise<unknown>,
+  wrappedSend: () => Promise<unknown>,
+): Promise<Record<string, unknown>> {
+  const perRound = quick ? 200 : 1000;
+  const run = async (send: () => Promise<unknown>) => {
+    const start = performance.now();
+    for (let i = 0; i < perRound; i++) await send();
+    return (performance.now() - start) / perRound;
+  };
+  await run(bareSend);
+  await run(wrappedSend);
+  const rounds: { bare: number; wrapped: number }[] = [];
+  for (let round = 0; round < (quick ? 4 : 10); round++) {
+    if (round % 2 === 0) rounds.push({ bare: await run(bareSend), wrapped: await run(wrappedSend) });
+    else {
+      const w = await run(wrappedSend);
+      rounds.push({ bare: await run(bareSend), wrapped: w });
+    }
+  }
+  const ratios = rounds.map((r) => r.wrapped / r.bare).sort((a, b) => a - b);
+  const median = (xs: number[]) => xs[Math.floor(xs.length / 2)] as number;
+  return {
+    requestsPerRound: perRound,
+    rounds: rounds.length,
+    bareMsPerSend: median(rounds.map((r) => r.bare).sort((a, b) => a - b)),
+    wrappedMsPerSend: median(rounds.map((r) => r.wrapped).sort((a, b) => a - b)),
+    ratioWrappedToBare: median(ratios),
+    ratioRange: [ratios[0], ratios.at(-1)],
+  };
+}
+
 async function benchSend() {
   const emulator = await startKmsEmulator();
   const config = {
@@ -104,34 +142,29 @@ async function benchSend() {
   const bare = new KMSClient(config);
   const wrapped = withKeyStoreErrors(new KMSClient(config));
   const keyId = (await bare.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
-  const perRound = quick ? 200 : 1000;
-  const run = async (client: KMSClient) => {
-    const start = performance.now();
-    for (let i = 0; i < perRound; i++) await client.send(new DescribeKeyCommand({ KeyId: keyId }));
-    return (performance.now() - start) / perRound;
-  };
-  await run(bare);
-  await run(wrapped);
-  const rounds: { bare: number; wrapped: number }[] = [];
-  for (let round = 0; round < (quick ? 4 : 10); round++) {
-    // Alternate the order so that neither client always runs on a warmer machine.
-    if (round % 2 === 0) rounds.push({ bare: await run(bare), wrapped: await run(wrapped) });
-    else {
-      const w = await run(wrapped);
-      rounds.push({ bare: await run(bare), wrapped: w });
-    }
-  }
-  const ratios = rounds.map((r) => r.wrapped / r.bare).sort((a, b) => a - b);
-  const median = (xs: number[]) => xs[Math.floor(xs.length / 2)] as number;
-  results.send = {
-    requestsPerRound: perRound,
-    rounds: rounds.length,
-    bareMsPerSend: median(rounds.map((r) => r.bare).sort((a, b) => a - b)),
-    wrappedMsPerSend: median(rounds.map((r) => r.wrapped).sort((a, b) => a - b)),
-    ratioWrappedToBare: median(ratios),
-    ratioRange: [ratios[0], ratios.at(-1)],
-  };
+  results.send = await pairedSends(
+    () => bare.send(new DescribeKeyCommand({ KeyId: keyId })),
+    () => wrapped.send(new DescribeKeyCommand({ KeyId: keyId })),
+  );
+  bare.destroy();
+  wrapped.destroy();
   await emulator.close();
+}
+
+/** Another service's client: a successful S3 GetObject, bare and with the plugin installed. */
+async function benchSendS3() {
+  const services = await startServicesEmulator();
+  const config = { ...services.clientConfig, forcePathStyle: true };
+  const bare = new S3Client(config);
+  const wrapped = withKeyStoreErrors(new S3Client(config));
+  const get = (client: S3Client) => async () => {
+    const out = await client.send(new GetObjectCommand({ Bucket: "bench", Key: "object.txt" }));
+    return out.Body?.transformToString();
+  };
+  results.sendS3 = await pairedSends(get(bare), get(wrapped));
+  bare.destroy();
+  wrapped.destroy();
+  await services.close();
 }
 
 async function benchMemory() {
@@ -277,6 +310,7 @@ benchClassify();
 benchImport();
 await benchBundle();
 await benchSend();
+await benchSendS3();
 await benchMemory();
 
 const c = results.classify as {
@@ -293,6 +327,7 @@ const bundle = results.bundle as {
   libraryShareGzipKiB: number;
 };
 const s = results.send as { bareMsPerSend: number; wrappedMsPerSend: number; ratioWrappedToBare: number };
+const s3 = results.sendS3 as { bareMsPerSend: number; wrappedMsPerSend: number; ratioWrappedToBare: number };
 const m = results.memory as {
   failedSends?: number;
   bareGrowthMiB?: number;
@@ -334,6 +369,11 @@ console.table({
     value: s.wrappedMsPerSend.toFixed(3),
     baseline: `bare ${s.bareMsPerSend.toFixed(3)} ms`,
     ratio: s.ratioWrappedToBare.toFixed(3),
+  },
+  "S3 GetObject over loopback, another service's client (ms)": {
+    value: s3.wrappedMsPerSend.toFixed(3),
+    baseline: `bare ${s3.bareMsPerSend.toFixed(3)} ms`,
+    ratio: s3.ratioWrappedToBare.toFixed(3),
   },
   "heap growth after failed sends (MiB)": {
     value: m.wrappedGrowthMiB?.toFixed(2) ?? m.skipped,
