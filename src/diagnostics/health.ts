@@ -378,6 +378,42 @@ function connectionFinding(
   };
 }
 
+/**
+ * Every page of one CloudWatch call, bounded: at most `maxPages` pages, and a `NextToken` sent twice
+ * ends it. `onPage` reads each page and may stop with a failure of its own.
+ */
+async function eachPage(
+  caller: AwsCaller,
+  operation: "ListMetrics" | "GetMetricData",
+  input: Record<string, unknown>,
+  maxPages: number,
+  onPage: (page: unknown) => CallResult<never> | undefined,
+): Promise<CallResult<undefined>> {
+  const tokens = new Set<string>();
+  let token: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const out = await caller.call<unknown>(
+      "cloudwatch",
+      operation,
+      token === undefined ? input : { ...input, NextToken: token },
+      "health checks",
+    );
+    if (!out.ok) return out;
+    const stopped = onPage(out.value);
+    if (stopped !== undefined) return stopped;
+    token = readText(out.value, "NextToken");
+    if (token === undefined || token === "") return { ok: true, value: undefined };
+    if (tokens.has(token)) {
+      return {
+        ok: false,
+        evidence: `cloudwatch:${operation} page ${page + 1} repeats a NextToken it sent before; stopped`,
+      };
+    }
+    tokens.add(token);
+  }
+  return { ok: false, evidence: `cloudwatch:${operation} sent more than ${maxPages} pages; stopped` };
+}
+
 /** Every page of `ListMetrics` for one store's resource, bounded. */
 async function listSeries(
   caller: AwsCaller,
@@ -386,36 +422,24 @@ async function listSeries(
   key: string,
 ): Promise<CallResult<Series[]>> {
   const series: Series[] = [];
-  const tokens = new Set<string>();
-  let token: string | undefined;
-  for (let page = 0; page < MAX_LIST_PAGES; page++) {
-    const out = await caller.call<unknown>(
-      "cloudwatch",
-      "ListMetrics",
-      {
-        Namespace: namespace,
-        Dimensions: [{ Name: keyDimension, Value: key }],
-        RecentlyActive: RECENTLY_ACTIVE,
-        ...(token === undefined ? {} : { NextToken: token }),
-      },
-      "health checks",
-    );
-    if (!out.ok) return out;
-    for (const entry of readArray(out.value, "Metrics")) {
-      const s = seriesFrom(entry);
-      if (s !== undefined && s.dimensions[keyDimension] === key) series.push(s);
-    }
-    token = readText(out.value, "NextToken");
-    if (token === undefined || token === "") return { ok: true, value: series };
-    if (tokens.has(token)) {
-      return {
-        ok: false,
-        evidence: `cloudwatch:ListMetrics page ${page + 1} repeats a NextToken it sent before; stopped`,
-      };
-    }
-    tokens.add(token);
-  }
-  return { ok: false, evidence: `cloudwatch:ListMetrics sent more than ${MAX_LIST_PAGES} pages; stopped` };
+  const done = await eachPage(
+    caller,
+    "ListMetrics",
+    {
+      Namespace: namespace,
+      Dimensions: [{ Name: keyDimension, Value: key }],
+      RecentlyActive: RECENTLY_ACTIVE,
+    },
+    MAX_LIST_PAGES,
+    (page) => {
+      for (const entry of readArray(page, "Metrics")) {
+        const s = seriesFrom(entry);
+        if (s !== undefined && s.dimensions[keyDimension] === key) series.push(s);
+      }
+      return undefined;
+    },
+  );
+  return done.ok ? { ok: true, value: series } : done;
 }
 
 /** One batched `GetMetricData` (all pages, bounded) for the series of the checks. */
@@ -439,58 +463,43 @@ async function readSeries(
     ReturnData: true,
   }));
   const points = wanted.map(() => [] as { time: number; value: number }[]);
-  const tokens = new Set<string>();
-  let token: string | undefined;
   let total = 0;
-  for (let page = 0; page < MAX_DATA_PAGES; page++) {
-    const out = await caller.call<unknown>(
-      "cloudwatch",
-      "GetMetricData",
-      {
-        MetricDataQueries: queries,
-        StartTime: new Date(now - lookback * 1000),
-        EndTime: new Date(now),
-        ...(token === undefined ? {} : { NextToken: token }),
-      },
-      "health checks",
-    );
-    if (!out.ok) return out;
-    for (const result of readArray(out.value, "MetricDataResults")) {
-      const index = Number(/^q(\d{1,3})$/.exec(readText(result, "Id") ?? "")?.[1] ?? -1);
-      const into = points[index];
-      const check = wanted[index]?.check;
-      if (into === undefined || check === undefined) continue;
-      const times = readArray(result, "Timestamps");
-      const values = readArray(result, "Values");
-      const since = now - (check.lookbackSeconds ?? 900) * 1000;
-      // Bounded: a few thousand points per series is all a 3-hour window at 1-minute periods holds.
-      const count = Math.min(times.length, values.length, 10_000);
-      total += count;
-      if (total > MAX_POINTS) {
-        return {
-          ok: false,
-          evidence: `cloudwatch:GetMetricData sent more than ${MAX_POINTS} datapoints; stopped`,
-        };
+  const done = await eachPage(
+    caller,
+    "GetMetricData",
+    { MetricDataQueries: queries, StartTime: new Date(now - lookback * 1000), EndTime: new Date(now) },
+    MAX_DATA_PAGES,
+    (page) => {
+      for (const result of readArray(page, "MetricDataResults")) {
+        const index = Number(/^q(\d{1,3})$/.exec(readText(result, "Id") ?? "")?.[1] ?? -1);
+        const into = points[index];
+        const check = wanted[index]?.check;
+        if (into === undefined || check === undefined) continue;
+        const times = readArray(result, "Timestamps");
+        const values = readArray(result, "Values");
+        const since = now - (check.lookbackSeconds ?? 900) * 1000;
+        // Bounded: a few thousand points per series is all a 3-hour window at 1-minute periods holds.
+        const count = Math.min(times.length, values.length, 10_000);
+        total += count;
+        if (total > MAX_POINTS) {
+          return {
+            ok: false,
+            evidence: `cloudwatch:GetMetricData sent more than ${MAX_POINTS} datapoints; stopped`,
+          };
+        }
+        for (let i = 0; i < count; i++) {
+          const time = times[i] instanceof Date ? (times[i] as Date).getTime() : Number.NaN;
+          const value = values[i];
+          if (typeof value === "number" && Number.isFinite(value) && time >= since)
+            into.push({ time, value });
+        }
       }
-      for (let i = 0; i < count; i++) {
-        const time = times[i] instanceof Date ? (times[i] as Date).getTime() : Number.NaN;
-        const value = values[i];
-        if (typeof value === "number" && Number.isFinite(value) && time >= since) into.push({ time, value });
-      }
-    }
-    token = readText(out.value, "NextToken");
-    if (token === undefined || token === "") {
-      return { ok: true, value: wanted.map((w, i) => ({ series: w.series, points: points[i] ?? [] })) };
-    }
-    if (tokens.has(token)) {
-      return {
-        ok: false,
-        evidence: `cloudwatch:GetMetricData page ${page + 1} repeats a NextToken it sent before; stopped`,
-      };
-    }
-    tokens.add(token);
-  }
-  return { ok: false, evidence: `cloudwatch:GetMetricData sent more than ${MAX_DATA_PAGES} pages; stopped` };
+      return undefined;
+    },
+  );
+  return done.ok
+    ? { ok: true, value: wanted.map((w, i) => ({ series: w.series, points: points[i] ?? [] })) }
+    : done;
 }
 
 /** The HSM states of a cluster, as one clause of evidence (CloudHSM v2 `DescribeClusters`). */
