@@ -1,31 +1,10 @@
 import { styleText } from "node:util";
 import { explain } from "kms-keystore-errors";
 import { describe, expect, it } from "vitest";
-import { type CliIo, main } from "../src/cli/main.js";
 import { style } from "../src/cli/style.js";
+import { runCli } from "./support/cli.js";
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `main()` in-process, with captured output. */
-async function run(
-  args: readonly string[],
-  io: Partial<Pick<CliIo, "env" | "readStdin">> = {},
-): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: io.env ?? {},
-    isTTY: false,
-    readStdin: io.readStdin,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("the CLI's options (util.parseArgs)", () => {
   it("takes a value as --name=value and as --name value", async () => {

@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { explain } from "kms-keystore-errors";
 import { describe, expect, it } from "vitest";
-import { type CliIo, main } from "../src/cli/main.js";
 import { DEFAULT_WIDTH, outputWidth, wrapText } from "../src/cli/wrap.js";
+import { runCli } from "./support/cli.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes are what is removed.
@@ -12,22 +12,7 @@ const SGR = /\u001b\[[0-9;]*m/g;
 const plain = (text: string): string => text.replace(SGR, "");
 const VPC = "XksProxyVpcEndpointServiceInvalidConfigurationException";
 
-/** `main()` in-process, with captured output. */
-async function run(
-  args: readonly string[],
-  io: Partial<Pick<CliIo, "env" | "isTTY" | "columns">> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: io.env ?? {},
-    isTTY: io.isTTY ?? false,
-    columns: io.columns,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 /**
  * The lines over the width that are not one unbreakable word (a URL, an identifier, a command in

@@ -22,8 +22,9 @@ import {
 } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runDoctor } from "../src/cli/doctor.js";
-import { type CliIo, main } from "../src/cli/main.js";
+import { main } from "../src/cli/main.js";
 import { style } from "../src/cli/style.js";
+import { runCli } from "./support/cli.js";
 import { clientFor } from "./support/kms.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -77,22 +78,7 @@ function cli(
   });
 }
 
-/** `main()` in-process, with captured output. */
-async function inProcess(
-  args: readonly string[],
-  io: Partial<Pick<CliIo, "env" | "isTTY" | "readStdin">> = {},
-): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: io.env ?? {},
-    isTTY: io.isTTY ?? false,
-    readStdin: io.readStdin,
-  });
-  return { code, stdout, stderr };
-}
+const inProcess = runCli;
 
 const credentials = { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "test-secret-not-used" };
 

@@ -7,15 +7,23 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `main()` in-process, as through a pipe (not a terminal), with captured output. */
-export async function runCli(args: readonly string[], io: Partial<Pick<CliIo, "env">> = {}): Promise<CliRun> {
+/**
+ * `main()` in-process with captured output: through a pipe (not a terminal, no environment) unless
+ * `io` says otherwise.
+ */
+export async function runCli(
+  args: readonly string[],
+  io: Partial<Pick<CliIo, "env" | "isTTY" | "columns" | "readStdin">> = {},
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(args, {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
     env: io.env ?? {},
-    isTTY: false,
+    isTTY: io.isTTY ?? false,
+    columns: io.columns,
+    readStdin: io.readStdin,
   });
   return { code, stdout, stderr };
 }
