@@ -343,13 +343,12 @@ const serviceOf = (context: FailureContext | undefined): string | undefined => {
 function classifyFresh(error: unknown, context: FailureContext | undefined): KmsFailure {
   const input = context?.input;
   const secrets = input === undefined ? Secrets.none : collectSecrets(input);
-  const classified = classifyError(error, context === undefined ? undefined : serviceOf(context));
-  if (classified.via !== undefined)
-    return failureThrough(error, context, secrets, classified, classified.via);
-  const { kind, entry, code, keyStoreType } = classified;
+  const classified = classifyError(error, serviceOf(context));
+  const { kind, entry, code, keyStoreType, via } = classified;
   const metadata = read(error, "$metadata");
-  const rawMessage = str(read(error, "message"));
-  const requestId = str(read(metadata, "requestId"));
+  // An aggregated error reports its chosen inner failure's message.
+  const rawMessage = classified.message ?? str(read(error, "message"));
+  const ids = contextIds(context);
   return makeFailure(
     kind,
     redact(code, secrets),
@@ -357,76 +356,54 @@ function classifyFresh(error: unknown, context: FailureContext | undefined): Kms
     keyStoreType ?? (input === undefined ? undefined : keyStoreTypeOfInput(input)),
     {
       message: rawMessage === undefined || rawMessage === "" ? undefined : redact(rawMessage, secrets),
-      ...contextIds(context),
-      requestId: requestId === undefined ? undefined : redact(requestId, secrets),
+      // Through another service, the context's operation is the service's: it goes into `via`.
+      operation: via === undefined ? ids.operation : undefined,
+      customKeyStoreId: ids.customKeyStoreId,
+      keyId: ids.keyId,
+      requestId: redactOptional(str(read(metadata, "requestId")), secrets),
       httpStatusCode: int(read(metadata, "httpStatusCode")),
       attempts: int(read(metadata, "attempts")),
+      via: via === undefined ? undefined : viaOf(via, ids.operation, secrets),
+      related: via === undefined ? undefined : relatedOf(classified, secrets),
     },
     error,
   );
 }
 
 /**
- * A failure that reached the caller through another service (or the AWS Encryption SDK): `via`, with
- * the context's operation as the service's (the failure's own `operation` is KMS's, unknown here),
- * and the inner failures of an aggregated error as `related`. Every string is redacted.
+ * How a failure reached the caller through another service (or the AWS Encryption SDK), with the
+ * context's operation as the service's; every string redacted, undefined members left out.
  */
-function failureThrough(
-  error: unknown,
-  context: FailureContext | undefined,
-  secrets: Secrets,
-  classified: Classified,
+function viaOf(
   via: NonNullable<Classified["via"]>,
-): KmsFailure {
-  const input = context?.input;
-  const metadata = read(error, "$metadata");
-  const rawMessage = classified.message ?? str(read(error, "message"));
-  const ids = contextIds(context);
-  return makeFailure(
-    classified.kind,
-    redact(classified.code, secrets),
-    classified.entry,
-    classified.keyStoreType ?? (input === undefined ? undefined : keyStoreTypeOfInput(input)),
-    {
-      message: rawMessage === undefined || rawMessage === "" ? undefined : redact(rawMessage, secrets),
-      customKeyStoreId: ids.customKeyStoreId,
-      keyId: ids.keyId,
-      requestId: redactOptional(str(read(metadata, "requestId")), secrets),
-      httpStatusCode: int(read(metadata, "httpStatusCode")),
-      attempts: int(read(metadata, "attempts")),
-      via: definedVia({
-        service: redact(via.service, secrets),
-        operation: redactOptional(ids.operation, secrets),
-        code: redact(via.code, secrets),
-        queryCode: redactOptional(via.queryCode, secrets),
-        kmsRequestId: redactOptional(via.kmsRequestId, secrets),
-      }),
-      related: classified.inner?.map((c) =>
-        makeFailure(
-          c.kind,
-          redact(c.code, secrets),
-          c.entry,
-          c.keyStoreType,
-          { message: c.message === "" ? undefined : redact(c.message, secrets) },
-          undefined,
-        ),
-      ),
-    },
-    error,
-  );
+  operation: string | undefined,
+  secrets: Secrets,
+): FailureVia {
+  const out: { -readonly [K in keyof FailureVia]: FailureVia[K] } = {
+    service: redact(via.service, secrets),
+    code: redact(via.code, secrets),
+  };
+  if (operation !== undefined) out.operation = redact(operation, secrets);
+  if (via.queryCode !== undefined) out.queryCode = redact(via.queryCode, secrets);
+  if (via.kmsRequestId !== undefined) out.kmsRequestId = redact(via.kmsRequestId, secrets);
+  return out;
 }
+
+/** The inner failures of an aggregated error, in order, as failures of their own (redacted). */
+const relatedOf = (classified: Classified, secrets: Secrets): KmsFailure[] | undefined =>
+  classified.inner?.map((c) =>
+    makeFailure(
+      c.kind,
+      redact(c.code, secrets),
+      c.entry,
+      c.keyStoreType,
+      { message: c.message === "" ? undefined : redact(c.message, secrets) },
+      undefined,
+    ),
+  );
 
 const redactOptional = (value: string | undefined, secrets: Secrets): string | undefined =>
   value === undefined ? undefined : redact(value, secrets);
-
-/** A `via` without its undefined members. */
-function definedVia(via: { [K in keyof FailureVia]: FailureVia[K] | undefined }): FailureVia {
-  const out: Record<string, string> = { service: via.service as string, code: via.code as string };
-  if (via.operation !== undefined) out.operation = via.operation;
-  if (via.queryCode !== undefined) out.queryCode = via.queryCode;
-  if (via.kmsRequestId !== undefined) out.kmsRequestId = via.kmsRequestId;
-  return out as unknown as FailureVia;
-}
 
 /**
  * True for failures specific to custom key stores, and for general ones whose cause is a key store
