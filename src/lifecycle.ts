@@ -132,6 +132,25 @@ const positive = (fn: string, name: string, value: unknown, fallback: number): n
   return value;
 };
 
+/**
+ * The checked arguments of `waitForConnection` and `ensureConnected`. Invalid ones are programming
+ * errors: thrown at once, synchronously, never as a rejection.
+ */
+function waitArguments(
+  fn: string,
+  customKeyStoreId: unknown,
+  options: WaitForConnectionOptions | undefined,
+): { intervalMs: number; timeoutMs: number; signal: AbortSignal | undefined } {
+  if (typeof customKeyStoreId !== "string" || customKeyStoreId === "") {
+    throw new TypeError(`${fn}: \`customKeyStoreId\` must be a non-empty string (cks-…)`);
+  }
+  return {
+    intervalMs: positive(fn, "intervalMs", options?.intervalMs, 5000),
+    timeoutMs: positive(fn, "timeoutMs", options?.timeoutMs, 1_200_000),
+    signal: options?.signal,
+  };
+}
+
 /** Pages `checkKeyStores` reads at most (100,000 stores at the default page size). */
 const MAX_PAGES = 1000;
 
@@ -254,13 +273,7 @@ export function waitForConnection(
   customKeyStoreId: string,
   options: WaitForConnectionOptions = {},
 ): ResultAsync<CustomKeyStoresListEntry, KmsFailure> {
-  // Invalid arguments are programming errors: thrown here, synchronously, never as a rejection.
-  if (typeof customKeyStoreId !== "string" || customKeyStoreId === "") {
-    throw new TypeError("waitForConnection: `customKeyStoreId` must be a non-empty string (cks-…)");
-  }
-  const intervalMs = positive("waitForConnection", "intervalMs", options?.intervalMs, 5000);
-  const timeoutMs = positive("waitForConnection", "timeoutMs", options?.timeoutMs, 1_200_000);
-  const signal = options?.signal;
+  const { intervalMs, timeoutMs, signal } = waitArguments("waitForConnection", customKeyStoreId, options);
   return new ResultAsync(
     (async (): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> => {
       const deadline = Date.now() + timeoutMs;
@@ -370,13 +383,7 @@ export function ensureConnected(
   customKeyStoreId: string,
   options: WaitForConnectionOptions = {},
 ): ResultAsync<CustomKeyStoresListEntry, KmsFailure> {
-  // Invalid arguments are programming errors: thrown here, synchronously, never as a rejection.
-  if (typeof customKeyStoreId !== "string" || customKeyStoreId === "") {
-    throw new TypeError("ensureConnected: `customKeyStoreId` must be a non-empty string (cks-…)");
-  }
-  const intervalMs = positive("ensureConnected", "intervalMs", options?.intervalMs, 5000);
-  const timeoutMs = positive("ensureConnected", "timeoutMs", options?.timeoutMs, 1_200_000);
-  const signal = options?.signal;
+  const { intervalMs, timeoutMs, signal } = waitArguments("ensureConnected", customKeyStoreId, options);
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new TypeError("ensureConnected: `signal` must be an AbortSignal");
   }
