@@ -1,6 +1,8 @@
-// Mutation testing of the library's logic (not the emulators, the CLI shell, the diagnostics or the
-// catalog's text): `npm run mutation`. Too slow for `npm test`; the score is reported in
-// reports/mutation/ and on the console.
+// Mutation testing of all the library's code: `npm run mutation` (it builds first, because a few CLI
+// tests run the built bin; those tests cover no source in-process, so no mutant is ever judged by them).
+// Left out: the emulators (src/testing/), re-export lists, and the catalog's data tables (text and
+// tables, not logic; every string there would otherwise count as a mutant). Too slow for `npm test`;
+// the score is reported in reports/mutation/ and on the console.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
@@ -9,20 +11,22 @@ export default {
   mutate: [
     "src/**/*.ts",
     "!src/testing/**",
-    "!src/cli.ts",
-    "!src/cli/**",
-    "!src/diagnostics/**",
+    // Re-export lists.
     "!src/index.ts",
+    "!src/diagnostics/index.ts",
+    // The catalog's data tables.
     "!src/catalog/entries/**",
     "!src/catalog/docs.ts",
-    // Data, not logic: text and tables whose every string would otherwise count as a mutant.
     "!src/catalog/requirements.ts",
     "!src/catalog/kinds.ts",
-    "!src/catalog/schema.ts",
+    "!src/catalog/messages.ts",
+    "!src/catalog/services.ts",
+    "!src/catalog/health.ts",
   ],
   coverageAnalysis: "perTest",
+  ignoreStatic: false,
   concurrency: 2,
-  timeoutMS: 20000,
+  timeoutMS: 5000,
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },

@@ -2,9 +2,9 @@ import { defineConfig, mergeConfig } from "vitest/config";
 import { LoadFailureAsFailedTest } from "./test/support/load-failure-reporter.js";
 import base from "./vitest.config.js";
 
-// The tests that exercise the mutated library code (see stryker.config.mjs). Left out: tests of the
-// built package and CLI (they need dist/, which a mutant does not rebuild), of documentation read
-// from the sources, and of the emulators, probe and deep checks (not mutated).
+// The tests that can judge a mutant of the sources (see stryker.config.mjs). Left out: the tests of the
+// built package and its declaration files, of the types and of the documentation, which read dist/ and docs (a mutant
+// rebuilds neither), and the emulators' own tests (src/testing/ is not mutated).
 export default mergeConfig(
   base,
   defineConfig({
@@ -14,14 +14,14 @@ export default mergeConfig(
       exclude: [
         "**/node_modules/**",
         "test/package.test.ts",
-        "test/cli.test.ts",
-        "test/examples.test.ts",
+        "test/dts-examples.test.ts",
         "test/tsdoc.test.ts",
         "test/docs.test.ts",
-        "test/deep*.test.ts",
-        "test/probe.test.ts",
-        "test/xks-proxy.test.ts",
         "test/emulator.test.ts",
+        "test/cloudwatch-emulator.test.ts",
+        "test/http-server.test.ts",
+        // Compiles the sources with tsc; a mutant changes no type.
+        "test/types-generated.test.ts",
       ],
     },
   }),

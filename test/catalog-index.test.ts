@@ -46,6 +46,8 @@ describe("normalizeMessage", () => {
     expect(normalizeMessage("PKCS#11 session")).toBe(" pkcs 11 session ");
     expect(normalizeMessage("é")).toBe(" ");
     expect(normalizeMessage("aéb")).toBe(" a b ");
+    // Letters outside ASCII whose lowercase is ASCII (the Kelvin sign, dotted capital I) stay separators.
+    expect(normalizeMessage("\u212Aey \u0130d")).toBe(" ey d ");
   });
 
   it("lowercases exactly A to Z and keeps exactly a to z and 0 to 9", () => {
