@@ -37,6 +37,17 @@ describe("the CLI's options (util.parseArgs)", () => {
     expect(literal.stderr).toContain("no catalog entry matches");
   });
 
+  it("quotes an unknown option of up to 40 characters whole, and cuts a longer one at 40", async () => {
+    const forty = `--${"x".repeat(38)}`;
+    const whole = await run(["doctor", forty]);
+    expect(whole.code).toBe(2);
+    expect(whole.stderr).toContain(`unknown option "${forty}"`);
+    const cut = await run(["doctor", `${forty}y`]);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toContain(`unknown option "${forty}…"`);
+    expect(cut.stderr).not.toContain(`${forty}y`);
+  });
+
   it("refuses a value on a boolean flag and a missing value on a value flag", async () => {
     const cases: [string[], string][] = [
       [["explain", "--json=yes", "X"], "option --json takes no value"],

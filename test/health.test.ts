@@ -213,6 +213,8 @@ describe(checkKeyStoreHealth.name, () => {
       });
       expect(fail).toMatchObject({ status: "fail", value: 400, threshold: 365 });
       expect(fail.evidence).toContain("(ours)");
+      // The catalog reads this metric over 3 hours: KMS publishes it less often than latency.
+      expect(fail.evidence).toContain("maximum 400 days over the last 3 hours");
     });
 
     it("is unknown when the caller may not list metrics", async () => {
@@ -273,6 +275,7 @@ describe(checkKeyStoreHealth.name, () => {
       const warn = await finding("xks-proxy-errors");
       expect(warn).toMatchObject({ status: "warn", value: 6, threshold: 5 });
       expect(warn.evidence).toContain("XksProxyUriUnreachableException ×3 (XKS_PROXY_URI_UNREACHABLE)");
+      expect(warn.evidence).toContain("6 errors in a minute at most over the last 15 minutes");
     });
 
     it("fails past 5 non-retryable errors a minute, naming the top ExceptionNames and their causes", async () => {
