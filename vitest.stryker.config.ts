@@ -11,6 +11,9 @@ export default mergeConfig(
     test: {
       // A test file that a mutant stops from loading counts as a failed test (see the reporter).
       reporters: ["default", new LoadFailureAsFailedTest()],
+      // One worker for all test files, the project's modules loaded afresh for each (see the setup).
+      isolate: false,
+      setupFiles: ["test/support/fresh-modules.ts"],
       exclude: [
         "**/node_modules/**",
         "test/package.test.ts",

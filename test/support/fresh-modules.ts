@@ -1,0 +1,90 @@
+/**
+ * Setup of the mutation runs (vitest.stryker.config.ts), after Stryker's own setup file.
+ *
+ * Test files share one worker (`isolate: false`) so that the AWS SDK and other dependencies load once
+ * per run; the project's own modules are loaded afresh for every test file, so no index or cache
+ * built under one test file (or one mutant) carries over to the next.
+ *
+ * With modules fresh per file, whatever a test file reaches outside its tests (loading the project's
+ * modules, values computed while its tests are collected, its `beforeAll` and `afterAll` hooks)
+ * affects that file's tests only. Stryker counts such code as static and runs every test of the suite
+ * for each mutant in it; here it counts as covered by the tests of the files that reached it. To keep
+ * that sound, a mutant run activates its mutant before the file loads anything, as Stryker does for
+ * static mutants. A mutant that one test builds into a lazily built index is still judged only by
+ * the tests that reached it (as with Stryker's own coverage), so it may survive where a later test of
+ * the file would have failed: a survivor here can be a false one, a killed mutant never is.
+ */
+import { afterAll, beforeEach, inject, vi } from "vitest";
+
+vi.resetModules();
+
+/** The coverage Stryker's instrumented code records: hits per mutant, outside tests and per test. */
+interface MutantCoverage {
+  static: Record<string, number>;
+  perTest: Record<string, Record<string, number>>;
+}
+
+interface StrykerGlobal {
+  mutantCoverage?: MutantCoverage;
+  currentTestId?: string;
+  activeMutant?: string;
+  hitCount?: number;
+}
+
+// Outside a Stryker run nothing is provided: `inject` gives undefined and this file does nothing more.
+const namespace = inject("globalNamespace" as never) as string | undefined;
+const stryker = (): StrykerGlobal | undefined =>
+  namespace === undefined ? undefined : (globalThis as unknown as Record<string, StrykerGlobal>)[namespace];
+const mode = namespace === undefined ? undefined : (inject("mode" as never) as string);
+
+if (mode === "mutant") {
+  const ns = stryker();
+  if (ns !== undefined) {
+    ns.activeMutant = inject("activeMutant" as never) as string;
+    ns.hitCount = 0;
+  }
+} else if (mode === "dry-run") {
+  const baseline: Record<string, number> = { ...stryker()?.mutantCoverage?.static };
+  /** The mutants this file reached outside its tests. */
+  const outsideTests = new Set<string>();
+  const tests: string[] = [];
+
+  /** Moves the static hits since this file began to the file's own set. */
+  const collect = (): void => {
+    const coverage = stryker()?.mutantCoverage;
+    if (coverage === undefined) return;
+    for (const [id, hits] of Object.entries(coverage.static)) {
+      const before = baseline[id] ?? 0;
+      if (hits <= before) continue;
+      outsideTests.add(id);
+      if (before === 0) delete coverage.static[id];
+      else coverage.static[id] = before;
+    }
+  };
+  const attribute = (testId: string): void => {
+    const coverage = stryker()?.mutantCoverage;
+    if (coverage === undefined) return;
+    const hits = coverage.perTest[testId] ?? {};
+    for (const id of outsideTests) hits[id] = (hits[id] ?? 0) + 1;
+    coverage.perTest[testId] = hits;
+  };
+
+  beforeEach(() => {
+    collect();
+    const testId = stryker()?.currentTestId;
+    if (testId === undefined) return;
+    tests.push(testId);
+    attribute(testId);
+  });
+
+  afterAll(() => {
+    collect();
+    const coverage = stryker()?.mutantCoverage;
+    if (tests.length === 0 && coverage !== undefined) {
+      // No test ran to carry them: they stay static.
+      for (const id of outsideTests) coverage.static[id] = (coverage.static[id] ?? 0) + 1;
+      return;
+    }
+    for (const testId of tests) attribute(testId);
+  });
+}
