@@ -14,43 +14,155 @@ import { KINDS } from "./catalog/kinds.js";
 import { MESSAGE_RULES } from "./catalog/messages.js";
 import type { MessageRule } from "./catalog/schema.js";
 
-/** A message rule ready to run: each alternative is a list of fragments padded with spaces. */
+/**
+ * The words of every rule fragment, each with an id, found in text without building a string: a
+ * word's hash (FNV-1a over its lowercase ASCII codes) leads, through an open-addressing table, to
+ * the id with that hash, and the word's characters confirm it.
+ */
+interface Vocabulary {
+  /** Every word's character codes, one after another. */
+  readonly chars: Uint8Array;
+  /** Where each id's word starts in `chars`; one more entry marks the end of the last. */
+  readonly offsets: Int32Array;
+  /** Each id's hash. */
+  readonly hashes: Int32Array;
+  /** Slots holding an id or -1; a power of two in size, at most half full. */
+  readonly table: Int32Array;
+}
+
+/** A fragment as the ids of its words, in order. */
+type Sequence = readonly number[];
+
+/** A message rule ready to run: each alternative is the word sequences that must all occur. */
 interface CompiledRule {
   readonly rule: MessageRule<Cause>;
-  readonly alternatives: readonly (readonly string[])[];
+  readonly alternatives: readonly (readonly Sequence[])[];
 }
 
 /**
- * Rules indexed by word: for each alternative, the rarest word of its first fragment (across all
+ * Rules indexed by word id: for each alternative, the rarest word of its first fragment (across all
  * fragments; the longest among equally rare). A message can only match a rule if it contains that
- * word, so only the rules of the message's own words are tried.
+ * word, so only the rules of the message's own words are tried. Positions ascend.
  */
 interface RuleIndex {
   readonly rules: readonly CompiledRule[];
-  readonly byWord: ReadonlyMap<string, ReadonlySet<number>>;
+  readonly byWord: ReadonlyMap<number, readonly number[]>;
 }
 
-const compile = (rule: MessageRule<Cause>): CompiledRule => ({
-  rule,
-  alternatives: rule.match.map((m) => (typeof m === "string" ? [m] : m).map((f) => ` ${f} `)),
-});
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 
-function indexRules(rules: readonly CompiledRule[], frequency: ReadonlyMap<string, number>): RuleIndex {
-  // Stryker disable all: which word of a fragment anchors a rule changes only how many rules are
-  // tried, never which rule matches: firstMatch looks up every word of the message, so any word of
-  // the fragment reaches the rule. No test can tell these mutants apart from the original.
-  const rarer = (a: string, b: string): string => {
-    const fa = frequency.get(a) ?? 0;
-    const fb = frequency.get(b) ?? 0;
-    return fb < fa || (fb === fa && b.length > a.length) ? b : a;
-  };
-  // Stryker restore all
-  const byWord = new Map<string, Set<number>>();
+/** A fragment in the normal form (lowercase ASCII words, single spaces); any other never matches. */
+const NORMAL_FRAGMENT = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
+
+const hashOf = (word: string): number => {
+  let hash = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), FNV_PRIME);
+  return hash;
+};
+
+function buildVocabulary(fragments: Iterable<string>): Vocabulary {
+  const words = new Set<string>();
+  for (const fragment of fragments) {
+    if (NORMAL_FRAGMENT.test(fragment)) for (const word of fragment.split(" ")) words.add(word);
+  }
+  const list = [...words];
+  let size = 16;
+  while (size < list.length * 2) size *= 2;
+  const table = new Int32Array(size).fill(-1);
+  const hashes = Int32Array.from(list, hashOf);
+  hashes.forEach((hash, id) => {
+    let slot = hash & (size - 1);
+    while (table[slot] !== -1) slot = (slot + 1) & (size - 1);
+    table[slot] = id;
+  });
+  const offsets = new Int32Array(list.length + 1);
+  list.forEach((word, id) => {
+    offsets[id + 1] = (offsets[id] as number) + word.length;
+  });
+  const chars = new Uint8Array(offsets[list.length] as number);
+  list.forEach((word, id) => {
+    for (let i = 0; i < word.length; i++) chars[(offsets[id] as number) + i] = word.charCodeAt(i);
+  });
+  return { chars, offsets, hashes, table };
+}
+
+/** The id of the word `text[start, end)` with this hash, or -1. */
+function idOf(vocabulary: Vocabulary, hash: number, text: string, start: number, end: number): number {
+  const { table, hashes } = vocabulary;
+  const mask = table.length - 1;
+  for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    const id = table[slot] as number;
+    if (id === -1) return -1;
+    if (hashes[id] === hash && sameWord(vocabulary, id, text, start, end)) return id;
+  }
+}
+
+/**
+ * True when `text[start, end)`, lowercased, is the word `id`. The range holds ASCII letters and
+ * digits only, so setting bit 5 lowercases a letter and leaves a digit as it is.
+ */
+function sameWord(vocabulary: Vocabulary, id: number, text: string, start: number, end: number): boolean {
+  const { chars, offsets } = vocabulary;
+  const from = offsets[id] as number;
+  if ((offsets[id + 1] as number) - from !== end - start) return false;
+  for (let i = start; i < end; i++) {
+    if ((text.charCodeAt(i) | 32) !== chars[from + i - start]) return false;
+  }
+  return true;
+}
+
+/**
+ * The words of the first `length` characters of `text` (the words of its normal form), as
+ * vocabulary ids (-1 for a word no fragment has), written to `out`; returns how many.
+ */
+function scanWords(vocabulary: Vocabulary, text: string, length: number, out: number[]): number {
+  let count = 0;
+  let start = -1;
+  let hash = FNV_OFFSET;
+  for (let i = 0; i <= length; i++) {
+    let code = i < length ? text.charCodeAt(i) : 32;
+    if (code >= 65 && code <= 90) code += 32;
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+      if (start === -1) {
+        start = i;
+        hash = FNV_OFFSET;
+      }
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+    } else if (start !== -1) {
+      out[count++] = idOf(vocabulary, hash, text, start, i);
+      start = -1;
+    }
+  }
+  return count;
+}
+
+/** The ids of a fragment's words, or undefined when the fragment can never match. */
+function sequenceOf(vocabulary: Vocabulary, fragment: string): Sequence | undefined {
+  if (!NORMAL_FRAGMENT.test(fragment)) return undefined;
+  const ids: number[] = [];
+  scanWords(vocabulary, fragment, fragment.length, ids);
+  return ids;
+}
+
+function compile(rule: MessageRule<Cause>, vocabulary: Vocabulary): CompiledRule {
+  const alternatives: Sequence[][] = [];
+  for (const m of rule.match) {
+    const sequences = (typeof m === "string" ? [m] : m).map((f) => sequenceOf(vocabulary, f));
+    // An alternative with a fragment that can never match can never match either.
+    if (sequences.length > 0 && sequences.every((s) => s !== undefined))
+      alternatives.push(sequences as Sequence[]);
+  }
+  return { rule, alternatives };
+}
+
+function indexRules(rules: readonly CompiledRule[], rarer: (a: number, b: number) => number): RuleIndex {
+  const byWord = new Map<number, number[]>();
   rules.forEach((compiled, position) => {
-    for (const fragments of compiled.alternatives) {
-      const anchor = (fragments[0] as string).trim().split(" ").reduce(rarer);
-      const positions = byWord.get(anchor) ?? new Set<number>();
-      positions.add(position);
+    for (const sequences of compiled.alternatives) {
+      const anchor = (sequences[0] as Sequence).reduce(rarer);
+      const positions = byWord.get(anchor) ?? [];
+      if (positions[positions.length - 1] !== position) positions.push(position);
       byWord.set(anchor, positions);
     }
   });
@@ -58,6 +170,7 @@ function indexRules(rules: readonly CompiledRule[], frequency: ReadonlyMap<strin
 }
 
 interface Indexes {
+  readonly vocabulary: Vocabulary;
   readonly all: RuleIndex;
   readonly byKind: ReadonlyMap<string, RuleIndex>;
 }
@@ -67,58 +180,75 @@ let indexes: Indexes | undefined;
 /** The rule indexes, built on first use: every rule, and the rules of each kind that has any. */
 function rules(): Indexes {
   if (indexes !== undefined) return indexes;
-  const compiled = (MESSAGE_RULES as readonly MessageRule<Cause>[]).map(compile);
-  const frequency = new Map<string, number>();
+  const all = MESSAGE_RULES as readonly MessageRule<Cause>[];
+  const vocabulary = buildVocabulary(
+    all.flatMap((r) => r.match.flatMap((m) => (typeof m === "string" ? [m] : m))),
+  );
+  const compiled = all.map((r) => compile(r, vocabulary));
+  // Stryker disable all: which word of a fragment anchors a rule changes only how many rules are
+  // tried, never which rule matches: firstMatch looks up every word of the message, so any word of
+  // the fragment reaches the rule. No test can tell these mutants apart from the original.
+  const frequency = new Map<number, number>();
   for (const c of compiled) {
-    for (const fragments of c.alternatives) {
-      for (const fragment of fragments) {
-        for (const word of fragment.trim().split(" ")) frequency.set(word, (frequency.get(word) ?? 0) + 1);
-      }
+    for (const sequences of c.alternatives) {
+      for (const sequence of sequences)
+        for (const id of sequence) frequency.set(id, (frequency.get(id) ?? 0) + 1);
     }
   }
+  const { offsets } = vocabulary;
+  const lengthOf = (id: number): number => (offsets[id + 1] as number) - (offsets[id] as number);
+  const rarer = (a: number, b: number): number => {
+    const fa = frequency.get(a) ?? 0;
+    const fb = frequency.get(b) ?? 0;
+    return fb < fa || (fb === fa && lengthOf(b) > lengthOf(a)) ? b : a;
+  };
+  // Stryker restore all
   // A rule applies to a kind when its cause lists the kind; rules keep their catalog order.
   const byKind = new Map<string, RuleIndex>(
     KINDS.filter((k) => "messageRules" in k).map((k) => [
       k.kind,
       indexRules(
         compiled.filter((c) => (catalogEntry(c.rule.cause).kinds as readonly string[]).includes(k.kind)),
-        frequency,
+        rarer,
       ),
     ]),
   );
-  indexes = { all: indexRules(compiled, frequency), byKind };
+  indexes = { vocabulary, all: indexRules(compiled, rarer), byKind };
   return indexes;
 }
 
-const matches = (normalized: string, compiled: CompiledRule): boolean => {
-  for (const fragments of compiled.alternatives) {
-    let all = true;
-    for (const fragment of fragments) {
-      if (!normalized.includes(fragment)) {
-        all = false;
+/** True when the word ids `ids[0, count)` hold `sequence` contiguously. */
+function occurs(sequence: Sequence, ids: readonly number[], count: number): boolean {
+  const last = count - sequence.length;
+  for (let start = 0; start <= last; start++) {
+    let at = 0;
+    while (at < sequence.length && ids[start + at] === sequence[at]) at++;
+    if (at === sequence.length) return true;
+  }
+  return false;
+}
+
+const matches = (compiled: CompiledRule, ids: readonly number[], count: number): boolean =>
+  compiled.alternatives.some((sequences) => sequences.every((s) => occurs(s, ids, count)));
+
+/** Word ids of the message being matched (reused: matching is synchronous). */
+const scratch: number[] = [];
+
+/** The first rule (in rule order) of the index that matches the first `length` characters of `text`. */
+function firstMatch(index: RuleIndex, text: string, length: number): MessageRule<Cause> | undefined {
+  const count = scanWords(rules().vocabulary, text, length, scratch);
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const positions = index.byWord.get(scratch[i] as number);
+    if (positions === undefined) continue;
+    for (const position of positions) {
+      // Positions ascend: past the best so far, no later one can win.
+      if (position >= best) break;
+      if (matches(index.rules[position] as CompiledRule, scratch, count)) {
+        best = position;
         break;
       }
     }
-    if (all) return true;
-  }
-  return false;
-};
-
-/** The first rule (in rule order) of the index that matches the normalised message. */
-function firstMatch(index: RuleIndex, normalized: string): MessageRule<Cause> | undefined {
-  let best = Number.POSITIVE_INFINITY;
-  let start = 1;
-  while (start < normalized.length) {
-    // Normalised text ends in a space; text that does not is read to its end, not looped over.
-    const space = normalized.indexOf(" ", start);
-    const end = space === -1 ? normalized.length : space;
-    const candidates = index.byWord.get(normalized.slice(start, end));
-    if (candidates !== undefined) {
-      for (const position of candidates) {
-        if (position < best && matches(normalized, index.rules[position] as CompiledRule)) best = position;
-      }
-    }
-    start = end + 1;
   }
   // With no match, `best` is Infinity and there is no such rule.
   return index.rules[best]?.rule;
@@ -157,7 +287,7 @@ export function normalizeMessage(text: string): string {
  */
 export const matchMessageRule = (kind: string, normalized: string): MessageRule<Cause> | undefined => {
   const index = rules().byKind.get(kind);
-  return index === undefined ? undefined : firstMatch(index, normalized);
+  return index === undefined ? undefined : firstMatch(index, normalized, normalized.length);
 };
 
 /**
@@ -166,7 +296,7 @@ export const matchMessageRule = (kind: string, normalized: string): MessageRule<
  * @internal
  */
 export const matchAnyMessageRule = (normalized: string): MessageRule<Cause> | undefined =>
-  firstMatch(rules().all, normalized);
+  firstMatch(rules().all, normalized, normalized.length);
 
 /**
  * True when the kind's cause is decided by its message.
@@ -202,7 +332,11 @@ export function resolveKind(
   message: string,
 ): { readonly entry: KnownCatalogEntry; readonly rule?: MessageRule<Cause> } | undefined {
   const index = message === "" ? undefined : rules().byKind.get(kind);
-  const rule = index === undefined ? undefined : firstMatch(index, normalizeMessage(message));
+  // Matched on the message itself (its words are those of its normal form), as far as the rules read.
+  const rule =
+    index === undefined
+      ? undefined
+      : firstMatch(index, message, Math.min(message.length, MAX_MATCHED_LENGTH));
   if (rule !== undefined) return { entry: catalogEntry(rule.cause), rule };
   const entry = fallbackEntry(kind);
   return entry === undefined ? undefined : { entry };

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   catalog,
@@ -9,7 +10,13 @@ import {
   MESSAGE_RULES,
 } from "../src/catalog/index.js";
 import type { MessageRule } from "../src/catalog/schema.js";
-import { hasMessageRules, matchAnyMessageRule, matchMessageRule, normalizeMessage } from "../src/rules.js";
+import {
+  hasMessageRules,
+  matchAnyMessageRule,
+  matchMessageRule,
+  normalizeMessage,
+  resolveKind,
+} from "../src/rules.js";
 
 const RULES: readonly MessageRule[] = MESSAGE_RULES;
 /** The rule at `index` in MESSAGE_RULES, checked to have the expected cause. */
@@ -85,11 +92,15 @@ describe("normalizeMessage", () => {
 });
 
 describe("matchMessageRule and matchAnyMessageRule", () => {
-  it("read text that does not end in a space to its end", () => {
-    // Callers pass normalised text; anything else must still end, matching on whole padded words.
-    expect(matchAnyMessageRule(" external key is not enabled")).toBeUndefined();
-    expect(matchMessageRule("KMSInvalidStateException", " the key is disabled")).toBeUndefined();
-    expect(matchAnyMessageRule(" the key is disabled ")?.cause).toBe("KEY_DISABLED");
+  it("read text that is not normalised as its normal form: whole words, the last one too", () => {
+    const text = "The external key is NOT enabled";
+    expect(matchAnyMessageRule(text)).toBe(matchAnyMessageRule(normalizeMessage(text)));
+    expect(matchAnyMessageRule(text)?.cause).toBe("XKS_KEY_DISABLED");
+    expect(matchMessageRule("KMSInvalidStateException", " the key is disabled")?.cause).toBe("KEY_DISABLED");
+    // A word is matched whole: a cut or a longer word is another word.
+    expect(matchMessageRule("KMSInvalidStateException", " the key is disable")).toBeUndefined();
+    expect(matchMessageRule("KMSInvalidStateException", " the key is disabledx ")).toBeUndefined();
+    expect(matchMessageRule("KMSInvalidStateException", "the-key-is-disabled")?.cause).toBe("KEY_DISABLED");
   });
 
   it("return the earlier rule when a later rule's words come first in the message", () => {
@@ -271,5 +282,62 @@ describe("catalog", () => {
     expect(() => {
       (entry.remediation as { summary: string }).summary = "changed";
     }).toThrow(TypeError);
+  });
+});
+
+describe("the rule engine against the rules' plain reading", () => {
+  /** What a rule means, read plainly: some alternative whose fragments the normal form all contains. */
+  const reference = (rules: readonly MessageRule[], text: string): MessageRule | undefined => {
+    const normalized = normalizeMessage(text);
+    return rules.find((r) =>
+      r.match.some((m) => (typeof m === "string" ? [m] : m).every((f) => normalized.includes(` ${f} `))),
+    );
+  };
+  const rulesOf = (kind: string) =>
+    RULES.filter((r) => (catalogEntry(r.cause as never).kinds as readonly string[]).includes(kind));
+  const words = [...new Set(RULES.flatMap((r) => r.match.flat().flatMap((f) => f.split(" "))))];
+  const ruleKinds = KINDS.filter((k) => hasMessageRules(k.kind)).map((k) => k.kind);
+  /** Text made of rule words and fragments in any case, with noise and separators between them. */
+  const text = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(...words),
+        fc.constantFrom(...RULES.flatMap((r) => r.match.flat())),
+        fc.string({ maxLength: 4 }),
+      ),
+      { maxLength: 24 },
+    )
+    .chain((parts) =>
+      fc
+        .array(fc.constantFrom(" ", ". ", "-", "'", "\n", "é", "_", ""), {
+          minLength: parts.length,
+          maxLength: parts.length,
+        })
+        .map((separators) => parts.map((p, i) => `${p}${separators[i]}`).join("")),
+    )
+    .chain((s) => fc.constantFrom(s, s.toUpperCase(), ` ${s} `));
+
+  it("finds the same first rule, for every kind and for any kind", () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom(...ruleKinds), (message, kind) => {
+        const expected = reference(rulesOf(kind), message);
+        expect(matchMessageRule(kind, normalizeMessage(message))).toBe(expected);
+        expect(resolveKind(kind, message)?.rule).toBe(expected);
+        expect(matchAnyMessageRule(normalizeMessage(message))).toBe(reference(RULES, message));
+      }),
+      { seed: 20261207, numRuns: 2000 },
+    );
+  });
+
+  it("tells a word from another word with the same hash", () => {
+    // "ap0gnoa" and "disabled" have the same 32-bit FNV-1a hash, the hash the engine looks words up by.
+    const hash = (word: string) =>
+      [...word].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193), 0x811c9dc5 | 0);
+    expect(hash("ap0gnoa")).toBe(hash("disabled"));
+    expect(resolveKind("KMSInvalidStateException", "The key is disabled.")?.entry.cause).toBe("KEY_DISABLED");
+    expect(resolveKind("KMSInvalidStateException", "The key is ap0gnoa.")?.entry.cause).toBe(
+      "KMS_INVALID_STATE",
+    );
+    expect(matchAnyMessageRule(" the key is ap0gnoa ")).toBeUndefined();
   });
 });
