@@ -1,10 +1,13 @@
 import { defineConfig } from "tsup";
 import { dataAsJson } from "./scripts/data-as-json.js";
+import { lazyNeverthrow } from "./scripts/lazy-neverthrow.js";
 
 // The library, the Node-only entries and the CLI. `dist/` is cleaned by the npm script, not here:
 // parallel configs race on `clean: true`. `removeNodeProtocol: false` keeps `node:http` as written.
 //
-// The catalog's data modules are shipped as JSON strings (scripts/data-as-json.ts).
+// The catalog's data modules are shipped as JSON strings (scripts/data-as-json.ts). The CommonJS
+// builds require neverthrow on first use, not when the library is required
+// (scripts/lazy-neverthrow.ts).
 //
 // Bundled rather than depended on (p-retry stays the only runtime dependency):
 // - p-retry and is-network-error are ESM-only: bundled into the CommonJS builds so `require` works;
@@ -30,7 +33,7 @@ export default defineConfig([
     ...common,
     format: ["cjs"],
     noExternal: [...signing, "p-retry", "is-network-error"],
-    esbuildPlugins: [dataAsJson],
+    esbuildPlugins: [dataAsJson, lazyNeverthrow],
   },
   {
     entry: { cli: "src/cli.ts" },

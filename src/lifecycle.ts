@@ -6,11 +6,12 @@ import {
   DisconnectCustomKeyStoreCommand,
   type KMSClient,
 } from "@aws-sdk/client-kms";
-import { err, ok, type Result, ResultAsync } from "neverthrow";
+import type { Result, ResultAsync } from "neverthrow";
 import { catalogEntry, type KnownCatalogEntry } from "./catalog/index.js";
 import { isKeyStoreType } from "./catalog/schema.js";
 import { classify } from "./classify.js";
 import { type KmsFailure, makeFailure } from "./failure.js";
+import { err, ok, resultAsync } from "./neverthrow.js";
 import { redact, redactOutput, Secrets, secretsOf } from "./redact.js";
 import { entryOfKind } from "./rules.js";
 
@@ -274,7 +275,7 @@ export function waitForConnection(
   options: WaitForConnectionOptions = {},
 ): ResultAsync<CustomKeyStoresListEntry, KmsFailure> {
   const { intervalMs, timeoutMs, signal } = waitArguments("waitForConnection", customKeyStoreId, options);
-  return new ResultAsync(
+  return resultAsync(
     (async (): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> => {
       const deadline = Date.now() + timeoutMs;
       const input = { CustomKeyStoreId: customKeyStoreId };
@@ -387,7 +388,7 @@ export function ensureConnected(
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new TypeError("ensureConnected: `signal` must be an AbortSignal");
   }
-  return new ResultAsync(
+  return resultAsync(
     (async (): Promise<Result<CustomKeyStoresListEntry, KmsFailure>> => {
       const deadline = Date.now() + timeoutMs;
       const input = { CustomKeyStoreId: customKeyStoreId };
@@ -576,7 +577,7 @@ export function checkKeyStores(
   ) {
     throw new TypeError("checkKeyStores: `requestTimeoutMs` must be a positive number of milliseconds");
   }
-  return new ResultAsync(
+  return resultAsync(
     (async (): Promise<Result<KeyStoreReport[], KmsFailure>> => {
       const reports: KeyStoreReport[] = [];
       // Credential ids seen on earlier pages: redacted by value from any later failure's message.

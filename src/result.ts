@@ -1,7 +1,8 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { ResultAsync } from "neverthrow";
+import type { ResultAsync } from "neverthrow";
 import { classify } from "./classify.js";
 import type { KmsFailure } from "./failure.js";
+import { fromPromise } from "./neverthrow.js";
 
 /**
  * Any KMS command (`new EncryptCommand(...)`, …), typed structurally so that its output type can be
@@ -77,7 +78,7 @@ export function sendResult<O>(
   } catch (error) {
     pending = Promise.reject(error);
   }
-  return ResultAsync.fromPromise(pending, (error) => classify(error, context));
+  return fromPromise(pending, (error) => classify(error, context));
 }
 
 /**

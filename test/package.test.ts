@@ -28,6 +28,21 @@ describe("the built package", () => {
     expect(JSON.parse(out)).toEqual({ v: "ok", n: 2, classify: "Unrecognized", emulator: "function" });
   });
 
+  it("requires neverthrow on first use from CommonJS, and its Results are neverthrow's own", () => {
+    const out = node([
+      "-e",
+      `const loaded = () => Object.keys(require.cache).some((p) => p.includes("neverthrow"));
+       const k = require("kms-keystore-errors");
+       const before = loaded();
+       const { ResultAsync } = require("neverthrow");
+       const client = { send: async () => { throw Object.assign(new Error("x"), { name: "DisabledException", $fault: "client" }); } };
+       const result = k.sendResult(client, { input: {} });
+       result.match(() => "ok", (f) => f.kind).then((kind) =>
+         console.log(JSON.stringify({ before, after: loaded(), same: result instanceof ResultAsync, kind })));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({ before: false, after: true, same: true, kind: "DisabledException" });
+  });
+
   it("loads with import, both entry points, and the emulator answers the real SDK", () => {
     const out = node([
       "--input-type=module",

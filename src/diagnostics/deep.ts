@@ -3,10 +3,11 @@
  * the AWS APIs report (kms-facts §8).
  */
 import { DescribeCustomKeyStoresCommand, type KMSClient } from "@aws-sdk/client-kms";
-import { ResultAsync } from "neverthrow";
+import type { ResultAsync } from "neverthrow";
 import { classify } from "../classify.js";
 import type { KmsFailure } from "../failure.js";
 import { connectionErrorCode } from "../lifecycle.js";
+import { fromPromise } from "../neverthrow.js";
 import { redact, secretsOf } from "../redact.js";
 import {
   bounded,
@@ -329,7 +330,7 @@ export function diagnoseKeyStore(
   const expired = new Promise<never>((_, reject) => {
     deadline.addEventListener("abort", () => reject(stopped()), { once: true });
   });
-  return ResultAsync.fromPromise(Promise.race([Promise.resolve().then(run), expired]), (error) =>
+  return fromPromise(Promise.race([Promise.resolve().then(run), expired]), (error) =>
     classify(error, context),
   );
 }

@@ -5,7 +5,7 @@
  * one batched `GetMetricData` per store, on the exact dimension sets KMS publishes.
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { ResultAsync } from "neverthrow";
+import type { ResultAsync } from "neverthrow";
 import {
   HEALTH_CHECKS,
   type HealthCheck,
@@ -18,6 +18,7 @@ import { classify } from "../classify.js";
 import { explain } from "../explain.js";
 import type { KmsFailure } from "../failure.js";
 import { checkKeyStores, type KeyStoreReport } from "../lifecycle.js";
+import { fromPromise } from "../neverthrow.js";
 import { redact } from "../redact.js";
 import { XKS_ERRORS } from "../xks/errors.js";
 import {
@@ -777,7 +778,7 @@ export function checkKeyStoreHealth(
   const expired = new Promise<never>((_, reject) => {
     deadline.addEventListener("abort", () => reject(stopped()), { once: true });
   });
-  return ResultAsync.fromPromise(Promise.race([Promise.resolve().then(run), expired]), (error) =>
+  return fromPromise(Promise.race([Promise.resolve().then(run), expired]), (error) =>
     error instanceof Failed ? error.failure : classify(error, { operation: "DescribeCustomKeyStores" }),
   );
 }
