@@ -1,6 +1,7 @@
 /**
  * A build step for the catalog's data modules (`src/catalog/entries/*.ts`, `messages.ts`,
- * `kinds.ts`): each is evaluated at build time and shipped as `JSON.parse("…")` of its exports.
+ * `kinds.ts`, `health.ts`, `services.ts`): each is evaluated at build time and shipped as
+ * `JSON.parse("…")` of its exports (a regular expression as its literal).
  * JavaScript engines read one string literal far faster than the same data written as object
  * literals, so importing the library costs less, and a bundled application carries the data in a
  * form that compresses better. The sources stay typed TypeScript data (the declaration files are
@@ -11,7 +12,8 @@ import { isDeepStrictEqual } from "node:util";
 import { build, type Plugin } from "esbuild";
 
 /** The data modules shipped as JSON. */
-export const DATA_MODULES = /[\\/]src[\\/]catalog[\\/](?:entries[\\/][^\\/]+|messages|kinds)\.ts$/;
+export const DATA_MODULES =
+  /[\\/]src[\\/]catalog[\\/](?:entries[\\/][^\\/]+|messages|kinds|health|services)\.ts$/;
 
 /** Evaluates one module (bundled alone) and returns its exports. */
 async function evaluate(path: string): Promise<Record<string, unknown>> {
@@ -37,6 +39,13 @@ export const dataAsJson: Plugin = {
     b.onLoad({ filter: DATA_MODULES }, async ({ path }) => {
       const exports = await evaluate(path);
       const lines = Object.entries(exports).map(([name, value]) => {
+        if (value instanceof RegExp) {
+          const literal = String(value);
+          if (literal !== `/${value.source}/${value.flags}` || value.lastIndex !== 0) {
+            throw new Error(`${path}: export ${name} is not a plain regular expression`);
+          }
+          return `export const ${name} = ${literal};`;
+        }
         const json = JSON.stringify(value);
         if (json === undefined || !isDeepStrictEqual(JSON.parse(json), value)) {
           throw new Error(`${path}: export ${name} is not plain JSON data`);

@@ -7,7 +7,8 @@ import { type Cause, catalogEntry, isServiceKind, type KnownCatalogEntry } from 
 import type { Kind } from "./catalog/kinds.js";
 import type { KeyStoreType } from "./catalog/schema.js";
 import {
-  ENCRYPTION_SDK_FORMS,
+  ENCRYPTION_SDK_INNER,
+  ENCRYPTION_SDK_PREFIX,
   JAVA_SDK_FORM,
   JAVA_SDK_MARKER,
   KMS_CODE_PREFIX,
@@ -290,7 +291,7 @@ export interface InnerError {
  * @internal
  */
 export const isEncryptionSdkAggregate = (message: string): boolean =>
-  message.startsWith(ENCRYPTION_SDK_FORMS.prefix);
+  message.startsWith(ENCRYPTION_SDK_PREFIX);
 
 /**
  * The inner errors of the AWS Encryption SDK's aggregated decrypt error, in order, from their stack
@@ -300,7 +301,7 @@ export const isEncryptionSdkAggregate = (message: string): boolean =>
  */
 export function innerErrors(message: string): InnerError[] {
   const text = message.length > MAX_AGGREGATE_LENGTH ? message.slice(0, MAX_AGGREGATE_LENGTH) : message;
-  const parts = text.split(ENCRYPTION_SDK_FORMS.inner);
+  const parts = text.split(ENCRYPTION_SDK_INNER);
   const out: InnerError[] = [];
   for (let i = 1; i < parts.length && out.length < MAX_INNER_ERRORS; i++) {
     const inner = parseStackHeader(parts[i] as string);

@@ -322,11 +322,13 @@ export const LAMBDA_FORM = /KMS Exception: ?([A-Za-z0-9_.]{1,128}?) ?KMS Message
 export const LAMBDA_MARKER = "KMS Exception:";
 
 /**
- * The first words of the AWS Encryption SDK's aggregated decrypt error (every keyring's form), and
- * the header before each inner error's stack text (`Error #1 \n <stack>`).
+ * The first words of the AWS Encryption SDK's aggregated decrypt error (every keyring's form).
  * @internal
  */
-export const ENCRYPTION_SDK_FORMS = {
-  prefix: "Unable to decrypt data key",
-  inner: /Error #\d{1,6} {0,4}\n ?/g,
-} as const;
+export const ENCRYPTION_SDK_PREFIX = "Unable to decrypt data key";
+
+/**
+ * The header before each inner error's stack text in that error (`Error #1 \n <stack>`).
+ * @internal
+ */
+export const ENCRYPTION_SDK_INNER = /Error #\d{1,6} {0,4}\n ?/g;
