@@ -47,6 +47,10 @@ const samples: unknown[] = [
   Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
 ];
 
+/** The middle value (the upper one of an even count). */
+const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
 function timeLoop(iterations: number, body: (i: number) => unknown): number {
   let sink = 0;
   const start = performance.now();
@@ -60,11 +64,13 @@ function benchClassify() {
   const names = new Map<string, string>(samples.map((s) => [(s as Error).name, "x"]));
   const n = quick ? 50_000 : 500_000;
   const rounds: { classify: number; map: number }[] = [];
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 9; round++) {
     const c = timeLoop(n, (i) => classify(samples[i & 3]).retryable);
     const m = timeLoop(n, (i) => names.get((samples[i & 3] as Error).name) !== undefined);
     rounds.push({ classify: c, map: m });
   }
+  // The budget is on the median round; the best round is reported beside it.
+  const middle = (k: "classify" | "map") => median(rounds.map((r) => r[k]));
   const best = (k: "classify" | "map") => Math.min(...rounds.map((r) => r[k]));
   const perKind = Object.fromEntries(
     samples.map((s) => [
@@ -89,9 +95,10 @@ function benchClassify() {
   results.classify = {
     withEncryptInputNs: withInput(32),
     withLargeEncryptInputNs: withInput(4096),
-    nsPerCall: best("classify"),
-    mapLookupNs: best("map"),
-    ratioToMapLookup: best("classify") / best("map"),
+    nsPerCall: middle("classify"),
+    bestNsPerCall: best("classify"),
+    mapLookupNs: middle("map"),
+    ratioToMapLookup: middle("classify") / middle("map"),
     perKindNs: perKind,
   };
 }
@@ -121,12 +128,11 @@ async function pairedSends(
     }
   }
   const ratios = rounds.map((r) => r.wrapped / r.bare).sort((a, b) => a - b);
-  const median = (xs: number[]) => xs[Math.floor(xs.length / 2)] as number;
   return {
     requestsPerRound: perRound,
     rounds: rounds.length,
-    bareMsPerSend: median(rounds.map((r) => r.bare).sort((a, b) => a - b)),
-    wrappedMsPerSend: median(rounds.map((r) => r.wrapped).sort((a, b) => a - b)),
+    bareMsPerSend: median(rounds.map((r) => r.bare)),
+    wrappedMsPerSend: median(rounds.map((r) => r.wrapped)),
     ratioWrappedToBare: median(ratios),
     ratioRange: [ratios[0], ratios.at(-1)],
   };
@@ -256,7 +262,6 @@ function benchImport() {
         },
       ).toString(),
     );
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const measure = (esm: boolean) => {
     const added: number[] = [];
     for (let run = 0; run < (quick ? 5 : 15); run++) added.push(once(esm, true) - once(esm, false));
@@ -315,6 +320,7 @@ await benchMemory();
 
 const c = results.classify as {
   nsPerCall: number;
+  bestNsPerCall: number;
   mapLookupNs: number;
   ratioToMapLookup: number;
   withEncryptInputNs: number;
@@ -335,9 +341,9 @@ const m = results.memory as {
   skipped?: string;
 };
 console.table({
-  "classify (ns/call)": {
+  "classify, a mix of four failures (ns/call, median, budget 1000)": {
     value: c.nsPerCall.toFixed(0),
-    baseline: `Map lookup ${c.mapLookupNs.toFixed(1)} ns`,
+    baseline: `Map lookup ${c.mapLookupNs.toFixed(1)} ns; best round ${c.bestNsPerCall.toFixed(0)} ns`,
     ratio: c.ratioToMapLookup.toFixed(1),
   },
   "classify with an Encrypt input, 32-byte plaintext (ns/call)": {
