@@ -52,21 +52,15 @@ interface RuleIndex {
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
-/** A fragment in the normal form (lowercase ASCII words, single spaces); any other never matches. */
-const NORMAL_FRAGMENT = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
-
 const hashOf = (word: string): number => {
   let hash = FNV_OFFSET;
   for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), FNV_PRIME);
   return hash;
 };
 
-function buildVocabulary(fragments: Iterable<string>): Vocabulary {
-  const words = new Set<string>();
-  for (const fragment of fragments) {
-    if (NORMAL_FRAGMENT.test(fragment)) for (const word of fragment.split(" ")) words.add(word);
-  }
-  const list = [...words];
+/** The vocabulary of fragments in the normal form (catalog data tests hold every fragment to it). */
+function buildVocabulary(fragments: readonly string[]): Vocabulary {
+  const list = [...new Set(fragments.flatMap((f) => f.split(" ")))];
   let size = 16;
   while (size < list.length * 2) size *= 2;
   const table = new Int32Array(size).fill(-1);
@@ -114,12 +108,13 @@ function sameWord(vocabulary: Vocabulary, id: number, text: string, start: numbe
 
 /**
  * The words of the first `length` characters of `text` (the words of its normal form), as
- * vocabulary ids (-1 for a word no fragment has), written to `out`; returns how many.
+ * vocabulary ids, -1 for a word no fragment has: written to `ids` (emptied first), which is returned.
  */
-function scanWords(vocabulary: Vocabulary, text: string, length: number, out: number[]): number {
-  let count = 0;
+function scanWords(vocabulary: Vocabulary, text: string, length: number, ids: number[] = []): number[] {
+  ids.length = 0;
   let start = -1;
   let hash = FNV_OFFSET;
+  // One step past the last character, a space ends the last word.
   for (let i = 0; i <= length; i++) {
     let code = i < length ? text.charCodeAt(i) : 32;
     if (code >= 65 && code <= 90) code += 32;
@@ -130,31 +125,19 @@ function scanWords(vocabulary: Vocabulary, text: string, length: number, out: nu
       }
       hash = Math.imul(hash ^ code, FNV_PRIME);
     } else if (start !== -1) {
-      out[count++] = idOf(vocabulary, hash, text, start, i);
+      ids.push(idOf(vocabulary, hash, text, start, i));
       start = -1;
     }
   }
-  return count;
-}
-
-/** The ids of a fragment's words, or undefined when the fragment can never match. */
-function sequenceOf(vocabulary: Vocabulary, fragment: string): Sequence | undefined {
-  if (!NORMAL_FRAGMENT.test(fragment)) return undefined;
-  const ids: number[] = [];
-  scanWords(vocabulary, fragment, fragment.length, ids);
   return ids;
 }
 
-function compile(rule: MessageRule<Cause>, vocabulary: Vocabulary): CompiledRule {
-  const alternatives: Sequence[][] = [];
-  for (const m of rule.match) {
-    const sequences = (typeof m === "string" ? [m] : m).map((f) => sequenceOf(vocabulary, f));
-    // An alternative with a fragment that can never match can never match either.
-    if (sequences.length > 0 && sequences.every((s) => s !== undefined))
-      alternatives.push(sequences as Sequence[]);
-  }
-  return { rule, alternatives };
-}
+const compile = (rule: MessageRule<Cause>, vocabulary: Vocabulary): CompiledRule => ({
+  rule,
+  alternatives: rule.match.map((m) =>
+    (typeof m === "string" ? [m] : m).map((f) => scanWords(vocabulary, f, f.length)),
+  ),
+});
 
 function indexRules(rules: readonly CompiledRule[], rarer: (a: number, b: number) => number): RuleIndex {
   const byWord = new Map<number, number[]>();
@@ -162,7 +145,7 @@ function indexRules(rules: readonly CompiledRule[], rarer: (a: number, b: number
     for (const sequences of compiled.alternatives) {
       const anchor = (sequences[0] as Sequence).reduce(rarer);
       const positions = byWord.get(anchor) ?? [];
-      if (positions[positions.length - 1] !== position) positions.push(position);
+      positions.push(position);
       byWord.set(anchor, positions);
     }
   });
@@ -181,9 +164,7 @@ let indexes: Indexes | undefined;
 function rules(): Indexes {
   if (indexes !== undefined) return indexes;
   const all = MESSAGE_RULES as readonly MessageRule<Cause>[];
-  const vocabulary = buildVocabulary(
-    all.flatMap((r) => r.match.flatMap((m) => (typeof m === "string" ? [m] : m))),
-  );
+  const vocabulary = buildVocabulary(all.flatMap((r) => r.match.flat()));
   const compiled = all.map((r) => compile(r, vocabulary));
   // Stryker disable all: which word of a fragment anchors a rule changes only how many rules are
   // tried, never which rule matches: firstMatch looks up every word of the message, so any word of
@@ -217,10 +198,9 @@ function rules(): Indexes {
   return indexes;
 }
 
-/** True when the word ids `ids[0, count)` hold `sequence` contiguously. */
-function occurs(sequence: Sequence, ids: readonly number[], count: number): boolean {
-  const last = count - sequence.length;
-  for (let start = 0; start <= last; start++) {
+/** True when the word ids `ids` hold `sequence` contiguously. */
+function occurs(sequence: Sequence, ids: readonly number[]): boolean {
+  for (let start = 0; start + sequence.length <= ids.length; start++) {
     let at = 0;
     while (at < sequence.length && ids[start + at] === sequence[at]) at++;
     if (at === sequence.length) return true;
@@ -228,23 +208,23 @@ function occurs(sequence: Sequence, ids: readonly number[], count: number): bool
   return false;
 }
 
-const matches = (compiled: CompiledRule, ids: readonly number[], count: number): boolean =>
-  compiled.alternatives.some((sequences) => sequences.every((s) => occurs(s, ids, count)));
+const matches = (compiled: CompiledRule, ids: readonly number[]): boolean =>
+  compiled.alternatives.some((sequences) => sequences.every((s) => occurs(s, ids)));
 
-/** Word ids of the message being matched (reused: matching is synchronous). */
+/** The word ids of the message being matched: one array, reused (matching is synchronous). */
 const scratch: number[] = [];
 
 /** The first rule (in rule order) of the index that matches the first `length` characters of `text`. */
 function firstMatch(index: RuleIndex, text: string, length: number): MessageRule<Cause> | undefined {
-  const count = scanWords(rules().vocabulary, text, length, scratch);
+  const ids = scanWords(rules().vocabulary, text, length, scratch);
   let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < count; i++) {
-    const positions = index.byWord.get(scratch[i] as number);
+  for (const id of ids) {
+    const positions = index.byWord.get(id);
     if (positions === undefined) continue;
     for (const position of positions) {
       // Positions ascend: past the best so far, no later one can win.
       if (position >= best) break;
-      if (matches(index.rules[position] as CompiledRule, scratch, count)) {
+      if (matches(index.rules[position] as CompiledRule, ids)) {
         best = position;
         break;
       }
@@ -331,7 +311,7 @@ export function resolveKind(
   kind: string,
   message: string,
 ): { readonly entry: KnownCatalogEntry; readonly rule?: MessageRule<Cause> } | undefined {
-  const index = message === "" ? undefined : rules().byKind.get(kind);
+  const index = rules().byKind.get(kind);
   // Matched on the message itself (its words are those of its normal form), as far as the rules read.
   const rule =
     index === undefined

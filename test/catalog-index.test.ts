@@ -302,6 +302,8 @@ describe("the rule engine against the rules' plain reading", () => {
     .array(
       fc.oneof(
         fc.constantFrom(...words),
+        // A near miss: a rule word with its last letter changed.
+        fc.constantFrom(...words).map((w) => `${w.slice(0, -1)}${w.endsWith("q") ? "j" : "q"}`),
         fc.constantFrom(...RULES.flatMap((r) => r.match.flat())),
         fc.string({ maxLength: 4 }),
       ),
@@ -329,15 +331,55 @@ describe("the rule engine against the rules' plain reading", () => {
     );
   });
 
-  it("tells a word from another word with the same hash", () => {
-    // "ap0gnoa" and "disabled" have the same 32-bit FNV-1a hash, the hash the engine looks words up by.
+  it("reads a message's words as its normal form does: letters and digits join, anything else separates", () => {
+    const cause = (message: string) => resolveKind("KMSInvalidStateException", message)?.entry.cause;
+    expect(cause("The key is disabled")).toBe("KEY_DISABLED");
+    for (const joined of ["A", "Z", "a", "z", "0", "9"]) {
+      expect(cause(`The key is ${joined}disabled.`), joined).toBe("KMS_INVALID_STATE");
+      expect(cause(`The key is disabled${joined}`), joined).toBe("KMS_INVALID_STATE");
+    }
+    for (const separator of ["@", "[", "`", "{", "/", ":", "\u00e9", "\u212a"]) {
+      expect(cause(`The key is${separator}disabled${separator}`), separator).toBe("KEY_DISABLED");
+    }
+    expect(cause("THE KEY IS DISABLED.")).toBe("KEY_DISABLED");
+  });
+
+  it("reads a message up to the limit, and a word cut by the limit as cut", () => {
+    const cause = (message: string) => resolveKind("KMSInvalidStateException", message)?.entry.cause;
+    // 4,095 characters, then 4,097 (the last "d" past the limit), then a word that goes on past it.
+    expect(cause(`${"x ".repeat(2042)}is disabled`)).toBe("KEY_DISABLED");
+    expect(cause(`${"x ".repeat(2043)}is disabled`)).toBe("KMS_INVALID_STATE");
+    expect(cause(`${"x ".repeat(2042)} is disabledx`)).toBe("KEY_DISABLED");
+    for (const text of [`${"x ".repeat(2043)}is disabled`, `${"x ".repeat(2042)} is disabledx`]) {
+      expect(resolveKind("KMSInvalidStateException", text)?.rule).toBe(
+        matchAnyMessageRule(normalizeMessage(text)),
+      );
+    }
+  });
+
+  it("never reads a word no rule has as a rule word", () => {
+    const ruleWords = new Set(RULES.flatMap((r) => r.match.flat().flatMap((f) => f.split(" "))));
+    const unknown = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`).filter(
+      (w) => !ruleWords.has(w),
+    );
+    expect(unknown.length).toBeGreaterThan(4900);
+    for (const word of unknown) {
+      expect(resolveKind("KMSInvalidStateException", `The key is ${word}.`)?.entry.cause, word).toBe(
+        "KMS_INVALID_STATE",
+      );
+    }
+  });
+
+  it("tells a word from another word with the same hash, of the same length or not", () => {
+    // "ap0gnoa" and "ah844hs2" have the 32-bit FNV-1a hash of "disabled", the hash words are looked up by.
     const hash = (word: string) =>
       [...word].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193), 0x811c9dc5 | 0);
-    expect(hash("ap0gnoa")).toBe(hash("disabled"));
-    expect(resolveKind("KMSInvalidStateException", "The key is disabled.")?.entry.cause).toBe("KEY_DISABLED");
-    expect(resolveKind("KMSInvalidStateException", "The key is ap0gnoa.")?.entry.cause).toBe(
-      "KMS_INVALID_STATE",
-    );
-    expect(matchAnyMessageRule(" the key is ap0gnoa ")).toBeUndefined();
+    const cause = (message: string) => resolveKind("KMSInvalidStateException", message)?.entry.cause;
+    expect(cause("The key is disabled.")).toBe("KEY_DISABLED");
+    for (const twin of ["ap0gnoa", "ah844hs2", "AH844HS2"]) {
+      expect(hash(twin.toLowerCase())).toBe(hash("disabled"));
+      expect(cause(`The key is ${twin}.`), twin).toBe("KMS_INVALID_STATE");
+      expect(matchAnyMessageRule(` the key is ${twin.toLowerCase()} `), twin).toBeUndefined();
+    }
   });
 });
