@@ -392,10 +392,18 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     const id = await xksStore(setup);
     aws.model.deny("elasticloadbalancing:DescribeLoadBalancers");
     const d = await diagnose(id);
-    for (const c of d.checks.filter((x) => x.id.startsWith("xks-nlb-"))) {
+    const [elb, others] = [
+      d.checks.filter((x) => x.id.startsWith("xks-nlb-")),
+      d.checks.filter((x) => !x.id.startsWith("xks-nlb-")),
+    ];
+    expect(elb.length).toBeGreaterThan(0);
+    for (const c of elb) {
       expect(c.status).toBe("unknown");
       expect(c.evidence).toContain("elasticloadbalancing:DescribeLoadBalancers");
     }
+    // The denial reaches the load balancer checks only.
+    expect(others.length).toBeGreaterThan(0);
+    for (const c of others) expect(c.evidence, c.id).not.toContain("DescribeLoadBalancers");
     expect(d.failing).toEqual([]);
   });
 
