@@ -158,5 +158,84 @@ describe(wrapText.name, () => {
     expect(outputWidth(true, undefined)).toBe(80);
     expect(outputWidth(true, 132)).toBe(132);
     expect(outputWidth(true, 10)).toBe(40);
+    // A terminal that reports no usable width gets the default, not the minimum.
+    for (const columns of [0, -1, 100.5, Number.NaN])
+      expect(outputWidth(true, columns), `${columns}`).toBe(80);
+  });
+});
+
+describe("wrapText, line by line", () => {
+  const red = (text: string) => `\u001b[31m${text}\u001b[39m`;
+
+  it("leaves a line of exactly the width alone and wraps one a column longer", () => {
+    const line = `${"a".repeat(14)} ${"b".repeat(15)}`;
+    expect(line).toHaveLength(30);
+    expect(wrapText(line, 30)).toBe(line);
+    expect(wrapText(`${line}b`, 30)).toBe(`${"a".repeat(14)}\n${"b".repeat(16)}`);
+  });
+
+  it("hangs continuation lines after a step number of any length, a bullet, a field or a label", () => {
+    expect(wrapText("1. alpha beta gamma delta epsilon", 20)).toBe("1. alpha beta gamma\n   delta epsilon");
+    expect(wrapText("  12. alpha beta gamma delta", 20)).toBe("  12. alpha beta\n      gamma delta");
+    expect(wrapText("- alpha beta gamma delta epsilon", 20)).toBe("- alpha beta gamma\n  delta epsilon");
+    expect(wrapText("* alpha beta gamma delta epsilon", 20)).toBe("* alpha beta gamma\n  delta epsilon");
+    expect(wrapText("Kinds:   alpha beta gamma delta", 20)).toBe("Kinds:   alpha beta\n         gamma delta");
+    expect(wrapText("--to S  alpha beta gamma delta", 20)).toBe("--to S  alpha beta\n        gamma delta");
+    expect(wrapText("  Why: alpha beta gamma delta", 20)).toBe("  Why: alpha beta\n       gamma delta");
+    expect(wrapText("    alpha beta gamma delta", 20)).toBe("    alpha beta gamma\n    delta");
+  });
+
+  it("reads a marker, a field or a label only at the start of a line", () => {
+    expect(wrapText("see 1. alpha beta gamma delta", 20)).toBe("see 1. alpha beta\ngamma delta");
+    expect(wrapText("x - alpha beta gamma delta", 20)).toBe("x - alpha beta gamma\ndelta");
+    expect(wrapText("Why: alpha beta gamma delta", 20)).toBe("Why: alpha beta\ngamma delta");
+    expect(wrapText("  why: alpha beta gamma delta", 20)).toBe("  why: alpha beta\n  gamma delta");
+  });
+
+  it("hangs a little under the indentation when the hanging indent passes half the width", () => {
+    expect(wrapText("  Field name here:   alpha beta gamma", 30)).toBe(
+      "  Field name here:   alpha\n      beta gamma",
+    );
+  });
+
+  it("keeps a table row (two aligned gaps or more) as it is", () => {
+    const row = "name  value  another value that runs long";
+    expect(wrapText(row, 20)).toBe(row);
+  });
+
+  it("counts colour codes as no width and wraps coloured text where it wraps plain text", () => {
+    const uncoloured = "1. alpha beta gamma delta epsilon";
+    const coloured = `1. ${red("alpha")} beta ${red("gamma")} delta epsilon`;
+    expect(plain(wrapText(coloured, 20))).toBe(wrapText(uncoloured, 20));
+    expect(wrapText(`${red("1.")} alpha beta gamma delta`, 20)).toBe(
+      `${red("1.")} alpha beta gamma\n   delta`,
+    );
+    expect(wrapText(red("a".repeat(20)), 20)).toBe(red("a".repeat(20)));
+  });
+
+  it("keeps a command in backticks on one line, and splits an unclosed backtick's words", () => {
+    expect(wrapText("Run `aws kms describe-key --key-id k` now", 20)).toBe(
+      "Run\n`aws kms describe-key --key-id k`\nnow",
+    );
+    expect(wrapText("Run `aws kms describe-key --key-id k now", 20)).toBe(
+      "Run `aws kms\ndescribe-key\n--key-id k now",
+    );
+  });
+
+  it("keeps a shell command and its backslash continuations whole, then wraps again", () => {
+    const text = [
+      "$ aws kms describe-custom-key-stores --custom-key-store-id cks-1 \\",
+      "    --region eu-west-1 --output json --query CustomKeyStores",
+      "alpha beta gamma delta epsilon zeta",
+    ].join("\n");
+    expect(wrapText(text, 20).split("\n")).toEqual([
+      "$ aws kms describe-custom-key-stores --custom-key-store-id cks-1 \\",
+      "    --region eu-west-1 --output json --query CustomKeyStores",
+      "alpha beta gamma",
+      "delta epsilon zeta",
+    ]);
+    expect(wrapText("  $ aws kms list-keys --region eu-west-1 --output json", 20)).toBe(
+      "  $ aws kms list-keys --region eu-west-1 --output json",
+    );
   });
 });
