@@ -15,6 +15,17 @@ const body = JSON.stringify({
   plaintext: "AA==",
 });
 
+/** What KMS signs: one encrypt request to the proxy. */
+const KMS_SIGNS = {
+  protocol: "https:",
+  hostname: "xks.example.com",
+  path,
+  body,
+  region,
+  credential,
+  signingDate,
+};
+
 /** A request as KMS signs it, as the proxy receives it, with `changes` applied. */
 async function received(
   changes: {
@@ -23,16 +34,7 @@ async function received(
   } & Partial<VerifyInput> = {},
   sign: Partial<Parameters<typeof signXksRequest>[0]> = {},
 ): Promise<VerifyInput> {
-  const headers = await signXksRequest({
-    protocol: "https:",
-    hostname: "xks.example.com",
-    path,
-    body,
-    region,
-    credential,
-    signingDate,
-    ...sign,
-  });
+  const headers = await signXksRequest({ ...KMS_SIGNS, ...sign });
   const { headers: headerChanges = {}, ...rest } = changes;
   return {
     method: "POST",
@@ -168,15 +170,7 @@ describe("verifyXksRequest", () => {
   });
 
   it("signs the host without a port unless one is given, at the date given", async () => {
-    const headers = await signXksRequest({
-      protocol: "https:",
-      hostname: "xks.example.com",
-      path,
-      body,
-      region,
-      credential,
-      signingDate,
-    });
+    const headers = await signXksRequest(KMS_SIGNS);
     expect(headers.host).toBe("xks.example.com");
     expect(headers["x-amz-date"]).toBe("20261207T120000Z");
     expect(headers.authorization).toContain("/20261207/eu-west-1/kms-xks-proxy/aws4_request");
