@@ -52,9 +52,12 @@ interface RuleIndex {
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
+/** One step of FNV-1a: the hash so far, with one more character code. */
+const fnv = (hash: number, code: number): number => Math.imul(hash ^ code, FNV_PRIME);
+
 const hashOf = (word: string): number => {
   let hash = FNV_OFFSET;
-  for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), FNV_PRIME);
+  for (let i = 0; i < word.length; i++) hash = fnv(hash, word.charCodeAt(i));
   return hash;
 };
 
@@ -74,11 +77,8 @@ function buildVocabulary(fragments: readonly string[]): Vocabulary {
   list.forEach((word, id) => {
     offsets[id + 1] = (offsets[id] as number) + word.length;
   });
-  const chars = new Uint8Array(offsets[list.length] as number);
-  list.forEach((word, id) => {
-    for (let i = 0; i < word.length; i++) chars[(offsets[id] as number) + i] = word.charCodeAt(i);
-  });
-  return { chars, offsets, hashes, table };
+  // Words in the normal form are ASCII: one byte a character.
+  return { chars: new TextEncoder().encode(list.join("")), offsets, hashes, table };
 }
 
 /** The id of the word `text[start, end)` with this hash, or -1. */
@@ -123,7 +123,7 @@ function scanWords(vocabulary: Vocabulary, text: string, length: number, ids: nu
         start = i;
         hash = FNV_OFFSET;
       }
-      hash = Math.imul(hash ^ code, FNV_PRIME);
+      hash = fnv(hash, code);
     } else if (start !== -1) {
       ids.push(idOf(vocabulary, hash, text, start, i));
       start = -1;
