@@ -44,26 +44,24 @@ if (mode === "mutant") {
     ns.hitCount = 0;
   }
 } else if (mode === "dry-run") {
-  const baseline: Record<string, number> = { ...stryker()?.mutantCoverage?.static };
+  // Each file records into a coverage object of its own: the file's modules are loaded afresh and
+  // take it at their first hit, Stryker's own setup hands it to the file's result, and the runner
+  // sums the files' objects. One object shared by every file would be copied whole into each file's
+  // result, which outgrows the heap over the whole suite; and work a file left running (a timer, a
+  // request) would be counted as the next file's static hits.
+  const coverage: MutantCoverage = { static: {}, perTest: {} };
+  const ns = stryker();
+  if (ns !== undefined) ns.mutantCoverage = coverage;
   /** The mutants this file reached outside its tests. */
   const outsideTests = new Set<string>();
   const tests: string[] = [];
 
-  /** Moves the static hits since this file began to the file's own set. */
+  /** Moves the hits outside tests since the last look to the file's own set. */
   const collect = (): void => {
-    const coverage = stryker()?.mutantCoverage;
-    if (coverage === undefined) return;
-    for (const [id, hits] of Object.entries(coverage.static)) {
-      const before = baseline[id] ?? 0;
-      if (hits <= before) continue;
-      outsideTests.add(id);
-      if (before === 0) delete coverage.static[id];
-      else coverage.static[id] = before;
-    }
+    for (const id of Object.keys(coverage.static)) outsideTests.add(id);
+    coverage.static = {};
   };
   const attribute = (testId: string): void => {
-    const coverage = stryker()?.mutantCoverage;
-    if (coverage === undefined) return;
     const hits = coverage.perTest[testId] ?? {};
     for (const id of outsideTests) hits[id] = (hits[id] ?? 0) + 1;
     coverage.perTest[testId] = hits;
@@ -79,10 +77,9 @@ if (mode === "mutant") {
 
   afterAll(() => {
     collect();
-    const coverage = stryker()?.mutantCoverage;
-    if (tests.length === 0 && coverage !== undefined) {
+    if (tests.length === 0) {
       // No test ran to carry them: they stay static.
-      for (const id of outsideTests) coverage.static[id] = (coverage.static[id] ?? 0) + 1;
+      for (const id of outsideTests) coverage.static[id] = 1;
       return;
     }
     for (const testId of tests) attribute(testId);
