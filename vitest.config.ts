@@ -17,6 +17,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     restoreMocks: true,
+    tags: [{ name: "built", description: "runs the built CLI (dist/cli.js) in a child process" }],
+    strictTags: true,
     // The SDK warns once per process that it will need Node 22 in 2027; the tests also run on 22.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },

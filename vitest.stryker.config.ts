@@ -1,5 +1,6 @@
 import { defineConfig, mergeConfig } from "vitest/config";
 import { LoadFailureAsFailedTest } from "./test/support/load-failure-reporter.js";
+import { KillRecorder, QuickFirst } from "./test/support/quick-first.js";
 import base from "./vitest.config.js";
 
 // The tests that can judge a mutant of the sources (see stryker.config.mjs). Left out: the tests of the
@@ -10,9 +11,14 @@ export default mergeConfig(
   defineConfig({
     test: {
       // A test file that a mutant stops from loading counts as a failed test (see the reporter).
-      reporters: ["default", new LoadFailureAsFailedTest()],
+      reporters: ["default", new KillRecorder(), new LoadFailureAsFailedTest()],
       // One worker for all test files, the project's modules loaded afresh for each (see the setup).
       isolate: false,
+      sequence: { sequencer: QuickFirst },
+      // A test of the built CLI runs dist/, which no mutant changes: it can judge none, and its time
+      // would be spent on every mutant its file's modules reach while loading. (Vitest reads
+      // `tagsFilter` here, though its type lists the option for the command line only.)
+      ...({ tagsFilter: ["!built"] } as object),
       setupFiles: ["test/support/fresh-modules.ts"],
       exclude: [
         "**/node_modules/**",

@@ -66,7 +66,9 @@ describe("alarms (CLI)", () => {
     expect(tf.stdout.match(/^resource "aws_cloudwatch_metric_alarm"/gm)).toHaveLength(4);
   });
 
-  it("the built CLI prints Terraform that HashiCorp's parser reads (a pipe: nothing wrapped)", async () => {
+  it("the built CLI prints Terraform that HashiCorp's parser reads (a pipe: nothing wrapped)", {
+    tags: ["built"],
+  }, async () => {
     const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm test does).`);
     const { stdout } = await promisify(execFile)(

@@ -98,7 +98,7 @@ describe("the CLI's text output is wrapped to the terminal", () => {
     );
   });
 
-  it("wraps the built CLI's output too (80 columns through a pipe)", async () => {
+  it("wraps the built CLI's output too (80 columns through a pipe)", { tags: ["built"] }, async () => {
     expect(existsSync(CLI)).toBe(true);
     const stdout = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, [CLI, "explain", "XKS_PROXY_TIMED_OUT"], {

@@ -103,7 +103,7 @@ async function createXks(kms: KMSClient, emulator: KmsEmulator, secret = false):
 }
 
 describe("kms-keystore-errors (spawned)", () => {
-  it("--version and -v print the package.json version", async () => {
+  it("--version and -v print the package.json version", { tags: ["built"] }, async () => {
     const [long, short] = await Promise.all([cli(["--version"]), cli(["-v"])]);
     for (const run of [long, short]) {
       expect(run).toMatchObject({ code: 0, stderr: "" });
@@ -111,7 +111,7 @@ describe("kms-keystore-errors (spawned)", () => {
     }
   });
 
-  it("--help lists every command; no command prints usage and exits 2", async () => {
+  it("--help lists every command; no command prints usage and exits 2", { tags: ["built"] }, async () => {
     const [help, none] = await Promise.all([cli(["--help"]), cli([])]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("explain <name|code|log line...>");
@@ -122,7 +122,7 @@ describe("kms-keystore-errors (spawned)", () => {
     expect(none.stderr).toContain("Usage:");
   });
 
-  it("explains an exception name with its cause and docs", async () => {
+  it("explains an exception name with its cause and docs", { tags: ["built"] }, async () => {
     const run = await cli(["explain", "XksProxyVpcEndpointServiceInvalidConfigurationException"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION");
@@ -130,19 +130,19 @@ describe("kms-keystore-errors (spawned)", () => {
     expect(run.stdout).not.toMatch(ANSI);
   });
 
-  it("--json prints exactly what explain() returns", async () => {
+  it("--json prints exactly what explain() returns", { tags: ["built"] }, async () => {
     const run = await cli(["explain", "XKS_PROXY_TIMED_OUT", "--json"]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(explain("XKS_PROXY_TIMED_OUT"))));
   });
 
-  it("reads a log line from stdin with -", async () => {
+  it("reads a log line from stdin with -", { tags: ["built"] }, async () => {
     const run = await cli(["explain", "-", "--json"], { stdin: `${TIMEOUT_LINE}\n` });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).cause).toBe("XKS_PROXY_TIMED_OUT");
   });
 
-  it("unknown input exits 1 with a did-you-mean hint on stderr", async () => {
+  it("unknown input exits 1 with a did-you-mean hint on stderr", { tags: ["built"] }, async () => {
     const run = await cli(["explain", "XksProxyVpcEndpointServiceInvalidConfigurationExceptoin"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
@@ -151,7 +151,7 @@ describe("kms-keystore-errors (spawned)", () => {
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 
-  it("an unknown option or command exits 2 with a usage hint", async () => {
+  it("an unknown option or command exits 2 with a usage hint", { tags: ["built"] }, async () => {
     const runs = await Promise.all([
       cli(["explain", "--bogus", "X"]),
       cli(["doctor", "--nope"]),
@@ -177,7 +177,7 @@ describe("kms-keystore-errors (spawned)", () => {
         env: credentials,
       });
 
-    it("exits 1 when a store is FAILED, and --json prints the reports", async () => {
+    it("exits 1 when a store is FAILED, and --json prints the reports", { tags: ["built"] }, async () => {
       await start();
       const failed = await createXks(kms, emulator, true);
       await createXks(kms, emulator);
@@ -205,7 +205,7 @@ describe("kms-keystore-errors (spawned)", () => {
       }
     });
 
-    it("exits 0 when stores are only DISCONNECTED (listed with guidance)", async () => {
+    it("exits 0 when stores are only DISCONNECTED (listed with guidance)", { tags: ["built"] }, async () => {
       await start();
       await createXks(kms, emulator);
       const run = await doctor();
@@ -214,7 +214,7 @@ describe("kms-keystore-errors (spawned)", () => {
       expect(run.stdout).toContain("KEY_STORE_NOT_CONNECTED");
     });
 
-    it("exits 2 with one line when the stores cannot be described", async () => {
+    it("exits 2 with one line when the stores cannot be described", { tags: ["built"] }, async () => {
       await start();
       emulator.failNext("DescribeCustomKeyStores", {
         exception: "AccessDeniedException",
@@ -236,7 +236,7 @@ describe("kms-keystore-errors (spawned)", () => {
     });
   });
 
-  it("doctor without a Region exits 2 with one line", async () => {
+  it("doctor without a Region exits 2 with one line", { tags: ["built"] }, async () => {
     const run = await cli(["doctor", "--endpoint", "http://127.0.0.1:9"], { env: credentials });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
@@ -463,7 +463,9 @@ describe("doctor --deep", () => {
     ...extra,
   ];
 
-  it("--json: exactly the two failing checks of the seed scenario (spawned)", async () => {
+  it("--json: exactly the two failing checks of the seed scenario (spawned)", {
+    tags: ["built"],
+  }, async () => {
     const [json, text] = await Promise.all([
       cli(args("--json"), { env: credentials }),
       cli(args(), { env: credentials }),
@@ -507,7 +509,7 @@ describe("doctor --deep", () => {
     }
   });
 
-  it("without --deep the JSON stays the array of reports", async () => {
+  it("without --deep the JSON stays the array of reports", { tags: ["built"] }, async () => {
     const run = await cli(
       ["doctor", "--json", "--region", kmsEmulator.region, "--endpoint", kmsEmulator.endpoint],
       { env: credentials },
@@ -642,7 +644,7 @@ describe("probe-xks", () => {
     return run;
   };
 
-  it("exits 0 against a healthy proxy, printing every check (spawned)", async () => {
+  it("exits 0 against a healthy proxy, printing every check (spawned)", { tags: ["built"] }, async () => {
     const run = record(await cli(probeArgs("--key-id", "key-1"), { env: env() }));
     expect(run.stderr).toBe("");
     expect(run.code, run.stdout).toBe(0);
@@ -652,7 +654,7 @@ describe("probe-xks", () => {
     expect(run.stdout).toContain("AKIA…");
   });
 
-  it("--json prints the ProbeReport", async () => {
+  it("--json prints the ProbeReport", { tags: ["built"] }, async () => {
     const run = record(
       await cli(probeArgs("--json", "--key-id", "key-1", "--key-id", "key-2"), { env: env() }),
     );
@@ -674,7 +676,9 @@ describe("probe-xks", () => {
     expect(report.checks[8]?.cause).toBe("XKS_KEY_NOT_FOUND");
   });
 
-  it("exits 1 with the authentication check failing when the secret is wrong (text and --json)", async () => {
+  it("exits 1 with the authentication check failing when the secret is wrong (text and --json)", {
+    tags: ["built"],
+  }, async () => {
     const wrong = env(`${PROXY_SECRET}-but-wrong`);
     const [text, json] = await Promise.all([
       cli(probeArgs(), { env: wrong }).then(record),
@@ -693,7 +697,9 @@ describe("probe-xks", () => {
     expect(auth?.remediation?.steps.length).toBeGreaterThan(0);
   });
 
-  it("refuses credentials on the command line with exit 2, without echoing them", async () => {
+  it("refuses credentials on the command line with exit 2, without echoing them", {
+    tags: ["built"],
+  }, async () => {
     const cases = [
       ["--secret-access-key", PROXY_SECRET],
       [`--secret-access-key=${PROXY_SECRET}`],
@@ -717,7 +723,9 @@ describe("probe-xks", () => {
     }
   });
 
-  it("exits 2 naming the variables when the environment lacks the credential", async () => {
+  it("exits 2 naming the variables when the environment lacks the credential", {
+    tags: ["built"],
+  }, async () => {
     const [none, half] = await Promise.all([
       cli(probeArgs(), { env: {} }).then(record),
       inProcess(probeArgs(), { env: { XKS_PROXY_ACCESS_KEY_ID: PROXY_KEY_ID } }).then(record),

@@ -97,7 +97,7 @@ describe("pagination is bounded", () => {
     expect(server.seen).toHaveLength(2);
   });
 
-  it("doctor ends with one line and status 2 on an endless answer", async () => {
+  it("doctor ends with one line and status 2 on an endless answer", { tags: ["built"] }, async () => {
     const server = await hostile((_req, res) =>
       kmsJson(res, { CustomKeyStores: [], Truncated: true, NextMarker: "again" }),
     );
@@ -112,7 +112,9 @@ describe("pagination is bounded", () => {
 describe("everything printed is terminal-safe", () => {
   const FORGED = "\u001b[2J\u001b]0;pwned\u0007CONNECTED\u202e\u0085\nFORGED LINE";
 
-  it("doctor's table and summary line carry no escape, C1 or bidi character from the server", async () => {
+  it("doctor's table and summary line carry no escape, C1 or bidi character from the server", {
+    tags: ["built"],
+  }, async () => {
     const server = await hostile((_req, res) =>
       kmsJson(res, {
         CustomKeyStores: [
@@ -133,7 +135,7 @@ describe("everything printed is terminal-safe", () => {
     expect(run.stderr).not.toMatch(STACK);
   });
 
-  it("doctor --json escapes C1 and bidi characters as \\u sequences", async () => {
+  it("doctor --json escapes C1 and bidi characters as \\u sequences", { tags: ["built"] }, async () => {
     const server = await hostile((_req, res) =>
       kmsJson(res, {
         CustomKeyStores: [
@@ -154,18 +156,24 @@ describe("everything printed is terminal-safe", () => {
 });
 
 describe("output errors end quietly", () => {
-  it("a reader that went away (| head) ends with status 0 and nothing on stderr", async () => {
+  it("a reader that went away (| head) ends with status 0 and nothing on stderr", {
+    tags: ["built"],
+  }, async () => {
     const run = await cli(["explain", "KMSInvalidStateException", "--all"], "closed");
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
   });
 
-  it.runIf(existsSync("/dev/full"))("a full disk (> /dev/full) ends with one line and status 2", async () => {
-    const full = openSync("/dev/full", "w");
-    const run = await cli(["explain", "KMSInvalidStateException"], full);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toBe("kms-keystore-errors: cannot write the output (ENOSPC).\n");
-  });
+  it.runIf(existsSync("/dev/full"))(
+    "a full disk (> /dev/full) ends with one line and status 2",
+    { tags: ["built"] },
+    async () => {
+      const full = openSync("/dev/full", "w");
+      const run = await cli(["explain", "KMSInvalidStateException"], full);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe("kms-keystore-errors: cannot write the output (ENOSPC).\n");
+    },
+  );
 });
 
 /** One probe sample of a hostile proxy, with the test's credential. */
@@ -306,7 +314,9 @@ describe("every network call of the CLI is bounded", () => {
   // One attempt, so that the line names the bound that fired, not the SDK's last retry.
   const ONE_ATTEMPT = { AWS_MAX_ATTEMPTS: "1" };
 
-  it("doctor: a connection that is never accepted ends at the connect timeout, one line, status 2", async () => {
+  it("doctor: a connection that is never accepted ends at the connect timeout, one line, status 2", {
+    tags: ["built"],
+  }, async () => {
     const target = await unacceptedPort();
     try {
       const run = await cli(
@@ -329,7 +339,9 @@ describe("every network call of the CLI is bounded", () => {
     }
   });
 
-  it("doctor: a server that accepts and never answers ends at the request timeout, one line, status 2", async () => {
+  it("doctor: a server that accepts and never answers ends at the request timeout, one line, status 2", {
+    tags: ["built"],
+  }, async () => {
     const server = await silent();
     // --timeout 4: the request timeout is half of it (2 s), so it fires before the deadline.
     const run = await cli(["doctor", "--endpoint", server.url, "--timeout", "4"], "pipe", ONE_ATTEMPT);
@@ -345,7 +357,9 @@ describe("every network call of the CLI is bounded", () => {
     expect(server.seen).toHaveLength(1);
   });
 
-  it("doctor: an answer trickled a byte at a time ends at the request timeout, one line, status 2", async () => {
+  it("doctor: an answer trickled a byte at a time ends at the request timeout, one line, status 2", {
+    tags: ["built"],
+  }, async () => {
     const server = await trickling();
     // --timeout 6: each page may take 3 s (half of it), whatever arrives meanwhile.
     const run = await cli(["doctor", "--endpoint", server.url, "--timeout", "6"]);
@@ -357,7 +371,9 @@ describe("every network call of the CLI is bounded", () => {
     );
   });
 
-  it("doctor: pages that each arrive in time but never end stop at the --timeout deadline, one line, status 2", async () => {
+  it("doctor: pages that each arrive in time but never end stop at the --timeout deadline, one line, status 2", {
+    tags: ["built"],
+  }, async () => {
     // Each page comes in 300 ms (within the 1 s request timeout of --timeout 2), with a new marker.
     let page = 0;
     const server = await hostile((_req, res) => {
@@ -373,7 +389,9 @@ describe("every network call of the CLI is bounded", () => {
     expect(server.seen.length).toBeGreaterThan(1);
   });
 
-  it("doctor: an endless answer is cut at 10 MiB instead of being held in memory, one line, status 2", async () => {
+  it("doctor: an endless answer is cut at 10 MiB instead of being held in memory, one line, status 2", {
+    tags: ["built"],
+  }, async () => {
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     const server = await hostile((_req, res) => {
       res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-endless" });
@@ -391,7 +409,9 @@ describe("every network call of the CLI is bounded", () => {
     expect(run.stderr).not.toMatch(STACK);
   });
 
-  it("doctor: a FAILED store's ConnectionErrorCode and fields that carry foreign text reach no output as they are", async () => {
+  it("doctor: a FAILED store's ConnectionErrorCode and fields that carry foreign text reach no output as they are", {
+    tags: ["built"],
+  }, async () => {
     const accessKeyId = "AKIAHOSTILEFAKEID7Q2Z";
     const authorization = `AWS4-HMAC-SHA256 Credential=AKIDTRUST/20261207/eu-west-1/kms/aws4_request, SignedHeaders=host, Signature=${"ab".repeat(32)}`;
     const kms = await hostile((_req, res) =>
@@ -424,7 +444,9 @@ describe("every network call of the CLI is bounded", () => {
     }
   });
 
-  it("doctor --deep: AWS endpoints that never answer end at the deadline, one line, status 2", async () => {
+  it("doctor --deep: AWS endpoints that never answer end at the deadline, one line, status 2", {
+    tags: ["built"],
+  }, async () => {
     const kms = await hostile((_req, res) =>
       kmsJson(res, {
         CustomKeyStores: [
@@ -465,7 +487,9 @@ describe("every network call of the CLI is bounded", () => {
     expect(aws.seen.length).toBeGreaterThan(0);
   });
 
-  it("probe-xks: a proxy that trickles its answer ends at the --timeout deadline, one line, status 2", async () => {
+  it("probe-xks: a proxy that trickles its answer ends at the --timeout deadline, one line, status 2", {
+    tags: ["built"],
+  }, async () => {
     const proxy = await hostile((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write("{");
@@ -492,7 +516,7 @@ describe("every network call of the CLI is bounded", () => {
     ]);
   });
 
-  it("refuses a --timeout outside 1-3600 seconds", async () => {
+  it("refuses a --timeout outside 1-3600 seconds", { tags: ["built"] }, async () => {
     for (const value of ["0", "3601", "1.5", "soon"]) {
       const run = await cli(["doctor", "--timeout", value]);
       expect(run.code).toBe(2);
@@ -583,7 +607,9 @@ describe("the diagnostics' network calls are bounded", () => {
 });
 
 describe("the CLI's work on its input is bounded", () => {
-  it("explain - refuses standard input over 1 MiB with one line and status 2", async () => {
+  it("explain - refuses standard input over 1 MiB with one line and status 2", {
+    tags: ["built"],
+  }, async () => {
     const child = spawn(process.execPath, [CLI, "explain", "-"], {
       env: { PATH: process.env.PATH ?? "", HOME: home },
       stdio: ["pipe", "pipe", "pipe"],
@@ -628,7 +654,9 @@ describe("the CLI's work on its input is bounded", () => {
 });
 
 describe("the CLI echoes no more of its arguments than it must", () => {
-  it("quotes at most 40 characters of an unknown option or command, and nothing after =", async () => {
+  it("quotes at most 40 characters of an unknown option or command, and nothing after =", {
+    tags: ["built"],
+  }, async () => {
     const secret = "FAKEsecretValueDoNotEcho0123456789abcdefghijkl";
     const option = await cli([`--xks-secret-access-key=${secret}`, "probe-xks"]);
     const command = await cli([`${secret}${secret}`]);

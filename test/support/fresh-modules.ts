@@ -29,6 +29,8 @@ interface StrykerGlobal {
   currentTestId?: string;
   activeMutant?: string;
   hitCount?: number;
+  /** The mutant that a test of this run has already killed. */
+  killed?: string;
 }
 
 // Outside a Stryker run nothing is provided: `inject` gives undefined and this file does nothing more.
@@ -39,9 +41,19 @@ const mode = namespace === undefined ? undefined : (inject("mode" as never) as s
 
 if (mode === "mutant") {
   const ns = stryker();
+  const mutant = inject("activeMutant" as never) as string;
   if (ns !== undefined) {
-    ns.activeMutant = inject("activeMutant" as never) as string;
+    // One failed test kills the mutant, and the runner stops at the first (bail); but the test files
+    // after it would still be loaded, each with all the project's modules. Failing them before they
+    // load changes no verdict and saves that time.
+    if (ns.killed === mutant) throw new Error(`Not loaded: mutant ${mutant} is already killed.`);
+    ns.activeMutant = mutant;
     ns.hitCount = 0;
+    beforeEach(({ onTestFailed }) => {
+      onTestFailed(() => {
+        ns.killed = mutant;
+      });
+    });
   }
 } else if (mode === "dry-run") {
   // Each file records into a coverage object of its own: the file's modules are loaded afresh and

@@ -1,12 +1,18 @@
 import { CreateCustomKeyStoreCommand, KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import type { KmsEmulator } from "kms-keystore-errors/testing";
 
-/** A real KMSClient pointed at the emulator, with static test credentials. */
+/**
+ * A real KMSClient pointed at the emulator, with static test credentials. Unless `config` brings its
+ * own strategy, the client retries as the SDK's standard strategy decides (with `maxAttempts`, 3 by
+ * default) but waits 5 ms between attempts instead of a backoff that reaches seconds.
+ */
 export const clientFor = (emulator: KmsEmulator, config: Partial<KMSClientConfig> = {}): KMSClient =>
   new KMSClient({
     endpoint: emulator.endpoint,
     region: emulator.region,
     credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "test-secret-not-used" },
+    retryStrategy: new ConfiguredRetryStrategy(config.maxAttempts ?? 3, 5),
     ...config,
   });
 
