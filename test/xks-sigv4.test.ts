@@ -70,6 +70,20 @@ describe("verifyXksRequest", () => {
     ).toBe(`ok ${credential.accessKeyId}`);
   });
 
+  it("hashes exactly the bytes of a body that is a view into a larger buffer", async () => {
+    const bytes = new TextEncoder().encode(body);
+    const larger = new Uint8Array(bytes.length + 16).fill(0x7b);
+    larger.set(bytes, 8);
+    const view = larger.subarray(8, 8 + bytes.length);
+    expect(await reason(await received({ body: view }))).toBe(`ok ${credential.accessKeyId}`);
+    const shifted = larger.subarray(7, 7 + bytes.length);
+    expect(await reason(await received({ body: shifted }))).toContain("does not match");
+  });
+
+  it("refuses a request whose query was added after signing", async () => {
+    expect(await reason(await received({ query: { "key-id": "key-2" } }))).toContain("does not match");
+  });
+
   it("accepts a clock skew of exactly 5 minutes either way, and not a second more", async () => {
     for (const skew of [MAX_SKEW_MS, -MAX_SKEW_MS]) {
       expect(await reason(await received({ now: signingDate.getTime() + skew }))).toBe(

@@ -40,16 +40,10 @@ const toBuffer = (data: SourceData): Buffer =>
 
 /** SHA-256 (or HMAC-SHA-256 with a secret) from node:crypto, in the shape the smithy signer wants. */
 class Sha256 {
-  private readonly secret: SourceData | undefined;
-  private hash: Hash | Hmac;
+  private readonly hash: Hash | Hmac;
 
   constructor(secret?: SourceData) {
-    this.secret = secret;
-    this.hash = Sha256.create(secret);
-  }
-
-  private static create(secret: SourceData | undefined): Hash | Hmac {
-    return secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(secret));
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(secret));
   }
 
   update(data: SourceData): void {
@@ -58,10 +52,6 @@ class Sha256 {
 
   digest(): Promise<Uint8Array> {
     return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-
-  reset(): void {
-    this.hash = Sha256.create(this.secret);
   }
 }
 
