@@ -198,6 +198,16 @@ describe("wrapText, line by line", () => {
     );
   });
 
+  it("keeps a hanging indent of exactly half the width", () => {
+    expect(wrapText("Kinds:         alpha beta gamma delta", 30)).toBe(
+      `Kinds:         alpha beta\n${" ".repeat(15)}gamma delta`,
+    );
+  });
+
+  it("takes only `$` and a space for a shell command: a price is prose", () => {
+    expect(wrapText("$5 per alpha beta gamma delta", 20)).toBe("$5 per alpha beta\ngamma delta");
+  });
+
   it("keeps a table row (two aligned gaps or more) as it is", () => {
     const row = "name  value  another value that runs long";
     expect(wrapText(row, 20)).toBe(row);
