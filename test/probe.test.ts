@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { catalogEntry } from "../src/catalog/index.js";
 import { REQUIREMENTS } from "../src/catalog/requirements.js";
@@ -372,6 +374,103 @@ describe("probeXksProxy", () => {
 
     const already = await probe(proxy, { signal: AbortSignal.abort() });
     expect(already.checks.every((c) => c.status === "unknown")).toBe(true);
+  });
+});
+
+// A loopback HTTPS server that answers the n-th request (1-based) as `answer` says.
+type Answer = { status: number; body: string } | "hang";
+const HEALTHY = JSON.stringify({
+  xksProxyFleetSize: 1,
+  ekmFleetDetails: [{ id: "ekm-1", model: "m", healthStatus: "ACTIVE" }],
+});
+const scripted = async (answer: (n: number) => Answer): Promise<{ endpoint: string; server: Server }> => {
+  let n = 0;
+  const server = createServer(tlsPair("localhost"), (req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const a = answer(++n);
+      if (a === "hang") return;
+      res.writeHead(a.status, { "content-type": "application/json" }).end(a.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { endpoint: `https://localhost:${port}`, server };
+};
+
+describe("probeXksProxy on answers that change from call to call", () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+  const probeScripted = async (
+    answer: (n: number) => Answer,
+    overrides: Partial<ProbeXksProxyOptions> = {},
+  ) => {
+    const { endpoint, server } = await scripted(answer);
+    servers.push(server);
+    const report = await probeXksProxy({
+      uriEndpoint: endpoint,
+      uriPath: "/kms/xks/v1",
+      credential,
+      region,
+      ca,
+      samples: 3,
+      timeoutMs: 1000,
+      ...overrides,
+    });
+    reports.push(report);
+    return report;
+  };
+
+  it("passes latency but names a sample that failed with its HTTP answer", async () => {
+    const failing = JSON.stringify({ errorName: "InternalException", errorMessage: "EKM unreachable" });
+    const report = await probeScripted((n) =>
+      n === 2 ? { status: 500, body: failing } : { status: 200, body: HEALTHY },
+    );
+    expect(check(report, "health").status).toBe("pass");
+    expect(check(report, "latency").status).toBe("pass");
+    expect(check(report, "latency").evidence).toMatch(
+      /over 3 GetHealthStatus call\(s\).*; 1 call\(s\) failed: HTTP 500 InternalException: "EKM unreachable"\.$/,
+    );
+  });
+
+  it("fails latency when a later sample gets no answer, and counts it at the timeout", async () => {
+    const report = await probeScripted((n) => (n === 3 ? "hang" : { status: 200, body: HEALTHY }), {
+      timeoutMs: 600,
+    });
+    expect(check(report, "health").status).toBe("pass");
+    expect(check(report, "latency")).toMatchObject({ status: "fail", cause: "XKS_PROXY_TIMED_OUT" });
+    expect(check(report, "latency").evidence).toMatch(
+      /^A call gave no answer within 600 ms; p50 \d+ ms, p99 600 ms, max 600 ms over 2 GetHealthStatus/,
+    );
+  });
+
+  it.each([
+    [
+      "a body that is not JSON",
+      { status: 200, body: "<html>" },
+      "XKS_PROXY_INVALID_RESPONSE",
+      "HTTP 200 with a body that is not the XKS JSON",
+    ],
+    [
+      "an error without a message",
+      { status: 500, body: '{"errorName":"InternalException"}' },
+      "XKS_EXTERNAL_KEY_MANAGER_ERROR",
+      "HTTP 500 InternalException",
+    ],
+  ] as const)("fails a key check on %s", async (_name, bad, cause, said) => {
+    const report = await probeScripted((n) => (n <= 4 ? { status: 200, body: HEALTHY } : bad), {
+      keyIds: ["key-1"],
+    });
+    expect(check(report, "latency").status).toBe("pass");
+    const key = check(report, "key:key-1");
+    expect(key.status).toBe("fail");
+    expect(key.evidence).toBe(`GetKeyMetadata key-1: ${said}.`);
+    expect(key.cause).toBe(cause);
   });
 });
 
