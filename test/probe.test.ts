@@ -378,7 +378,7 @@ describe("probeXksProxy", () => {
 });
 
 // A loopback HTTPS server that answers the n-th request (1-based) as `answer` says.
-type Answer = { status: number; body: string } | "hang";
+type Answer = { status: number; body: string } | "hang" | "drop";
 const HEALTHY = JSON.stringify({
   xksProxyFleetSize: 1,
   ekmFleetDetails: [{ id: "ekm-1", model: "m", healthStatus: "ACTIVE" }],
@@ -390,6 +390,10 @@ const scripted = async (answer: (n: number) => Answer): Promise<{ endpoint: stri
     req.on("end", () => {
       const a = answer(++n);
       if (a === "hang") return;
+      if (a === "drop") {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(a.status, { "content-type": "application/json" }).end(a.body);
     });
   });
@@ -462,15 +466,26 @@ describe("probeXksProxy on answers that change from call to call", () => {
       "XKS_EXTERNAL_KEY_MANAGER_ERROR",
       "HTTP 500 InternalException",
     ],
+    ["no answer", "hang", "XKS_PROXY_TIMED_OUT", "no answer within 600 ms"],
   ] as const)("fails a key check on %s", async (_name, bad, cause, said) => {
     const report = await probeScripted((n) => (n <= 4 ? { status: 200, body: HEALTHY } : bad), {
       keyIds: ["key-1"],
+      timeoutMs: 600,
     });
     expect(check(report, "latency").status).toBe("pass");
     const key = check(report, "key:key-1");
     expect(key.status).toBe("fail");
     expect(key.evidence).toBe(`GetKeyMetadata key-1: ${said}.`);
     expect(key.cause).toBe(cause);
+  });
+
+  it("fails a key check on a dropped connection as not reachable, naming what failed", async () => {
+    const report = await probeScripted((n) => (n <= 4 ? { status: 200, body: HEALTHY } : "drop"), {
+      keyIds: ["key-1"],
+    });
+    const key = check(report, "key:key-1");
+    expect(key).toMatchObject({ status: "fail", cause: "XKS_PROXY_NOT_REACHABLE" });
+    expect(key.evidence).toMatch(/^GetKeyMetadata key-1: the connection failed \(.+\) after \d+ ms\.$/);
   });
 });
 

@@ -43,7 +43,7 @@ const fmt = (ms: number): string => `${Math.round(ms)} ms`;
 /** The catalog cause for a proxy error answer (health and key calls). */
 const causeOfAnswer = (outcome: XksCallOutcome & { ok: false }): Cause => {
   if (outcome.reason === "timeout") return "XKS_PROXY_TIMED_OUT";
-  if (outcome.reason === "malformed" || outcome.reason === "oversized") return "XKS_PROXY_INVALID_RESPONSE";
+  // A malformed or oversized answer has no errorName: xksErrorInfo gives XKS_PROXY_INVALID_RESPONSE.
   if (outcome.reason === "tls") return "XKS_PROXY_INVALID_TLS_CONFIGURATION";
   if (outcome.reason === "connect") return "XKS_PROXY_NOT_REACHABLE";
   return xksErrorInfo(outcome.errorName).cause;
