@@ -383,12 +383,23 @@ const HEALTHY = JSON.stringify({
   xksProxyFleetSize: 1,
   ekmFleetDetails: [{ id: "ekm-1", model: "m", healthStatus: "ACTIVE" }],
 });
-const scripted = async (answer: (n: number) => Answer): Promise<{ endpoint: string; server: Server }> => {
-  let n = 0;
+/** What a scripted server saw: the TCP connections it accepted and each request's path and body. */
+interface Seen {
+  connections: number;
+  readonly requests: { path: string; body: unknown }[];
+}
+const scripted = async (
+  answer: (n: number) => Answer,
+): Promise<{ endpoint: string; server: Server; seen: Seen }> => {
+  const seen: Seen = { connections: 0, requests: [] };
   const server = createServer(tlsPair("localhost"), (req, res) => {
-    req.resume();
+    let text = "";
+    req.setEncoding("utf8").on("data", (chunk: string) => {
+      text += chunk;
+    });
     req.on("end", () => {
-      const a = answer(++n);
+      seen.requests.push({ path: req.url ?? "", body: JSON.parse(text) });
+      const a = answer(seen.requests.length);
       if (a === "hang") return;
       if (a === "drop") {
         req.socket.destroy();
@@ -397,9 +408,12 @@ const scripted = async (answer: (n: number) => Answer): Promise<{ endpoint: stri
       res.writeHead(a.status, { "content-type": "application/json" }).end(a.body);
     });
   });
+  server.on("secureConnection", () => {
+    seen.connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { endpoint: `https://localhost:${port}`, server };
+  return { endpoint: `https://localhost:${port}`, server, seen };
 };
 
 describe("probeXksProxy on answers that change from call to call", () => {
@@ -410,11 +424,14 @@ describe("probeXksProxy on answers that change from call to call", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+  let seen: Seen = { connections: 0, requests: [] };
   const probeScripted = async (
     answer: (n: number) => Answer,
     overrides: Partial<ProbeXksProxyOptions> = {},
   ) => {
-    const { endpoint, server } = await scripted(answer);
+    const started = await scripted(answer);
+    const { endpoint, server } = started;
+    seen = started.seen;
     servers.push(server);
     const report = await probeXksProxy({
       uriEndpoint: endpoint,
@@ -429,6 +446,42 @@ describe("probeXksProxy on answers that change from call to call", () => {
     reports.push(report);
     return report;
   };
+
+  it("asks as KMS does, over one kept-alive connection: health with KmsHealthCheck, keys as CreateKey", async () => {
+    const report = await probeScripted(
+      (n) =>
+        n <= 4
+          ? { status: 200, body: HEALTHY }
+          : {
+              status: 200,
+              body: JSON.stringify({
+                keySpec: "AES_256",
+                keyUsage: ["ENCRYPT", "DECRYPT"],
+                keyStatus: "ENABLED",
+              }),
+            },
+      { keyIds: ["key-1", "key-2"] },
+    );
+    expect(report.ok).toBe(true);
+    expect(seen.connections).toBe(1);
+    const uuid = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(seen.requests).toEqual([
+      ...Array.from({ length: 4 }, () => ({
+        path: "/kms/xks/v1/health",
+        body: { requestMetadata: { kmsRequestId: uuid, kmsOperation: "KmsHealthCheck" } },
+      })),
+      ...["key-1", "key-2"].map((id) => ({
+        path: `/kms/xks/v1/keys/${id}/metadata`,
+        body: {
+          requestMetadata: { awsPrincipalArn: "AWS Internal", kmsOperation: "CreateKey", kmsRequestId: uuid },
+        },
+      })),
+    ]);
+    const ids = seen.requests.map(
+      (r) => (r.body as { requestMetadata: { kmsRequestId: string } }).requestMetadata.kmsRequestId,
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 
   it("passes latency but names a sample that failed with its HTTP answer", async () => {
     const failing = JSON.stringify({ errorName: "InternalException", errorMessage: "EKM unreachable" });
