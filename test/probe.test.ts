@@ -227,13 +227,26 @@ describe("probeXksProxy", () => {
     expect(check(degraded, "health").evidence).toContain("warning: 1 DEGRADED");
   });
 
+  // An XKS error answer (with errorName) shows the path is served but not whether the credential is
+  // good; an answer that is not the XKS API's (or none) settles neither.
+  const XKS_ERROR = {
+    uriPath: ["pass", /^POST \/kms\/xks\/v1\/health reached the XKS API: HTTP \d+ \w+Exception/],
+    authentication: [
+      "unknown",
+      /^GetHealthStatus signed with access key id AKIA… for eu-west-1\/kms-xks-proxy: .*, before the credential could be confirmed\.$/,
+    ],
+  } as const;
+  const NO_XKS_ANSWER = {
+    uriPath: ["unknown", /^POST \/kms\/xks\/v1\/health: .*; no XKS answer to judge the path by\.$/],
+    authentication: ["unknown", /^Not checked: /],
+  } as const;
   it.each([
-    [{ errorName: "DependencyTimeoutException" }, "XKS_PROXY_DEPENDENCY_TIMEOUT"],
-    [{ errorName: "ThrottlingException" }, "XKS_PROXY_THROTTLED"],
-    [{ errorName: "InternalException" }, "XKS_EXTERNAL_KEY_MANAGER_ERROR"],
-    ["malformed", "XKS_PROXY_INVALID_RESPONSE"],
-    ["drop", "XKS_PROXY_NOT_REACHABLE"],
-  ] as const)("fails health on %j with %s", async (fault, cause) => {
+    [{ errorName: "DependencyTimeoutException" }, "XKS_PROXY_DEPENDENCY_TIMEOUT", XKS_ERROR],
+    [{ errorName: "ThrottlingException" }, "XKS_PROXY_THROTTLED", XKS_ERROR],
+    [{ errorName: "InternalException" }, "XKS_EXTERNAL_KEY_MANAGER_ERROR", XKS_ERROR],
+    ["malformed", "XKS_PROXY_INVALID_RESPONSE", NO_XKS_ANSWER],
+    ["drop", "XKS_PROXY_NOT_REACHABLE", NO_XKS_ANSWER],
+  ] as const)("fails health on %j with %s", async (fault, cause, expected) => {
     const proxy = await startProxy();
     proxy.setFault("health", fault);
     const report = await probe(proxy, { keyIds: ["key-1"] });
@@ -242,9 +255,13 @@ describe("probeXksProxy", () => {
       cause,
       remediation: remediationOf(cause),
     });
+    expect(check(report, "health").evidence).toMatch(/^GetHealthStatus gave .+\.$/);
     expect(check(report, "latency").status).not.toBe("pass");
     expect(check(report, "key:key-1").status).toBe("unknown");
-    expect(check(report, "authentication").status).not.toBe("pass");
+    expect(check(report, "uri-path").status).toBe(expected.uriPath[0]);
+    expect(check(report, "uri-path").evidence).toMatch(expected.uriPath[1]);
+    expect(check(report, "authentication").status).toBe(expected.authentication[0]);
+    expect(check(report, "authentication").evidence).toMatch(expected.authentication[1]);
   });
 
   it("fails each key check on exactly its key's problem", async () => {
@@ -481,6 +498,44 @@ describe("probeXksProxy on answers that change from call to call", () => {
       (r) => (r.body as { requestMetadata: { kmsRequestId: string } }).requestMetadata.kmsRequestId,
     );
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  const ekm = (healthStatus: unknown, id: unknown = "ekm-1") => ({ id, model: "m", healthStatus });
+  it.each([
+    ["a fleet of 0", { xksProxyFleetSize: 0, ekmFleetDetails: [ekm("ACTIVE")] }],
+    ["a fleet of 1.5", { xksProxyFleetSize: 1.5, ekmFleetDetails: [ekm("ACTIVE")] }],
+    ["a fleet size as text", { xksProxyFleetSize: "1", ekmFleetDetails: [ekm("ACTIVE")] }],
+    ["details that are not a list", { xksProxyFleetSize: 1, ekmFleetDetails: ekm("ACTIVE") }],
+    ["no details", { xksProxyFleetSize: 1, ekmFleetDetails: [] }],
+    [
+      "11 details",
+      { xksProxyFleetSize: 1, ekmFleetDetails: Array.from({ length: 11 }, () => ekm("ACTIVE")) },
+    ],
+    ["a detail that is null", { xksProxyFleetSize: 1, ekmFleetDetails: [ekm("ACTIVE"), null] }],
+    ["a detail that is a list", { xksProxyFleetSize: 1, ekmFleetDetails: [["ACTIVE"]] }],
+    ["a state that is not text", { xksProxyFleetSize: 1, ekmFleetDetails: [ekm(1)] }],
+    ["an unknown state", { xksProxyFleetSize: 1, ekmFleetDetails: [ekm("BROKEN")] }],
+  ])("fails health on a 200 answer with %s", async (_name, body) => {
+    const report = await probeScripted(() => ({ status: 200, body: JSON.stringify(body) }));
+    expect(check(report, "health")).toMatchObject({ status: "fail", cause: "XKS_PROXY_INVALID_RESPONSE" });
+    expect(check(report, "health").evidence).toBe(
+      "GetHealthStatus answered 200 without a valid xksProxyFleetSize and ekmFleetDetails (1–10 × { id, healthStatus }).",
+    );
+  });
+
+  it("passes health on 10 key managers, naming the proxy, each manager and the count of each warning", async () => {
+    const details = [
+      ekm("ACTIVE"),
+      { model: "m", healthStatus: "DEGRADED" },
+      ...Array.from({ length: 7 }, (_, i) => ekm("ACTIVE", `a${i}`)),
+      ekm("UNAVAILABLE", "last"),
+    ];
+    const body = { xksProxyFleetSize: 2, xksProxyVendor: "Acme", xksProxyModel: 7, ekmFleetDetails: details };
+    const report = await probeScripted(() => ({ status: 200, body: JSON.stringify(body) }));
+    expect(check(report, "health").status).toBe("pass");
+    expect(check(report, "health").evidence).toBe(
+      `proxy fleet of 2 (Acme); key managers: ekm-1 ACTIVE, ? DEGRADED, ${Array.from({ length: 7 }, (_, i) => `a${i} ACTIVE`).join(", ")}, last UNAVAILABLE; warning: 1 DEGRADED, 1 UNAVAILABLE.`,
+    );
   });
 
   it("passes latency but names a sample that failed with its HTTP answer", async () => {
