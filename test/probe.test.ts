@@ -395,7 +395,7 @@ describe("probeXksProxy", () => {
 });
 
 // A loopback HTTPS server that answers the n-th request (1-based) as `answer` says.
-type Answer = { status: number; body: string } | "hang" | "drop";
+type Answer = { status: number; body: string; delayMs?: number } | "hang" | "drop";
 const HEALTHY = JSON.stringify({
   xksProxyFleetSize: 1,
   ekmFleetDetails: [{ id: "ekm-1", model: "m", healthStatus: "ACTIVE" }],
@@ -406,7 +406,7 @@ interface Seen {
   readonly requests: { path: string; body: unknown }[];
 }
 const scripted = async (
-  answer: (n: number) => Answer,
+  answer: (n: number, path: string) => Answer,
 ): Promise<{ endpoint: string; server: Server; seen: Seen }> => {
   const seen: Seen = { connections: 0, requests: [] };
   const server = createServer(tlsPair("localhost"), (req, res) => {
@@ -416,13 +416,16 @@ const scripted = async (
     });
     req.on("end", () => {
       seen.requests.push({ path: req.url ?? "", body: JSON.parse(text) });
-      const a = answer(seen.requests.length);
+      const a = answer(seen.requests.length, req.url ?? "");
       if (a === "hang") return;
       if (a === "drop") {
         req.socket.destroy();
         return;
       }
-      res.writeHead(a.status, { "content-type": "application/json" }).end(a.body);
+      setTimeout(
+        () => res.writeHead(a.status, { "content-type": "application/json" }).end(a.body),
+        a.delayMs ?? 0,
+      );
     });
   });
   server.on("secureConnection", () => {
@@ -443,7 +446,7 @@ describe("probeXksProxy on answers that change from call to call", () => {
   });
   let seen: Seen = { connections: 0, requests: [] };
   const probeScripted = async (
-    answer: (n: number) => Answer,
+    answer: (n: number, path: string) => Answer,
     overrides: Partial<ProbeXksProxyOptions> = {},
   ) => {
     const started = await scripted(answer);
@@ -535,6 +538,35 @@ describe("probeXksProxy on answers that change from call to call", () => {
     expect(check(report, "health").status).toBe("pass");
     expect(check(report, "health").evidence).toBe(
       `proxy fleet of 2 (Acme); key managers: ekm-1 ACTIVE, ? DEGRADED, ${Array.from({ length: 7 }, (_, i) => `a${i} ACTIVE`).join(", ")}, last UNAVAILABLE; warning: 1 DEGRADED, 1 UNAVAILABLE.`,
+    );
+  });
+
+  it("judges each key on everything wrong with it, and notes a key answer slower than KMS waits", async () => {
+    const metadata: Record<string, Answer> = {
+      "/kms/xks/v1/keys/everything-wrong/metadata": {
+        status: 200,
+        body: JSON.stringify({ keySpec: "RSA_2048", keyUsage: "ENCRYPT", keyStatus: "DISABLED" }),
+      },
+      "/kms/xks/v1/keys/slow/metadata": {
+        status: 200,
+        body: JSON.stringify({
+          keySpec: "AES_256",
+          keyUsage: [1, "ENCRYPT", "DECRYPT"],
+          keyStatus: "ENABLED",
+        }),
+        delayMs: 300,
+      },
+    };
+    const report = await probeScripted((_n, path) => metadata[path] ?? { status: 200, body: HEALTHY }, {
+      keyIds: ["everything-wrong", "slow"],
+    });
+    expect(check(report, "key:everything-wrong")).toMatchObject({ status: "fail" });
+    expect(check(report, "key:everything-wrong").evidence).toBe(
+      "keySpec RSA_2048, keyUsage [], keyStatus DISABLED: keySpec is not AES_256; keyUsage lacks ENCRYPT and DECRYPT; keyStatus is not ENABLED.",
+    );
+    expect(check(report, "key:slow").status).toBe("pass");
+    expect(check(report, "key:slow").evidence).toMatch(
+      /^keySpec AES_256, keyUsage \[ENCRYPT, DECRYPT\], keyStatus ENABLED; answered in \d+ ms, over KMS's 250 ms\.$/,
     );
   });
 
