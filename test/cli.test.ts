@@ -737,6 +737,78 @@ describe("probe-xks", () => {
     expect(half.stderr).not.toContain("set XKS_PROXY_ACCESS_KEY_ID");
   });
 
+  it("in-process: exits 0 against a healthy proxy and 1 on a wrong secret, the credential masked", async () => {
+    const ok = record(await inProcess(probeArgs("--key-id", "key-1"), { env: env() }));
+    expect(ok.stderr).toBe("");
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toContain("8 checks: 8 pass, 0 fail, 0 unknown");
+    expect(ok.stdout).toContain("AKIA…");
+    const json = record(await inProcess(probeArgs("--json", "--timeout-ms", "2000"), { env: env() }));
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as { ok: boolean }).ok).toBe(true);
+    const wrong = record(
+      await inProcess(probeArgs(), { env: env("wrong-secret-of-enough-length-0123456789abc") }),
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/^FAIL\s+authentication\s/m);
+  });
+
+  it("in-process: each usage error names exactly what is wrong", async () => {
+    const usage = (message: string) =>
+      `kms-keystore-errors probe-xks: ${message}\nRun 'kms-keystore-errors probe-xks --help' for usage.\n`;
+    const base = ["probe-xks", "--uri-endpoint", "https://xks.example.com", "--uri-path", "/kms/xks/v1"];
+    const cases: [string[], Record<string, string>, string][] = [
+      [["probe-xks"], env(), "missing --uri-endpoint, --uri-path, --region"],
+      [["probe-xks", "--uri-path", "/kms/xks/v1", "--region", REGION], env(), "missing --uri-endpoint"],
+      [
+        ["probe-xks", "--uri-endpoint", "https://x.example.com", "--region", REGION],
+        env(),
+        "missing --uri-path",
+      ],
+      [base, { ...env(), AWS_REGION: "" }, "missing --region"],
+      [[...base, "stray"], env(), "unexpected argument (probe-xks takes only options)"],
+      [
+        [...base, "--region", REGION, "--samples", "101"],
+        env(),
+        "--samples must be a whole number from 1 to 100",
+      ],
+      [
+        [...base, "--region", REGION, "--samples", "1.5"],
+        env(),
+        "--samples must be a whole number from 1 to 100",
+      ],
+      [
+        [...base, "--region", REGION, "--timeout-ms", "60001"],
+        env(),
+        "--timeout-ms must be a whole number from 1 to 60000",
+      ],
+      [
+        [...base, "--region", REGION, "--timeout", "0"],
+        env(),
+        "--timeout must be a whole number from 1 to 3600",
+      ],
+      [
+        base,
+        { AWS_REGION: REGION },
+        "set XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY in the environment: the key store's proxy authentication credential (never passed as an option)",
+      ],
+      [
+        [...base, "--region", REGION],
+        { XKS_PROXY_ACCESS_KEY_ID: PROXY_KEY_ID, XKS_PROXY_SECRET_ACCESS_KEY: "" },
+        "set XKS_PROXY_SECRET_ACCESS_KEY in the environment: the key store's proxy authentication credential (never passed as an option)",
+      ],
+    ];
+    for (const [args, environment, message] of cases) {
+      const run = record(await inProcess(args, { env: environment }));
+      expect({ args, code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        args,
+        code: 2,
+        stdout: "",
+        stderr: usage(message),
+      });
+    }
+  });
+
   it("exits 2 for an invalid endpoint or an unreadable --ca, without a stack", async () => {
     const [endpoint, ca] = await Promise.all([
       inProcess(
