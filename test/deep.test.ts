@@ -320,6 +320,60 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     expect(principal.remediation.docs[0]).toMatch(/^https:\/\/docs\.aws\.amazon\.com\/kms\//);
   });
 
+  it.each([
+    [
+      "on a Gateway Load Balancer",
+      (x: XksVpcSetup) => {
+        x.service.gatewayLoadBalancerArns = [
+          "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/gwy/g/1",
+        ];
+      },
+      {
+        "xks-vpc-network-load-balancer": [
+          "fail",
+          "{sid} is on Gateway Load Balancer(s) arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/gwy/g/1",
+        ],
+      },
+    ],
+    [
+      "with no load balancer",
+      (x: XksVpcSetup) => {
+        x.service.networkLoadBalancerArns = [];
+      },
+      { "xks-vpc-network-load-balancer": ["fail", "{sid} has no Network Load Balancer"] },
+    ],
+    [
+      "without its state, acceptance or private DNS name",
+      (x: XksVpcSetup) => {
+        x.service.state = undefined as never;
+        x.service.acceptanceRequired = undefined as never;
+        x.service.privateDnsName = undefined;
+      },
+      {
+        "xks-vpc-service-available": ["fail", "serviceState is not reported on {sid}"],
+        "xks-vpc-acceptance-not-required": ["unknown", "acceptanceRequired is not reported for {sid}"],
+        "xks-vpc-private-dns-name": ["fail", "{sid} has no private DNS name"],
+        "xks-vpc-private-dns-verified": ["unknown", "{sid} has no private DNS name to verify"],
+      },
+    ],
+  ] as const)("reports a service %s check by check", async (_name, breakIt, expected) => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    breakIt(setup);
+    const d = await diagnose(id);
+    const sid = setup.service.serviceId;
+    for (const [checkId, [status, evidence]] of Object.entries(expected) as [
+      RequirementId,
+      readonly [string, string],
+    ][]) {
+      expect([checkId, check(d, checkId).status, check(d, checkId).evidence]).toEqual([
+        checkId,
+        status,
+        evidence.replace("{sid}", sid),
+      ]);
+    }
+  });
+
   it("a wildcard allowed principal lets KMS in", async () => {
     const setup = aws.model.addXksVpcEndpointService();
     setup.service.allowedPrincipals = ["*"];
