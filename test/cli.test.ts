@@ -24,6 +24,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { runDoctor } from "../src/cli/doctor.js";
 import { main } from "../src/cli/main.js";
 import { style } from "../src/cli/style.js";
+import { USAGE } from "../src/cli/usage.js";
+import { wrapText } from "../src/cli/wrap.js";
 import { runCli } from "./support/cli.js";
 import { clientFor } from "./support/kms.js";
 
@@ -411,6 +413,67 @@ describe(main.name, () => {
 // doctor --deep: the seed scenario against the KMS emulator and the AWS emulator (EC2, ELBv2)
 
 const SEED_FAILING = ["xks-vpc-acceptance-not-required", "xks-vpc-kms-principal-allowed"];
+
+describe("the command line in-process, word for word", () => {
+  const usage = (command: string, message: string) =>
+    `kms-keystore-errors${command === "" ? "" : ` ${command}`}: ${message}\nRun 'kms-keystore-errors${
+      command === "" ? "" : ` ${command}`
+    } --help' for usage.\n`;
+  const version = (
+    JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+  ).version;
+
+  // Through a pipe: standard output is wrapped to 80 columns, standard error is not.
+  it("prints the version, the usage and each command's usage", async () => {
+    for (const flag of ["--version", "-v"]) {
+      expect(await inProcess([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    }
+    expect(await inProcess([])).toEqual({ code: 2, stdout: "", stderr: USAGE[""] });
+    for (const args of [["--help"], ["-h"], ["help"]]) {
+      expect(await inProcess(args)).toEqual({ code: 0, stdout: wrapText(USAGE[""], 80), stderr: "" });
+    }
+    for (const command of ["explain", "doctor", "probe-xks", "alarms"] as const) {
+      expect(await inProcess(["help", command])).toEqual({
+        code: 0,
+        stdout: wrapText(USAGE[command], 80),
+        stderr: "",
+      });
+      expect(await inProcess([command, "--help"])).toEqual({
+        code: 0,
+        stdout: wrapText(USAGE[command], 80),
+        stderr: "",
+      });
+    }
+  });
+
+  it.each([
+    [["help", "nope"], "", 'unknown command "nope"'],
+    [["--bogus=secret-value"], "", 'unknown option "--bogus"'],
+    [["-x"], "", 'unknown option "-x"'],
+    [["frobnicate"], "", 'unknown command "frobnicate"'],
+    [["alarms", "extra"], "alarms", 'unexpected argument "extra"'],
+    [
+      ["alarms", "--format", "yaml"],
+      "alarms",
+      '--format must be one of cli, cloudformation, terraform, not "yaml"',
+    ],
+    [
+      ["alarms", "--sns-topic", "arn:aws:sqs:eu-west-1:111122223333:q"],
+      "alarms",
+      "--sns-topic must be an SNS topic ARN, like arn:aws:sns:eu-west-1:111122223333:kms-alarms",
+    ],
+    [
+      ["alarms", "--endpoint", "not a url"],
+      "alarms",
+      "--endpoint must be a URL, like https://kms.eu-west-1.amazonaws.com",
+    ],
+    [["alarms", "--timeout", "3601"], "alarms", "--timeout must be a whole number from 1 to 3600"],
+    [["explain", "-"], "explain", "cannot read stdin here"],
+    [["explain", "  "], "explain", "what should I explain? Give an exception name, a code or a log line"],
+  ])("%j is a usage error: %s %s", async (args, command, message) => {
+    expect(await inProcess(args)).toEqual({ code: 2, stdout: "", stderr: usage(command, message) });
+  });
+});
 
 describe("doctor --deep", () => {
   let kmsEmulator: KmsEmulator;
