@@ -374,6 +374,24 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     }
   });
 
+  it("names each load balancer's missing fields as unknown and fails the checks that need them", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    const lb = setup.loadBalancer;
+    lb.type = undefined as never;
+    lb.scheme = undefined as never;
+    lb.state = undefined as never;
+    const d = await diagnose(id);
+    expect([check(d, "xks-nlb-internal").status, check(d, "xks-nlb-internal").evidence]).toEqual([
+      "fail",
+      `${lb.name}: type unknown, scheme unknown`,
+    ]);
+    expect([check(d, "xks-nlb-active").status, check(d, "xks-nlb-active").evidence]).toEqual([
+      "fail",
+      `${lb.name}: state unknown`,
+    ]);
+  });
+
   it("a wildcard allowed principal lets KMS in", async () => {
     const setup = aws.model.addXksVpcEndpointService();
     setup.service.allowedPrincipals = ["*"];
