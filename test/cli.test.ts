@@ -446,6 +446,22 @@ describe("the command line in-process, word for word", () => {
     }
   });
 
+  it("turns an unexpected error into one line naming its type, and status 2", async () => {
+    const failing = (reason: unknown) => async () => {
+      throw reason;
+    };
+    expect(await inProcess(["explain", "-"], { readStdin: failing(new RangeError("boom")) })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "kms-keystore-errors: unexpected RangeError; please report it.\n",
+    });
+    expect(await inProcess(["explain", "-"], { readStdin: failing("boom") })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "kms-keystore-errors: unexpected string; please report it.\n",
+    });
+  });
+
   it.each([
     [["help", "nope"], "", 'unknown command "nope"'],
     [["--bogus=secret-value"], "", 'unknown option "--bogus"'],
