@@ -279,6 +279,30 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     expect(d.checks.map((c) => c.id)).toEqual(VPC_IDS);
     expect(d.failing).toEqual([]);
     for (const c of d.checks) expect(c.status, `${c.id}: ${c.evidence}`).toBe("pass");
+    // Each check says what it saw, in the terms of the resources it read.
+    const { serviceId: sid, serviceName: name, privateDnsName: dns } = setup.service;
+    const lb = setup.loadBalancer;
+    const zones = lb.availabilityZones.map((z) => z.zoneName).join(", ");
+    expect(Object.fromEntries(d.checks.map((c) => [c.id, c.evidence]))).toEqual({
+      "xks-vpc-service-exists": `found ${sid} (${name}) among the caller's own services`,
+      "xks-vpc-same-region": `${name} is in ${REGION}, the key store's Region`,
+      "xks-vpc-service-unique": `no other custom key store uses ${name}`,
+      "xks-vpc-interface-service": `serviceType is Interface on ${sid}`,
+      "xks-vpc-network-load-balancer": `${sid} is on Network Load Balancer(s) ${lb.arn}`,
+      "xks-vpc-service-available": `serviceState is Available on ${sid}`,
+      "xks-vpc-service-multi-az": `${sid} is in 2 Availability Zone(s): ${setup.service.availabilityZones.join(", ")}`,
+      "xks-vpc-acceptance-not-required": `acceptanceRequired is false on ${sid}`,
+      "xks-vpc-kms-principal-allowed": `cks.kms.${REGION}.amazonaws.com is an allowed principal of ${sid}`,
+      "xks-vpc-private-dns-name": `privateDnsName is ${dns} on ${sid}`,
+      "xks-vpc-private-dns-verified": `domain verification state of ${dns} is verified`,
+      "xks-vpc-uri-endpoint-matches": `XksProxyUriEndpoint is https://${dns}: https:// + the private DNS name of ${sid}`,
+      "xks-nlb-internal": `${lb.name}: type network, scheme internal`,
+      "xks-nlb-active": `${lb.name}: state active`,
+      "xks-nlb-multi-az": `${lb.name}: 2 Availability Zone(s): ${zones}`,
+      "xks-nlb-tcp-443-listener": `${lb.name} has a TCP 443 listener`,
+      "xks-nlb-ip-targets": `${lb.name}: target type ip`,
+      "xks-nlb-healthy-target": `2 of 2 target(s) healthy in ${lb.name}`,
+    });
   });
 
   it.each(VPC_CASES)("$id passes when compliant and fails when $misconfiguration", async (testCase) => {
