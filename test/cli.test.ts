@@ -485,6 +485,25 @@ describe("the command line in-process, word for word", () => {
     ],
     [["alarms", "--timeout", "3601"], "alarms", "--timeout must be a whole number from 1 to 3600"],
     [["explain", "-"], "explain", "cannot read stdin here"],
+    [["doctor", "extra"], "doctor", 'unexpected argument "extra"'],
+    [
+      ["doctor", "--endpoint", "not a url"],
+      "doctor",
+      "--endpoint must be a URL, like https://kms.eu-west-1.amazonaws.com",
+    ],
+    [["doctor", "--key-store", "cks-1234567890abcdef0"], "doctor", "--key-store needs --deep or --health"],
+    [["doctor", "--aws-endpoint", "http://127.0.0.1:9"], "doctor", "--aws-endpoint needs --deep or --health"],
+    [
+      ["doctor", "--health", "--aws-endpoint", "not a url"],
+      "doctor",
+      "--aws-endpoint must be a URL, like http://127.0.0.1:4566",
+    ],
+    [
+      ["doctor", "--deep", "--key-store", "cks-1234567890abcdef0", "--key-store", "not-an-id"],
+      "doctor",
+      '--key-store takes a custom key store id like cks-1234567890abcdef0, not "not-an-id"',
+    ],
+    [["doctor", "--timeout", "0"], "doctor", "--timeout must be a whole number from 1 to 3600"],
     [["explain", "  "], "explain", "what should I explain? Give an exception name, a code or a log line"],
   ])("%j is a usage error: %s %s", async (args, command, message) => {
     expect(await inProcess(args)).toEqual({ code: 2, stdout: "", stderr: usage(command, message) });
