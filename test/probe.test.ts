@@ -1,6 +1,4 @@
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { catalogEntry } from "../src/catalog/index.js";
 import { REQUIREMENTS } from "../src/catalog/requirements.js";
@@ -12,6 +10,7 @@ import {
 } from "../src/diagnostics/index.js";
 import { assessTls, type TlsObservation } from "../src/diagnostics/probe-net.js";
 import { startXksProxy, type XksProxy, type XksProxyOptions } from "../src/testing/xks-proxy/index.js";
+import { closeHostileServers, hostile } from "./support/hostile.js";
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -41,13 +40,15 @@ const startProxy = async (options: Partial<XksProxyOptions> = {}): Promise<XksPr
   return proxy;
 };
 
-const probe = async (
-  proxy: XksProxy,
+/** Probes an endpoint with the test credential and CA, and keeps the report for the file's check. */
+const probeAt = async (
+  uriEndpoint: string,
+  uriPath: string,
   overrides: Partial<ProbeXksProxyOptions> = {},
 ): Promise<ProbeReport> => {
   const report = await probeXksProxy({
-    uriEndpoint: proxy.endpoint,
-    uriPath: proxy.uriPath,
+    uriEndpoint,
+    uriPath,
     credential,
     region,
     ca,
@@ -58,6 +59,9 @@ const probe = async (
   reports.push(report);
   return report;
 };
+
+const probe = (proxy: XksProxy, overrides: Partial<ProbeXksProxyOptions> = {}): Promise<ProbeReport> =>
+  probeAt(proxy.endpoint, proxy.uriPath, overrides);
 
 const check = (report: ProbeReport, id: string): ProbeCheck => {
   const found = report.checks.find((c) => c.id === id);
@@ -394,29 +398,26 @@ describe("probeXksProxy", () => {
   });
 });
 
-// A loopback HTTPS server that answers the n-th request (1-based) as `answer` says.
+// Answers of a hostile loopback HTTPS server: the request's number (from 1) and path decide each.
 type Answer = { status: number; body: string; delayMs?: number } | "hang" | "drop";
 const HEALTHY = JSON.stringify({
   xksProxyFleetSize: 1,
   ekmFleetDetails: [{ id: "ekm-1", model: "m", healthStatus: "ACTIVE" }],
 });
-/** What a scripted server saw: the TCP connections it accepted and each request's path and body. */
-interface Seen {
-  connections: number;
-  readonly requests: { path: string; body: unknown }[];
-}
-const scripted = async (
-  answer: (n: number, path: string) => Answer,
-): Promise<{ endpoint: string; server: Server; seen: Seen }> => {
-  const seen: Seen = { connections: 0, requests: [] };
-  const server = createServer(tlsPair("localhost"), (req, res) => {
-    let text = "";
-    req.setEncoding("utf8").on("data", (chunk: string) => {
-      text += chunk;
-    });
-    req.on("end", () => {
-      seen.requests.push({ path: req.url ?? "", body: JSON.parse(text) });
-      const a = answer(seen.requests.length, req.url ?? "");
+
+describe("probeXksProxy on answers that change from call to call", () => {
+  afterEach(closeHostileServers);
+  /** The paths the server was asked for, in order (its `seen` holds the bodies). */
+  let paths: string[] = [];
+  let server: Awaited<ReturnType<typeof hostile>>;
+  const probeScripted = async (
+    answer: (n: number, path: string) => Answer,
+    overrides: Partial<ProbeXksProxyOptions> = {},
+  ) => {
+    paths = [];
+    server = await hostile((req, res) => {
+      paths.push(req.url ?? "");
+      const a = answer(paths.length, req.url ?? "");
       if (a === "hang") return;
       if (a === "drop") {
         req.socket.destroy();
@@ -426,45 +427,8 @@ const scripted = async (
         () => res.writeHead(a.status, { "content-type": "application/json" }).end(a.body),
         a.delayMs ?? 0,
       );
-    });
-  });
-  server.on("secureConnection", () => {
-    seen.connections += 1;
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { endpoint: `https://localhost:${port}`, server, seen };
-};
-
-describe("probeXksProxy on answers that change from call to call", () => {
-  const servers: Server[] = [];
-  afterEach(async () => {
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-  let seen: Seen = { connections: 0, requests: [] };
-  const probeScripted = async (
-    answer: (n: number, path: string) => Answer,
-    overrides: Partial<ProbeXksProxyOptions> = {},
-  ) => {
-    const started = await scripted(answer);
-    const { endpoint, server } = started;
-    seen = started.seen;
-    servers.push(server);
-    const report = await probeXksProxy({
-      uriEndpoint: endpoint,
-      uriPath: "/kms/xks/v1",
-      credential,
-      region,
-      ca,
-      samples: 3,
-      timeoutMs: 1000,
-      ...overrides,
-    });
-    reports.push(report);
-    return report;
+    }, tlsPair("localhost"));
+    return probeAt(server.url.replace("127.0.0.1", "localhost"), "/kms/xks/v1", overrides);
   };
 
   it("asks as KMS does, over one kept-alive connection: health with KmsHealthCheck, keys as CreateKey", async () => {
@@ -483,9 +447,10 @@ describe("probeXksProxy on answers that change from call to call", () => {
       { keyIds: ["key-1", "key-2"] },
     );
     expect(report.ok).toBe(true);
-    expect(seen.connections).toBe(1);
+    expect(server.connections()).toBe(1);
     const uuid = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(seen.requests).toEqual([
+    const requests = paths.map((path, i) => ({ path, body: JSON.parse(server.seen[i] ?? "") as unknown }));
+    expect(requests).toEqual([
       ...Array.from({ length: 4 }, () => ({
         path: "/kms/xks/v1/health",
         body: { requestMetadata: { kmsRequestId: uuid, kmsOperation: "KmsHealthCheck" } },
@@ -497,7 +462,7 @@ describe("probeXksProxy on answers that change from call to call", () => {
         },
       })),
     ]);
-    const ids = seen.requests.map(
+    const ids = requests.map(
       (r) => (r.body as { requestMetadata: { kmsRequestId: string } }).requestMetadata.kmsRequestId,
     );
     expect(new Set(ids).size).toBe(ids.length);

@@ -3,21 +3,25 @@
  * saw, and is closed by {@link closeHostileServers} (call it in `afterEach`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 const servers: Server[] = [];
 
 /**
- * A loopback HTTP server with a handler.
+ * A loopback HTTP server with a handler, or an HTTPS one with `tls`.
  *
  * @param handler - Answers each request, with its body read.
- * @returns Its base URL and the request bodies it saw, in order.
+ * @param tls - The server's key and certificate (PEM), for HTTPS.
+ * @returns Its base URL, the request bodies it saw in order, and how many connections it accepted.
  */
 export async function hostile(
   handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
-): Promise<{ url: string; seen: string[] }> {
+  tls?: { readonly key: string; readonly cert: string },
+): Promise<{ url: string; seen: string[]; connections: () => number }> {
   const seen: string[] = [];
-  const server = createServer((req, res) => {
+  let connections = 0;
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     let body = "";
     req.setEncoding("utf8").on("data", (chunk: string) => {
       body += chunk;
@@ -26,10 +30,19 @@ export async function hostile(
       seen.push(body);
       handler(req, res, body);
     });
+  };
+  const server = tls === undefined ? createServer(listener) : createTlsServer(tls, listener);
+  server.on(tls === undefined ? "connection" : "secureConnection", () => {
+    connections += 1;
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  const scheme = tls === undefined ? "http" : "https";
+  return {
+    url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    connections: () => connections,
+  };
 }
 
 /** Closes every server {@link hostile} started, dropping open connections. */
