@@ -280,8 +280,10 @@ describe(checkKeyStoreHealth.name, () => {
 
     it("fails past 5 non-retryable errors a minute, naming the top ExceptionNames and their causes", async () => {
       latency([50]);
-      errors("Non-retryable", "AuthenticationFailedException", [2, 7]);
+      // Published least first, one name with no errors: the evidence ranks them and leaves it out.
       errors("Non-retryable", "KeyNotFoundException", [1]);
+      errors("Non-retryable", "ValidationException", [0]);
+      errors("Non-retryable", "AuthenticationFailedException", [2, 7]);
       errors("Retryable", "ThrottlingException", [1]);
       const fail = await finding("xks-proxy-errors");
       expect(fail).toMatchObject({ status: "fail", value: 8, threshold: 5 });
