@@ -82,6 +82,12 @@ function cli(
 
 const inProcess = runCli;
 
+/** A usage error as the CLI prints it on stderr. */
+const usage = (command: string, message: string) =>
+  `kms-keystore-errors${command === "" ? "" : ` ${command}`}: ${message}\nRun 'kms-keystore-errors${
+    command === "" ? "" : ` ${command}`
+  } --help' for usage.\n`;
+
 const credentials = { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "test-secret-not-used" };
 
 let counter = 0;
@@ -415,10 +421,6 @@ describe(main.name, () => {
 const SEED_FAILING = ["xks-vpc-acceptance-not-required", "xks-vpc-kms-principal-allowed"];
 
 describe("the command line in-process, word for word", () => {
-  const usage = (command: string, message: string) =>
-    `kms-keystore-errors${command === "" ? "" : ` ${command}`}: ${message}\nRun 'kms-keystore-errors${
-      command === "" ? "" : ` ${command}`
-    } --help' for usage.\n`;
   const version = (
     JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
   ).version;
@@ -852,8 +854,6 @@ describe("probe-xks", () => {
   });
 
   it("in-process: each usage error names exactly what is wrong", async () => {
-    const usage = (message: string) =>
-      `kms-keystore-errors probe-xks: ${message}\nRun 'kms-keystore-errors probe-xks --help' for usage.\n`;
     const base = ["probe-xks", "--uri-endpoint", "https://xks.example.com", "--uri-path", "/kms/xks/v1"];
     const cases: [string[], Record<string, string>, string][] = [
       [["probe-xks"], env(), "missing --uri-endpoint, --uri-path, --region"],
@@ -902,7 +902,7 @@ describe("probe-xks", () => {
         args,
         code: 2,
         stdout: "",
-        stderr: usage(message),
+        stderr: usage("probe-xks", message),
       });
     }
   });
