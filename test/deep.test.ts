@@ -14,6 +14,7 @@ import { type DiagnoseClients, type Diagnosis, diagnoseKeyStore } from "../src/d
 import { IMPOSTOR_CA_PEM, TRUST_ANCHOR_PEM, UNRELATED_CA_PEM } from "../src/testing/aws/certificates.js";
 import { type AwsEmulator, startAwsEmulator } from "../src/testing/aws/emulator.js";
 import type { CloudHsmSetup, XksVpcSetup, XksVpcSetupOptions } from "../src/testing/aws/model.js";
+import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
 
 const REGION = "us-east-1";
 const OTHER_ACCOUNT = "444455556666";
@@ -503,6 +504,70 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     expect(d.failing).toEqual([]);
   });
 
+  it.each([
+    ["DescribeListeners", ["xks-nlb-tcp-443-listener", "xks-nlb-ip-targets", "xks-nlb-healthy-target"]],
+    ["DescribeTargetGroups", ["xks-nlb-ip-targets", "xks-nlb-healthy-target"]],
+    ["DescribeTargetHealth", ["xks-nlb-healthy-target"]],
+  ] as const)("reports only what needs %s unknown when it is denied", async (action, unknown) => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    aws.model.deny(`elasticloadbalancing:${action}`);
+    const d = await diagnose(id);
+    for (const c of d.checks) {
+      if ((unknown as readonly string[]).includes(c.id)) {
+        expect([c.id, c.status, c.evidence]).toEqual([
+          c.id,
+          "unknown",
+          expect.stringContaining(`elasticloadbalancing:${action}`),
+        ]);
+      } else expect([c.id, c.status]).toEqual([c.id, "pass"]);
+    }
+  });
+
+  it("labels load balancers, zones, target groups and targets their answers leave unnamed", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    const { loadBalancer: lb, targetGroup: tg } = setup;
+    lb.name = undefined as never;
+    for (const zone of lb.availabilityZones) zone.zoneName = undefined as never;
+    tg.name = undefined as never;
+    tg.targetType = undefined as never;
+    tg.targets[1] = { ...tg.targets[1], health: undefined as never } as (typeof tg.targets)[number];
+    setup.service.privateDnsVerificationState = undefined;
+    const d = await diagnose(id);
+    const seen = (checkId: RequirementId) => [check(d, checkId).status, check(d, checkId).evidence];
+    expect(seen("xks-nlb-internal")).toEqual(["pass", `${lb.arn}: type network, scheme internal`]);
+    expect(seen("xks-nlb-multi-az")).toEqual(["fail", `${lb.arn}: 2 Availability Zone(s): ?, ?`]);
+    expect(seen("xks-nlb-tcp-443-listener")).toEqual(["pass", `${lb.arn} has a TCP 443 listener`]);
+    expect(seen("xks-nlb-ip-targets")).toEqual(["fail", `${tg.arn}: target type unknown`]);
+    expect(seen("xks-nlb-healthy-target")).toEqual([
+      "pass",
+      `1 of 2 target(s) healthy in ${tg.arn} (healthy, unknown)`,
+    ]);
+    expect(seen("xks-vpc-private-dns-verified")).toEqual([
+      "unknown",
+      `the verification state of ${setup.service.privateDnsName} is not reported`,
+    ]);
+  });
+
+  it("names the listeners of a load balancer without a TCP 443 one, their unreported fields as ?", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    setup.listener.protocol = undefined as never;
+    aws.model.listeners.push({
+      ...setup.listener,
+      arn: `${setup.listener.arn}0`,
+      protocol: "TLS",
+      port: undefined as never,
+    });
+    const d = await diagnose(id);
+    expect([
+      check(d, "xks-nlb-tcp-443-listener").status,
+      check(d, "xks-nlb-tcp-443-listener").evidence,
+    ]).toEqual(["fail", `${setup.loadBalancer.name} has no TCP 443 listener (listeners: ? 443, TLS ?)`]);
+    expect(statuses(d)["xks-nlb-ip-targets"]).toBe("unknown");
+  });
+
   it("reports unknown, naming the client, when EC2 and ELBv2 clients are missing", async () => {
     const setup = aws.model.addXksVpcEndpointService();
     const id = await xksStore(setup);
@@ -657,6 +722,142 @@ describe("diagnoseKeyStore: CloudHSM key store", () => {
     expect(JSON.stringify(d)).not.toContain(HSM_PASSWORD);
   });
 
+  it("says what each check of a compliant cluster saw", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const d = await diagnose(await hsmStore(setup));
+    const { clusterId, hsms, securityGroup: sg } = setup.cluster;
+    const [a, b] = setup.subnets as [CloudHsmSetup["subnets"][number], CloudHsmSetup["subnets"][number]];
+    expect(Object.fromEntries(d.checks.map((c) => [c.id, c.evidence]))).toEqual({
+      "cloudhsm-cluster-exists": `found cluster ${clusterId}`,
+      "cloudhsm-cluster-active": `cluster ${clusterId} is ACTIVE`,
+      "cloudhsm-active-hsm": `2 of 2 HSM(s) ACTIVE (${hsms.map((h) => `${h.hsmId} ACTIVE in ${h.availabilityZone}`).join(", ")})`,
+      "cloudhsm-hsms-multi-az": `ACTIVE HSMs in 2 Availability Zone(s): ${a.availabilityZone}, ${b.availabilityZone}`,
+      "cloudhsm-subnets-multi-az": `cluster subnets in 2 Availability Zone(s): ${a.subnetId} (${a.availabilityZone}), ${b.subnetId} (${b.availabilityZone})`,
+      "cloudhsm-subnets-exist": `all 2 cluster subnets exist: ${a.subnetId}, ${b.subnetId}`,
+      "cloudhsm-subnets-free-ips": `${a.subnetId}: 250 free; ${b.subnetId}: 250 free`,
+      "cloudhsm-sg-inbound": `${sg} allows inbound TCP 2223-2225 from itself`,
+      "cloudhsm-sg-outbound": `${sg} allows outbound TCP 2223-2225 to itself`,
+      "cloudhsm-trust-anchor": expect.stringMatching(
+        new RegExp(
+          `^the cluster certificate of ${clusterId} was issued and signed by the trust anchor "[^"\n]+"$`,
+        ),
+      ),
+    });
+  });
+
+  it("names what a cluster's answer leaves out", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    const { cluster } = setup;
+    cluster.state = undefined as never;
+    cluster.subnetMapping = {};
+    cluster.securityGroup = undefined as never;
+    cluster.certificates.clusterCertificate = undefined;
+    for (const h of cluster.hsms) h.availabilityZone = undefined as never;
+    const d = await diagnose(id);
+    expect(d.checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
+      ["cloudhsm-cluster-exists", "pass", `found cluster ${cluster.clusterId}`],
+      ["cloudhsm-cluster-active", "fail", `cluster ${cluster.clusterId} is in an unreported state`],
+      [
+        "cloudhsm-active-hsm",
+        "pass",
+        `2 of 2 HSM(s) ACTIVE (${cluster.hsms.map((h) => `${h.hsmId} ACTIVE in ?`).join(", ")})`,
+      ],
+      ["cloudhsm-hsms-multi-az", "fail", "ACTIVE HSMs in 1 Availability Zone(s): ?"],
+      ["cloudhsm-subnets-multi-az", "fail", "cluster subnets in 0 Availability Zone(s): none"],
+      ["cloudhsm-subnets-exist", "unknown", "the cluster reports no subnets"],
+      ["cloudhsm-subnets-free-ips", "unknown", "the cluster reports no subnets"],
+      ["cloudhsm-sg-inbound", "unknown", "the cluster reports no security group"],
+      ["cloudhsm-sg-outbound", "unknown", "the cluster reports no security group"],
+      [
+        "cloudhsm-trust-anchor",
+        "unknown",
+        `cluster ${cluster.clusterId} reports no cluster certificate (state unknown); it has one once initialized`,
+      ],
+    ]);
+  });
+
+  it("lists the rules of a group that lets no HSM port through, and a subnet with no count", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    const sg = setup.securityGroup;
+    sg.ingress = [
+      { ipProtocol: "-1", groupIds: [], cidrs: ["10.0.0.0/8"] },
+      { ipProtocol: "udp", groupIds: [sg.groupId], cidrs: [] },
+      { ipProtocol: "tcp", fromPort: 2224, toPort: 2224, groupIds: [sg.groupId], cidrs: [] },
+    ];
+    sg.egress = [];
+    const [a, b] = setup.subnets as [CloudHsmSetup["subnets"][number], CloudHsmSetup["subnets"][number]];
+    a.availableIpAddressCount = undefined as never;
+    const d = await diagnose(id);
+    const seen = (checkId: RequirementId) => [check(d, checkId).status, check(d, checkId).evidence];
+    expect(seen("cloudhsm-sg-inbound")).toEqual([
+      "fail",
+      `${sg.groupId} does not allow inbound TCP 2223, 2225 from itself (inbound rules: all traffic with 10.0.0.0/8, udp ?-? with ${sg.groupId}, tcp 2224-2224 with ${sg.groupId})`,
+    ]);
+    expect(seen("cloudhsm-sg-outbound")).toEqual([
+      "fail",
+      `${sg.groupId} does not allow outbound TCP 2223, 2224, 2225 to itself (outbound rules: none)`,
+    ]);
+    expect(seen("cloudhsm-subnets-free-ips")).toEqual([
+      "fail",
+      `no free IP address in ${a.subnetId} (${a.subnetId}: ? free; ${b.subnetId}: 250 free)`,
+    ]);
+  });
+
+  it.each([
+    [
+      "one of them",
+      1,
+      (ids: string[]) => `cannot count free addresses in missing subnet(s) ${ids[1]} (${ids[0]}: 250 free)`,
+    ],
+    [
+      "both",
+      2,
+      (ids: string[]) =>
+        `cannot count free addresses in missing subnet(s) ${ids.join(", ")} (no subnet found)`,
+    ],
+  ] as const)("cannot count the free addresses of missing subnets (%s)", async (_name, gone, evidence) => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    const ids = setup.subnets.map((s) => s.subnetId);
+    aws.model.subnets.splice(
+      0,
+      aws.model.subnets.length,
+      ...aws.model.subnets.filter((s) => !ids.slice(2 - gone).includes(s.subnetId)),
+    );
+    const d = await diagnose(id);
+    expect([
+      check(d, "cloudhsm-subnets-free-ips").status,
+      check(d, "cloudhsm-subnets-free-ips").evidence,
+    ]).toEqual(["unknown", evidence(ids)]);
+  });
+
+  it("fails both security group checks when the cluster's group does not exist", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    aws.model.securityGroups.splice(0);
+    const d = await diagnose(id);
+    for (const checkId of ["cloudhsm-sg-inbound", "cloudhsm-sg-outbound"] as const) {
+      expect([check(d, checkId).status, check(d, checkId).evidence]).toEqual([
+        "fail",
+        `security group ${setup.cluster.securityGroup} does not exist`,
+      ]);
+    }
+  });
+
+  it("cannot judge the trust anchor against a cluster certificate that does not parse", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    setup.cluster.certificates.clusterCertificate =
+      "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n";
+    const d = await diagnose(id);
+    expect([check(d, "cloudhsm-trust-anchor").status, check(d, "cloudhsm-trust-anchor").evidence]).toEqual([
+      "unknown",
+      `the cluster certificate of ${setup.cluster.clusterId} could not be parsed`,
+    ]);
+  });
+
   it.each(HSM_CASES)("$id passes when compliant and fails when $misconfiguration", async (testCase) => {
     const setup = aws.model.addCloudHsmCluster();
     const id = await hsmStore(setup, testCase.anchor);
@@ -760,4 +961,246 @@ describe("diagnoseKeyStore: the store itself", () => {
     const result = await diagnoseKeyStore(all(), id, { signal: AbortSignal.abort() });
     expect(result.isErr() && result.error.kind).toBe("Aborted");
   });
+});
+
+describe("diagnoseKeyStore: what KMS answers about the store", () => {
+  const HOSTILE_ID = "cks-1234567890abcdef0";
+  afterEach(closeHostileServers);
+
+  /** The store as DescribeCustomKeyStores would list it, for a VPC setup of the AWS emulator. */
+  const entryOf = (setup: XksVpcSetup, overrides: Record<string, unknown> = {}) => ({
+    CustomKeyStoreId: HOSTILE_ID,
+    CustomKeyStoreName: "hostile",
+    CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+    ConnectionState: "DISCONNECTED",
+    XksProxyConfiguration: {
+      Connectivity: "VPC_ENDPOINT_SERVICE",
+      AccessKeyId: ACCESS_KEY_ID,
+      UriEndpoint: setup.uriEndpoint,
+      UriPath: "/kms/xks/v1",
+      VpcEndpointServiceName: setup.service.serviceName,
+    },
+    ...overrides,
+  });
+
+  /**
+   * A KMS that answers the lookup by id with `entries`, and the listing (no id) page by page with
+   * what `page` gives for the marker sent (undefined for the first page).
+   */
+  async function kmsAnswering(
+    entries: readonly unknown[],
+    page: (marker: string | undefined) => unknown = () => ({ CustomKeyStores: entries }),
+  ) {
+    const server = await hostile((_req, res, body) => {
+      const input = JSON.parse(body) as { CustomKeyStoreId?: string; Marker?: string };
+      kmsJson(res, input.CustomKeyStoreId === undefined ? page(input.Marker) : { CustomKeyStores: entries });
+    });
+    const client = new KMSClient({
+      region: REGION,
+      endpoint: server.url,
+      credentials: { accessKeyId: "AKIDHOSTILEKMS", secretAccessKey: "hostile" },
+      maxAttempts: 1,
+    });
+    return { client, listings: () => server.seen.filter((b) => !b.includes("CustomKeyStoreId")).length };
+  }
+
+  const withKms = (client: DiagnoseClients["kms"]): DiagnoseClients => ({ ...all(), kms: client });
+
+  it("is Err CustomKeyStoreNotFoundException when the answer lists only other stores", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const { client } = await kmsAnswering([entryOf(setup, { CustomKeyStoreId: "cks-0000000000000000a" })]);
+    const result = await diagnoseKeyStore(withKms(client), HOSTILE_ID);
+    expect(result.isErr() && [result.error.kind, result.error.message]).toEqual([
+      "CustomKeyStoreNotFoundException",
+      expect.stringContaining(`No custom key store with ID ${HOSTILE_ID} was found.`),
+    ]);
+    client.destroy();
+  });
+
+  it("names every other store on any page that uses the same service, past pages without a list", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const twin = (id?: string) => ({ ...entryOf(setup), CustomKeyStoreId: id });
+    const pages: Record<string, unknown> = {
+      first: { Truncated: true, NextMarker: "m1" },
+      m1: {
+        CustomKeyStores: [entryOf(setup), twin("cks-0000000000000000a")],
+        Truncated: true,
+        NextMarker: "m2",
+      },
+      m2: {
+        CustomKeyStores: [
+          twin(undefined),
+          entryOf(setup, { CustomKeyStoreId: "cks-0000000000000000b", XksProxyConfiguration: {} }),
+        ],
+        Truncated: false,
+        NextMarker: "m3",
+      },
+    };
+    const { client, listings } = await kmsAnswering([entryOf(setup)], (m) => pages[m ?? "first"]);
+    const d = await diagnose(HOSTILE_ID, withKms(client));
+    expect([check(d, "xks-vpc-service-unique").status, check(d, "xks-vpc-service-unique").evidence]).toEqual([
+      "fail",
+      `${setup.service.serviceName} is also used by custom key store(s) cks-0000000000000000a, ?`,
+    ]);
+    // `Truncated: false` ends the listing even with a NextMarker.
+    expect(listings()).toBe(3);
+    client.destroy();
+  });
+
+  it.each([
+    [
+      "repeats a marker it sent before",
+      (m: string | undefined) => ({
+        CustomKeyStores: [],
+        Truncated: true,
+        NextMarker: m === undefined ? "a" : m === "a" ? "b" : "a",
+      }),
+      "kms:DescribeCustomKeyStores page 3 repeats a NextMarker it sent before; stopped",
+      3,
+    ],
+    [
+      "never stops",
+      (m: string | undefined) => ({ Truncated: true, NextMarker: `${Number(m ?? 0) + 1}` }),
+      "kms:DescribeCustomKeyStores sent more than 1000 pages; stopped",
+      1000,
+    ],
+  ])("stops a listing that %s, the uniqueness unknown", async (_name, page, evidence, calls) => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const { client, listings } = await kmsAnswering([entryOf(setup)], page);
+    const d = await diagnose(HOSTILE_ID, withKms(client));
+    expect([check(d, "xks-vpc-service-unique").status, check(d, "xks-vpc-service-unique").evidence]).toEqual([
+      "unknown",
+      evidence,
+    ]);
+    expect(listings()).toBe(calls);
+    expect(check(d, "xks-vpc-service-exists").status).toBe("pass");
+    client.destroy();
+  });
+
+  it("takes a store with a cluster and no type for a CloudHSM key store", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const entry = {
+      CustomKeyStoreId: HOSTILE_ID,
+      CloudHsmClusterId: setup.cluster.clusterId,
+      TrustAnchorCertificate: TRUST_ANCHOR_PEM,
+    };
+    const { client } = await kmsAnswering([entry]);
+    const d = await diagnose(HOSTILE_ID, withKms(client));
+    expect([d.customKeyStoreType, d.connectionState]).toEqual(["AWS_CLOUDHSM", "UNKNOWN"]);
+    expect(d.checks.map((c) => c.id)).toEqual(HSM_IDS);
+    expect(d.failing).toEqual([]);
+    client.destroy();
+  });
+
+  it.each([
+    [
+      "without its trust anchor",
+      undefined,
+      ["unknown", "DescribeCustomKeyStores did not return the store's TrustAnchorCertificate"],
+    ],
+    [
+      "whose trust anchor is not a certificate",
+      {
+        TrustAnchorCertificate: "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
+      },
+      ["fail", "the store's TrustAnchorCertificate is not a valid PEM X.509 certificate"],
+    ],
+  ])("judges the trust anchor of a CloudHSM store %s", async (_name, anchor, expected) => {
+    const setup = aws.model.addCloudHsmCluster();
+    const entry = {
+      CustomKeyStoreId: HOSTILE_ID,
+      CustomKeyStoreType: "AWS_CLOUDHSM",
+      CloudHsmClusterId: setup.cluster.clusterId,
+      TrustAnchorCertificate: anchor,
+    };
+    const { client } = await kmsAnswering([entry]);
+    const d = await diagnose(HOSTILE_ID, withKms(client));
+    expect([check(d, "cloudhsm-trust-anchor").status, check(d, "cloudhsm-trust-anchor").evidence]).toEqual(
+      expected,
+    );
+    expect(d.failing.map((c) => c.id)).toEqual(expected[0] === "fail" ? ["cloudhsm-trust-anchor"] : []);
+    client.destroy();
+  });
+
+  it("reports every CloudHSM check unknown for a store without its cluster id", async () => {
+    const { client } = await kmsAnswering([
+      { CustomKeyStoreId: HOSTILE_ID, CustomKeyStoreType: "AWS_CLOUDHSM" },
+    ]);
+    const d = await diagnose(HOSTILE_ID, withKms(client));
+    expect(d.checks.map((c) => c.id)).toEqual(HSM_IDS);
+    for (const c of d.checks) {
+      expect([c.id, c.status, c.evidence]).toEqual([
+        c.id,
+        "unknown",
+        "DescribeCustomKeyStores did not return the store's CloudHsmClusterId",
+      ]);
+    }
+    client.destroy();
+  });
+
+  it.each([
+    ["names the Region", REGION, ` in ${REGION}`],
+    ["says no Region when it cannot read one", undefined, ""],
+  ])("fails a cluster DescribeClusters does not return, and %s", async (_name, region, where) => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    aws.model.clusters.splice(0);
+    const d = await diagnose(id, withKms({ send: kms.send.bind(kms), config: { region } }));
+    expect(d.checks.map((c) => [c.id, c.status, c.evidence])).toEqual(
+      HSM_IDS.map((checkId) =>
+        checkId === "cloudhsm-cluster-exists"
+          ? [checkId, "fail", `DescribeClusters returns no cluster ${setup.cluster.clusterId}${where}`]
+          : [checkId, "unknown", `cluster ${setup.cluster.clusterId} was not found`],
+      ),
+    );
+  });
+
+  it("says what it cannot tell of a store with neither type, cluster nor proxy settings", async () => {
+    const { client } = await kmsAnswering([{ CustomKeyStoreId: HOSTILE_ID }]);
+    const d = await diagnose(HOSTILE_ID, withKms(client));
+    expect([d.customKeyStoreType, d.connectionState]).toEqual(["UNKNOWN", "UNKNOWN"]);
+    expect(d.checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
+      [
+        "xks-public-endpoint-probe",
+        "unknown",
+        "XksProxyConnectivity is not reported: the VPC endpoint service checks do not apply; probe the proxy at its endpoint instead",
+      ],
+    ]);
+    client.destroy();
+  });
+
+  it("fails the Region check of a service name not of the endpoint-service form", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const name = "vpce-svc-0123456789abcdef0";
+    const { client } = await kmsAnswering([
+      entryOf(setup, {
+        XksProxyConfiguration: { ...entryOf(setup).XksProxyConfiguration, VpcEndpointServiceName: name },
+      }),
+    ]);
+    const d = await diagnose(HOSTILE_ID, withKms(client));
+    expect([check(d, "xks-vpc-same-region").status, check(d, "xks-vpc-same-region").evidence]).toEqual([
+      "fail",
+      `XksProxyVpcEndpointServiceName ${name} is not of the form com.amazonaws.vpce.<region>.vpce-svc-…`,
+    ]);
+    client.destroy();
+  });
+
+  it.each([
+    ["throws", () => Promise.reject(new Error("no Region configured"))],
+    ["is empty", () => Promise.resolve("")],
+    ["is not a string", 42],
+  ])(
+    "reports the Region check unknown when the KMS client's Region %s, and checks the rest with the service's",
+    async (_name, region) => {
+      const setup = aws.model.addXksVpcEndpointService();
+      const id = await xksStore(setup);
+      const d = await diagnose(id, withKms({ send: kms.send.bind(kms), config: { region } }));
+      expect([check(d, "xks-vpc-same-region").status, check(d, "xks-vpc-same-region").evidence]).toEqual([
+        "unknown",
+        `could not read the KMS client's Region; the service is in ${REGION}`,
+      ]);
+      expect(check(d, "xks-vpc-kms-principal-allowed").status).toBe("pass");
+      expect(d.failing).toEqual([]);
+    },
+  );
 });
