@@ -9,7 +9,7 @@ import {
   DeleteCustomKeyStoreCommand,
   type KMSClient,
 } from "@aws-sdk/client-kms";
-import { catalog, explain, lookup } from "kms-keystore-errors";
+import { catalog, classify, explain, type KeyStoreReport, lookup, toLogEntry } from "kms-keystore-errors";
 import type { Diagnosis, ProbeReport } from "kms-keystore-errors/diagnostics";
 import {
   type AwsEmulator,
@@ -21,6 +21,7 @@ import {
   type XksVpcSetup,
 } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { renderDeep, runDeep } from "../src/cli/deep.js";
 import { runDoctor } from "../src/cli/doctor.js";
 import { main } from "../src/cli/main.js";
 import { style } from "../src/cli/style.js";
@@ -649,6 +650,147 @@ describe("doctor --deep", () => {
     } finally {
       await kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: healthy }));
     }
+  });
+
+  it("prints each store's state, its counts, and each failing check's requirement, evidence and steps", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.AWS_ACCESS_KEY_ID);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.AWS_SECRET_ACCESS_KEY);
+    const run = await inProcess(args());
+    expect([run.code, run.stderr]).toEqual([1, ""]);
+    const deep = run.stdout.slice(run.stdout.indexOf("Deep checks\n"));
+    const lines = deep.split("\n");
+    // Wrapped to 80 columns (a pipe).
+    expect(lines.slice(0, 5)).toEqual([
+      "Deep checks",
+      "",
+      `${storeId} (seed-xks): EXTERNAL_KEY_STORE, FAILED`,
+      "(XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION)",
+      "  18 checks: 2 failing, 0 unknown, 16 passing.",
+    ]);
+    const sid = setup.service.serviceId;
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "  FAIL xks-vpc-acceptance-not-required",
+        `    Evidence:    acceptanceRequired is true on ${sid}`,
+        "  FAIL xks-vpc-kms-principal-allowed",
+        "  PASS 16 other checks passed.",
+      ]),
+    );
+    expect(lines.filter((l) => l.startsWith("    Requirement: "))).toHaveLength(2);
+    expect(deep.endsWith("  PASS 16 other checks passed.\n")).toBe(true);
+  });
+
+  it("says which optional package it could not use, and why, once per package", async () => {
+    const loaded: string[] = [];
+    const loader = (name: string, module: () => unknown) => async () => {
+      loaded.push(name);
+      return module();
+    };
+    const failing = (error: unknown) => () => {
+      throw error;
+    };
+    const codeThatThrows = Object.defineProperty({}, "code", {
+      get() {
+        throw new Error("no code");
+      },
+    });
+    const cases: [() => unknown, string][] = [
+      [failing(Object.assign(new Error("denied"), { code: "EACCES" })), "could not be loaded (EACCES)"],
+      [failing(new SyntaxError("bad module")), "could not be loaded (SyntaxError)"],
+      [failing("not an error"), "could not be loaded (string)"],
+      [failing(null), "could not be loaded (object)"],
+      [failing(codeThatThrows), "could not be loaded (error)"],
+      [failing(Object.assign(new Error("gone"), { code: "MODULE_NOT_FOUND" })), "is not installed"],
+      [() => ({}), "does not export EC2Client"],
+      [() => null, "does not export EC2Client"],
+      [
+        () => ({
+          EC2Client: class {
+            constructor() {
+              throw new RangeError("bad config");
+            }
+          },
+        }),
+        "could not create EC2Client (RangeError)",
+      ],
+    ];
+    for (const [module, why] of cases) {
+      loaded.length = 0;
+      const run = await runDeep([{ customKeyStoreId: storeId }], {
+        kms,
+        region: kmsEmulator.region,
+        awsEndpoint: aws.endpoint,
+        deadlineMs: 60_000,
+        loaders: {
+          ec2: loader("ec2", module),
+          elbv2: loader("elbv2", () => import("@aws-sdk/client-elastic-load-balancing-v2")),
+          cloudhsm: loader("cloudhsm", () => import("@aws-sdk/client-cloudhsm-v2")),
+          cloudwatch: loader("cloudwatch", () => ({})),
+        },
+      });
+      // A store doctor did not list may be of any type: every client of the deep checks is built.
+      expect([why, loaded.sort()]).toEqual([why, ["cloudhsm", "ec2", "elbv2"]]);
+      expect(run.notes).toEqual([
+        `kms-keystore-errors doctor: @aws-sdk/client-ec2 ${why}: the VPC endpoint service, subnet and security group checks are unknown; install it with \`npm install @aws-sdk/client-ec2\`.`,
+      ]);
+    }
+  });
+
+  it("builds only the clients each listed store's checks read", async () => {
+    const report = (customKeyStoreType: string, connectivity?: string) =>
+      ({
+        customKeyStoreId: storeId,
+        customKeyStoreType,
+        ...(connectivity === undefined ? {} : { xksProxy: { connectivity } }),
+      }) as unknown as KeyStoreReport;
+    const cases: [KeyStoreReport, string[]][] = [
+      [report("AWS_CLOUDHSM"), ["cloudhsm", "ec2"]],
+      [report("EXTERNAL_KEY_STORE", "VPC_ENDPOINT_SERVICE"), ["ec2", "elbv2"]],
+      [report("EXTERNAL_KEY_STORE", "PUBLIC_ENDPOINT"), []],
+      [report("EXTERNAL_KEY_STORE"), []],
+    ];
+    for (const [target, expected] of cases) {
+      const loaded: string[] = [];
+      const loaders = Object.fromEntries(
+        (["ec2", "elbv2", "cloudhsm", "cloudwatch"] as const).map((name) => [
+          name,
+          async () => {
+            loaded.push(name);
+            return {};
+          },
+        ]),
+      );
+      await runDeep([{ customKeyStoreId: storeId, report: target }], {
+        kms,
+        region: kmsEmulator.region,
+        deadlineMs: 60_000,
+        loaders,
+      });
+      expect([target, loaded.sort()]).toEqual([target, expected]);
+    }
+  });
+
+  it("prints a store it could not diagnose as one line with the failure's type, cause and summary", () => {
+    const failure = classify(Object.assign(new Error("Throttled"), { name: "ThrottlingException" }), {
+      operation: "DescribeCustomKeyStores",
+    });
+    const text = renderDeep(
+      { diagnoses: [{ customKeyStoreId: "cks-1234567890abcdef0", error: toLogEntry(failure) }], notes: [] },
+      new Map([["cks-1234567890abcdef0", "prod\u001b[31m"]]),
+      style(false),
+    );
+    expect(text).toBe(
+      [
+        "Deep checks",
+        "",
+        // The name's control characters are not printed.
+        "cks-1234567890abcdef0 (prod): could not be diagnosed",
+        `  ThrottlingException (${failure.cause}). ${failure.remediation.summary}`,
+      ].join("\n"),
+    );
+    expect(renderDeep({ diagnoses: [], notes: [] }, new Map(), style(false))).toBe(
+      "Deep checks\n\nNo FAILED key store to check. Name one with --key-store <cks-id>.",
+    );
   });
 
   it("a missing optional client package makes its checks unknown, with a one-line note", async () => {
