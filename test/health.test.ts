@@ -483,6 +483,163 @@ describe(checkKeyStoreHealth.name, () => {
       }
     });
 
+    it("describes stores whose answer lacks their type, state or cluster", async () => {
+      const odd = await hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(
+          JSON.stringify({
+            CustomKeyStores: [
+              { CustomKeyStoreId: "cks-1234567890abcdef0" },
+              {
+                CustomKeyStoreId: "cks-1234567890abcdef1",
+                CustomKeyStoreType: "AWS_CLOUDHSM",
+                ConnectionState: "CONNECTED",
+              },
+            ],
+          }),
+        );
+      });
+      const oddKms = clientFor(kmsEmulator, { endpoint: odd.url, maxAttempts: 1 });
+      const before = aws.calls().length;
+      try {
+        const result = await checkKeyStoreHealth({ kms: oddKms, cloudwatch });
+        const reports = result.isOk() ? result.value : [];
+        expect(
+          reports.map((r) => [
+            r.customKeyStoreType,
+            r.connectionState,
+            r.findings.map((f) => [f.id, f.status]),
+          ]),
+        ).toEqual([
+          ["UNKNOWN", "UNKNOWN", [["connection-state", "unknown"]]],
+          [
+            "AWS_CLOUDHSM",
+            "CONNECTED",
+            [
+              ["connection-state", "ok"],
+              ["cloudhsm-hsm-unhealthy", "unknown"],
+            ],
+          ],
+        ]);
+        expect(reports[1]?.findings[1]?.evidence).toBe(
+          "DescribeCustomKeyStores reports no CloudHsmClusterId for the store",
+        );
+        expect(aws.calls()).toHaveLength(before);
+      } finally {
+        oddKms.destroy();
+      }
+    });
+
+    /**
+     * A CloudWatch that lists `series` for any store, and answers GetMetricData with `results`, given
+     * the query id asked for each series (by the value of its last dimension: `KeySpec` or `CertificateName`).
+     */
+    async function scriptedCloudWatch(
+      series: readonly Record<string, string>[],
+      results: (ids: Readonly<Record<string, string>>) => unknown[],
+    ) {
+      const server = await hostile((req, res, body) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        if (String(req.headers["x-amz-target"]).endsWith("ListMetrics")) {
+          const metrics = series.map(({ MetricName, ...dims }) => ({
+            Namespace: "AWS/KMS",
+            MetricName,
+            Dimensions: Object.entries({ CustomKeyStoreId: xks, ...dims }).map(([Name, Value]) => ({
+              Name,
+              Value,
+            })),
+          }));
+          res.end(JSON.stringify({ Metrics: metrics }));
+          return;
+        }
+        const queries = (
+          JSON.parse(body) as {
+            MetricDataQueries: { Id: string; MetricStat: { Metric: { Dimensions: { Value: string }[] } } }[];
+          }
+        ).MetricDataQueries;
+        const ids = Object.fromEntries(
+          queries.map((q) => [q.MetricStat.Metric.Dimensions.at(-1)?.Value ?? "", q.Id]),
+        );
+        res.end(JSON.stringify({ MetricDataResults: results(ids) }));
+      });
+      const client = new CloudWatchClient({ ...aws.clientConfig, endpoint: server.url, maxAttempts: 1 });
+      return { client, seen: server.seen };
+    }
+    const op = (name: string) => ({ KmsOperation: name, XksOperation: name, KeySpec: name });
+    const ago = (minutes: number) => Math.floor(Date.now() / 1000) - minutes * 60;
+
+    it("takes each series' worst point in the window, and the worst series", async () => {
+      const { client } = await scriptedCloudWatch(
+        [
+          { MetricName: "XksProxyLatency", ...op("Decrypt") },
+          { MetricName: "XksProxyLatency", ...op("Encrypt") },
+          { MetricName: "XksProxyCertificateDaysToExpire", CertificateName: "proxy-a" },
+          { MetricName: "XksProxyCertificateDaysToExpire", CertificateName: "proxy-b" },
+        ],
+        (ids) => [
+          // Ignored: an id not asked for, one not of the form sent, a point outside the window, a value not a number.
+          { Id: "q9", Timestamps: [ago(1)], Values: [900] },
+          { Id: "latency", Timestamps: [ago(1)], Values: [900] },
+          { Id: ids.Decrypt, Timestamps: [ago(3), ago(2), ago(1), ago(60)], Values: [120, 180, 140, 900] },
+          { Id: ids.Encrypt, Timestamps: [ago(2), ago(1)], Values: [130, "950"] },
+          { Id: ids["proxy-a"], Timestamps: [ago(2), ago(1)], Values: [25, 40] },
+          { Id: ids["proxy-b"], Timestamps: [ago(2), ago(1)], Values: [90, 60] },
+        ],
+      );
+      try {
+        const [report] = await health({ customKeyStoreIds: [xks] }, { cloudwatch: client });
+        const of = (id: HealthCheckId) => report?.findings.find((f) => f.id === id);
+        expect(of("xks-proxy-latency")).toMatchObject({ status: "warn", value: 180 });
+        expect(of("xks-proxy-latency")?.evidence).toContain("KmsOperation Decrypt");
+        expect(of("xks-proxy-certificate-days-to-expire")).toMatchObject({ status: "warn", value: 25 });
+        expect(of("xks-proxy-certificate-days-to-expire")?.evidence).toContain("CertificateName proxy-a");
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("reads at most 500 series in one GetMetricData, and says how many it left", async () => {
+      const many = Array.from({ length: 501 }, (_, i) => ({
+        MetricName: "XksProxyLatency",
+        ...op(`Op${i}`),
+      }));
+      const { client, seen } = await scriptedCloudWatch(many, (ids) =>
+        Object.entries(ids).map(([tag, Id]) => ({
+          Id,
+          Timestamps: [ago(1)],
+          Values: [tag === "Op7" ? 120 : 20],
+        })),
+      );
+      try {
+        const f = await finding("xks-proxy-latency", xks, {}, { cloudwatch: client });
+        expect(f).toMatchObject({ status: "ok", value: 120 });
+        expect(f.evidence).toMatch(/KmsOperation Op7.*; only the first 500 of 501 series were read$/);
+        const asked = JSON.parse(seen[1] ?? "{}") as { MetricDataQueries: unknown[] };
+        expect(asked.MetricDataQueries).toHaveLength(500);
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("stops a ListMetrics that never stops paging", async () => {
+      let page = 0;
+      const endless = await hostile((_req, res) => {
+        page += 1;
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify({ Metrics: [], NextToken: `page-${page}` }));
+      });
+      const paging = new CloudWatchClient({ ...aws.clientConfig, endpoint: endless.url, maxAttempts: 1 });
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: paging })).toMatchObject({
+          status: "unknown",
+          evidence: "cloudwatch:ListMetrics sent more than 20 pages; stopped",
+        });
+        expect(endless.seen).toHaveLength(20);
+      } finally {
+        paging.destroy();
+      }
+    });
+
     it("stops on a ListMetrics that repeats its NextToken", async () => {
       const endless = await hostile((_req, res) => {
         res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
