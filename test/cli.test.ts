@@ -23,11 +23,12 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { renderDeep, runDeep } from "../src/cli/deep.js";
 import { runDoctor } from "../src/cli/doctor.js";
-import { main } from "../src/cli/main.js";
+import { InputTooLargeError, main } from "../src/cli/main.js";
 import { style } from "../src/cli/style.js";
 import { USAGE } from "../src/cli/usage.js";
 import { wrapText } from "../src/cli/wrap.js";
 import { runCli } from "./support/cli.js";
+import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
 import { clientFor } from "./support/kms.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -449,6 +450,43 @@ describe("the command line in-process, word for word", () => {
     }
   });
 
+  it("ends doctor and alarms at --timeout while KMS pages slowly, saying what did not finish", async () => {
+    // Each page within the request timeout (half the deadline), endless pages.
+    let page = 0;
+    const slow = await hostile((_req, res) => {
+      page += 1;
+      setTimeout(() => kmsJson(res, { CustomKeyStores: [], Truncated: true, NextMarker: `m${page}` }), 150);
+    });
+    const kmsAt = ["--region", "us-east-1", "--endpoint", slow.url, "--timeout", "1"];
+    const aws = ["--aws-endpoint", slow.url];
+    const cases: [string[], string, string][] = [
+      [["doctor", ...kmsAt], "doctor", "describing the key stores"],
+      [["doctor", "--deep", ...aws, ...kmsAt], "doctor", "describing the key stores and the deep checks"],
+      [["doctor", "--health", ...aws, ...kmsAt], "doctor", "describing the key stores and the health checks"],
+      [
+        ["doctor", "--deep", "--health", ...aws, ...kmsAt],
+        "doctor",
+        "describing the key stores and the deep checks and health checks",
+      ],
+      [["alarms", ...kmsAt], "alarms", "describing the key stores"],
+    ];
+    vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.AWS_ACCESS_KEY_ID);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.AWS_SECRET_ACCESS_KEY);
+    try {
+      const runs = await Promise.all(cases.map(([args]) => inProcess(args)));
+      expect(runs).toEqual(
+        cases.map(([, command, what]) => ({
+          code: 2,
+          stdout: "",
+          stderr: `kms-keystore-errors ${command}: stopped after 1 s (--timeout): ${what} did not finish in time. Check the network path, or give it longer with --timeout <seconds>.\n`,
+        })),
+      );
+    } finally {
+      vi.unstubAllEnvs();
+      await closeHostileServers();
+    }
+  });
+
   it("turns an unexpected error into one line naming its type, and status 2", async () => {
     const failing = (reason: unknown) => async () => {
       throw reason;
@@ -457,6 +495,14 @@ describe("the command line in-process, word for word", () => {
       code: 2,
       stdout: "",
       stderr: "kms-keystore-errors: unexpected RangeError; please report it.\n",
+    });
+    expect(await inProcess(["explain", "-"], { readStdin: failing(new InputTooLargeError()) })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: usage(
+        "explain",
+        "standard input is larger than 1 MiB: paste only the error line (or its first 1 MiB)",
+      ),
     });
     expect(await inProcess(["explain", "-"], { readStdin: failing("boom") })).toEqual({
       code: 2,
@@ -939,30 +985,42 @@ describe("probe-xks", () => {
     expect(auth?.remediation?.steps.length).toBeGreaterThan(0);
   });
 
-  it("refuses credentials on the command line with exit 2, without echoing them", {
+  const CREDENTIAL_ARGS = [
+    ["--secret-access-key", PROXY_SECRET],
+    [`--secret-access-key=${PROXY_SECRET}`],
+    ["--access-key-id", PROXY_KEY_ID],
+    [`--xks-secret=${PROXY_SECRET}`],
+    ["--secret", PROXY_SECRET],
+    [`-s${PROXY_SECRET}`],
+  ];
+  /** Each run is the refusal, word for word: neither the secret nor the key id is echoed. */
+  const refusesCredentials = (runs: readonly { code: number | null; stdout: string; stderr: string }[]) => {
+    for (const run of runs) {
+      expect(run).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: usage(
+          "probe-xks",
+          "refusing a credential option: the proxy credential is never taken from the command line (it would show in ps, shell history and CI logs). Set XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY in the environment instead",
+        ),
+      });
+    }
+  };
+
+  it("in-process: refuses credentials on the command line with exit 2, without echoing them", async () => {
+    refusesCredentials(
+      await Promise.all(
+        CREDENTIAL_ARGS.map((extra) => inProcess(probeArgs(...extra), { env: env() }).then(record)),
+      ),
+    );
+  });
+
+  it("refuses credentials on the command line with exit 2, without echoing them (spawned)", {
     tags: ["built"],
   }, async () => {
-    const cases = [
-      ["--secret-access-key", PROXY_SECRET],
-      [`--secret-access-key=${PROXY_SECRET}`],
-      ["--access-key-id", PROXY_KEY_ID],
-      [`--xks-secret=${PROXY_SECRET}`],
-      ["--secret", PROXY_SECRET],
-      [`-s${PROXY_SECRET}`],
-    ];
-    const runs = await Promise.all([
-      cli(probeArgs(...(cases[0] as string[])), { env: env() }).then(record),
-      ...cases.map((extra) => inProcess(probeArgs(...extra), { env: env() }).then(record)),
+    refusesCredentials([
+      await cli(probeArgs(...(CREDENTIAL_ARGS[0] as string[])), { env: env() }).then(record),
     ]);
-    for (const run of runs) {
-      expect(run.code).toBe(2);
-      expect(run.stdout).toBe("");
-      expect(run.stderr).toContain("XKS_PROXY_ACCESS_KEY_ID");
-      expect(run.stderr).toContain("XKS_PROXY_SECRET_ACCESS_KEY");
-      expect(run.stderr).toContain("never taken from the command line");
-      expect(run.stderr).not.toContain(PROXY_SECRET.slice(0, 12));
-      expect(run.stderr).not.toContain(PROXY_KEY_ID);
-    }
   });
 
   it("exits 2 naming the variables when the environment lacks the credential", {
@@ -993,6 +1051,21 @@ describe("probe-xks", () => {
     );
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/^FAIL\s+authentication\s/m);
+  });
+
+  it("in-process: a proxy slower than --timeout ends the probe at the deadline, one line, status 2", async () => {
+    proxy.setLatency(400);
+    try {
+      const run = record(await inProcess(probeArgs("--timeout", "1"), { env: env() }));
+      expect(run).toEqual({
+        code: 2,
+        stdout: "",
+        stderr:
+          "kms-keystore-errors probe-xks: stopped after 1 s (--timeout): the probe did not finish in time. Check the network path, or give it longer with --timeout <seconds>.\n",
+      });
+    } finally {
+      proxy.setLatency(0);
+    }
   });
 
   it("in-process: each usage error names exactly what is wrong", async () => {
