@@ -14,9 +14,10 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { checkKeyStores } from "kms-keystore-errors";
 import { diagnoseKeyStore, probeXksProxy } from "kms-keystore-errors/diagnostics";
 import { startKmsEmulator } from "kms-keystore-errors/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../src/cli/main.js";
 import { suggest } from "../src/explain.js";
+import { runCli } from "./support/cli.js";
 import { closeHostileServers, hostile, kmsJson, pump } from "./support/hostile.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -522,6 +523,62 @@ describe("every network call of the CLI is bounded", () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toContain("--timeout must be a whole number from 1 to 3600");
     }
+  });
+});
+
+// The CLI's network bounds once more, in-process: the spawned runs above check the built command; these
+// check the sources the built command is made from, one line and status 2 each.
+describe("the CLI's network bounds, in-process", () => {
+  const doctorAt = (url: string, ...extra: string[]) => runCli(["doctor", "--endpoint", url, ...extra]);
+  beforeEach(() => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDTRUST");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "trust");
+    // One attempt, so that the line names the bound that fired, not the SDK's last retry.
+    vi.stubEnv("AWS_MAX_ATTEMPTS", "1");
+    vi.stubEnv("AWS_REGION", "us-east-1");
+  });
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("a server that never answers ends at the request timeout, half of --timeout", async () => {
+    const server = await silent();
+    const run = await doctorAt(server.url, "--timeout", "2");
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("TransportError (REQUEST_TIMEOUT)");
+    expect(run.stderr).toMatch(/1000 ms requestTimeout|within 1000 ms \(requestTimeoutMs\)/);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it("an answer larger than 10 MiB is cut there; one of exactly 10 MiB is read", async () => {
+    const MIB = 1024 * 1024;
+    const answer = (bytes: number) =>
+      hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-big" });
+        const head = '{"CustomKeyStores":[';
+        const tail = "]}";
+        res.end(`${head}${" ".repeat(bytes - head.length - tail.length)}${tail}`);
+      });
+    const [exact, over] = await Promise.all([answer(10 * MIB), answer(10 * MIB + 1)]);
+    const [read, cut] = await Promise.all([doctorAt(exact.url), doctorAt(over.url)]);
+    expect(read).toEqual({ code: 0, stdout: "No custom key stores in us-east-1.\n", stderr: "" });
+    expect([cut.code, cut.stdout]).toEqual([2, ""]);
+    expect(cut.stderr.trim().split("\n")).toHaveLength(1);
+    expect(cut.stderr).toContain(
+      "TransportError (UNREADABLE_RESPONSE): the answer is larger than 10485760 bytes, which no KMS answer is; stopped reading it",
+    );
+  });
+
+  it("an answer cut off mid-body ends at once with the connection's error, not at a timeout", async () => {
+    const server = await hostile((_req, res) => {
+      res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-cut" });
+      res.write('{"CustomKeyStores":[');
+      setTimeout(() => res.destroy(), 50);
+    });
+    const run = await doctorAt(server.url, "--timeout", "60");
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("TransportError");
+    expect(run.stderr).not.toContain("REQUEST_TIMEOUT");
   });
 });
 
