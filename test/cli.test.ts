@@ -9,7 +9,16 @@ import {
   DeleteCustomKeyStoreCommand,
   type KMSClient,
 } from "@aws-sdk/client-kms";
-import { catalog, classify, explain, type KeyStoreReport, lookup, toLogEntry } from "kms-keystore-errors";
+import {
+  catalog,
+  checkKeyStores,
+  classify,
+  explain,
+  formatFailure,
+  type KeyStoreReport,
+  lookup,
+  toLogEntry,
+} from "kms-keystore-errors";
 import type { Diagnosis, ProbeReport } from "kms-keystore-errors/diagnostics";
 import {
   type AwsEmulator,
@@ -212,6 +221,90 @@ describe("kms-keystore-errors (spawned)", () => {
         expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET_ID);
         expect(`${run.stdout}${run.stderr}`).not.toMatch(ANSI);
         expect(run.stderr).toBe("");
+      }
+    });
+
+    it("in-process: the table, the summary and each store's guidance, word for word", async () => {
+      await start();
+      vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.AWS_ACCESS_KEY_ID);
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.AWS_SECRET_ACCESS_KEY);
+      const create = async (name: string) =>
+        (
+          await kms.send(
+            new CreateCustomKeyStoreCommand({
+              CustomKeyStoreName: name,
+              CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+              XksProxyConnectivity: "PUBLIC_ENDPOINT",
+              XksProxyUriEndpoint: `https://${name.slice(0, 20)}.example.com`,
+              XksProxyUriPath: "/kms/xks/v1",
+              XksProxyAuthenticationCredential: { AccessKeyId: SECRET_ID, RawSecretAccessKey: SECRET_KEY },
+            }),
+          )
+        ).CustomKeyStoreId as string;
+      const longName = `ledger-${"x".repeat(60)}`;
+      const connected = await create("payments");
+      const failed = await create(longName);
+      const idle = await create("archive");
+      emulator.keyStore(connected).setState("CONNECTED");
+      emulator.keyStore(failed).setState("FAILED", "XKS_PROXY_TIMED_OUT");
+      try {
+        const options = {
+          region: emulator.region,
+          endpoint: emulator.endpoint,
+          json: false,
+          deadlineMs: 60_000,
+        };
+        const [plain, coloured] = await Promise.all([
+          runDoctor({ ...options, style: style(false) }),
+          runDoctor({ ...options, style: style(true) }),
+        ]);
+        // The columns: ids of 21 characters, names cut at 40, the type, the state; the error code only
+        // for a FAILED store, and no padding after the last cell.
+        const row = (...cells: string[]) =>
+          [cells[0]?.padEnd(21), cells[1]?.padEnd(40), cells[2]?.padEnd(18), cells[3]?.padEnd(12), cells[4]]
+            .join("  ")
+            .trimEnd();
+        const cut = `${longName.slice(0, 39)}…`;
+        expect([plain.code, plain.stderr]).toEqual([1, ""]);
+        expect(plain.stdout.split("\n").slice(0, 8)).toEqual([
+          `Custom key stores in ${emulator.region}`,
+          "",
+          row("ID", "NAME", "TYPE", "STATE", "ERROR CODE"),
+          row(connected, "payments", "EXTERNAL_KEY_STORE", "CONNECTED", ""),
+          row(failed, cut, "EXTERNAL_KEY_STORE", "FAILED", "XKS_PROXY_TIMED_OUT"),
+          row(idle, "archive", "EXTERNAL_KEY_STORE", "DISCONNECTED", ""),
+          "",
+          "3 custom key stores: 1 connected, 1 failed, 1 disconnected.",
+        ]);
+        // Each store with a failure: its id, name (cut at 60) and state, then its guidance indented.
+        const reports = (await checkKeyStores(kms))._unsafeUnwrap();
+        const blocks = reports.flatMap((r) =>
+          r.failure === undefined
+            ? []
+            : [
+                "",
+                `${r.customKeyStoreId} (${r.customKeyStoreId === failed ? `${longName.slice(0, 59)}…` : r.customKeyStoreName}): ${r.connectionState}`,
+                ...formatFailure(r.failure)
+                  .split("\n")
+                  .map((line) => (line === "" ? "" : `  ${line}`)),
+              ],
+        );
+        expect(blocks.filter((l) => l.endsWith(": FAILED") || l.endsWith(": DISCONNECTED"))).toHaveLength(2);
+        expect(plain.stdout).toBe(
+          [...plain.stdout.split("\n").slice(0, 8), ...blocks].join("\n").concat("\n"),
+        );
+        const paint = style(true);
+        const lines = coloured.stdout.split("\n");
+        expect(lines[2]).toBe(
+          ["ID".padEnd(21), "NAME".padEnd(40), "TYPE".padEnd(18), "STATE".padEnd(12), "ERROR CODE"]
+            .map((cell) => paint.bold(cell))
+            .join("  "),
+        );
+        expect(lines[3]).toContain(`  ${paint.green("CONNECTED".padEnd(12))}`);
+        expect(lines[4]).toContain(`  ${paint.red("FAILED".padEnd(12))}  XKS_PROXY_TIMED_OUT`);
+        expect(lines[5]).toContain(`  ${paint.yellow("DISCONNECTED")}`);
+      } finally {
+        vi.unstubAllEnvs();
       }
     });
 
