@@ -5,6 +5,8 @@
  * findings.
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
+import { classify, type KeyStoreReport, toLogEntry } from "kms-keystore-errors";
+import type { HealthFinding } from "kms-keystore-errors/diagnostics";
 import {
   type AwsEmulator,
   type KmsEmulator,
@@ -13,6 +15,7 @@ import {
 } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runDoctor } from "../src/cli/doctor.js";
+import { renderHealth, runHealth } from "../src/cli/health.js";
 import { style } from "../src/cli/style.js";
 import { runCli } from "./support/cli.js";
 import { clientFor, createXksStore } from "./support/kms.js";
@@ -114,6 +117,113 @@ describe("doctor --health", () => {
     expect(section).toMatch(/Renew the server certificate/);
     expect(out.stdout).not.toMatch(STACK);
     expect(out.stdout).not.toContain("AKIAHEALTHCLIKEYID");
+  });
+
+  it("prints each store's counts, each finding not ok with its evidence, and guidance for fail and warn", async () => {
+    credentials();
+    script();
+    const options = {
+      region: kmsEmulator.region,
+      endpoint: kmsEmulator.endpoint,
+      style: style(false),
+      health: true,
+      keyStores: [expiring],
+      awsEndpoint: aws.endpoint,
+      deadlineMs: 30_000,
+    };
+    const [text, json] = await Promise.all([
+      runDoctor({ ...options, json: false }),
+      runDoctor({ ...options, json: true }),
+    ]);
+    const findings =
+      (JSON.parse(json.stdout) as { health: { findings: HealthFinding[] }[] }).health[0]?.findings ?? [];
+    const of = (id: string) => findings.find((f) => f.id === id) as HealthFinding;
+    const guidance = (f: HealthFinding) => [
+      "",
+      `    ${f.remediation.summary}`,
+      "",
+      "    What to do:",
+      ...f.remediation.steps.map((step, i) => `      ${i + 1}. ${step}`),
+      "",
+      "    Docs:",
+      ...f.remediation.docs.map((doc) => `      - ${doc}`),
+    ];
+    const cert = of("xks-proxy-certificate-days-to-expire");
+    const latency = of("xks-proxy-latency");
+    expect(text.stdout.slice(text.stdout.indexOf("Health\n")).split("\n")).toEqual([
+      "Health",
+      "",
+      `${expiring} (payments): EXTERNAL_KEY_STORE, CONNECTED`,
+      "  7 checks: 1 failing, 1 warning, 2 unknown, 3 ok.",
+      "",
+      "  FAIL xks-proxy-certificate-days-to-expire",
+      `    Evidence:    ${cert.evidence}`,
+      ...guidance(cert),
+      "",
+      "  WARN xks-proxy-latency",
+      `    Evidence:    ${latency.evidence}`,
+      ...guidance(latency),
+      "",
+      "  UNKNOWN xks-proxy-credential-age",
+      `    Evidence:    ${of("xks-proxy-credential-age").evidence}`,
+      "",
+      "  UNKNOWN xks-external-key-manager-states",
+      `    Evidence:    ${of("xks-external-key-manager-states").evidence}`,
+      "",
+      "  OK connection-state, xks-proxy-errors, external-key-store-throttle",
+      "",
+    ]);
+    expect([cert.status, latency.status]).toEqual(["fail", "warn"]);
+  });
+
+  it("says why it could not check the stores' health, or that there was none to check", () => {
+    const failure = classify(
+      Object.assign(new Error("User is not authorized to perform kms:DescribeCustomKeyStores"), {
+        name: "AccessDeniedException",
+      }),
+      { operation: "DescribeCustomKeyStores" },
+    );
+    expect(renderHealth({ error: toLogEntry(failure), notes: [] }, style(false))).toBe(
+      `Health\n\nCould not check the stores' health: AccessDeniedException (${failure.cause}). ${failure.remediation.summary}`,
+    );
+    expect(renderHealth({ reports: [], notes: [] }, style(false))).toBe(
+      "Health\n\nNo custom key store to check.",
+    );
+  });
+
+  it("builds CloudWatch for any store of a known type, and CloudHSM only for a CloudHSM key store", async () => {
+    const report = (customKeyStoreType?: string) =>
+      ({
+        customKeyStoreId: healthy,
+        ...(customKeyStoreType === undefined ? {} : { customKeyStoreType }),
+      }) as KeyStoreReport;
+    const cases: [KeyStoreReport[], string[]][] = [
+      [[report("EXTERNAL_KEY_STORE")], ["cloudwatch"]],
+      [[report("AWS_CLOUDHSM")], ["cloudhsm", "cloudwatch"]],
+      [[report()], []],
+      [[], []],
+    ];
+    for (const [listed, expected] of cases) {
+      const loaded: string[] = [];
+      const loaders = Object.fromEntries(
+        (["ec2", "elbv2", "cloudhsm", "cloudwatch"] as const).map((name) => [
+          name,
+          async () => {
+            loaded.push(name);
+            return {};
+          },
+        ]),
+      );
+      await runHealth({
+        kms,
+        region: kmsEmulator.region,
+        listed,
+        keyStores: [],
+        loaders,
+        deadlineMs: 30_000,
+      });
+      expect([listed, loaded.sort()]).toEqual([listed, expected]);
+    }
   });
 
   it("exits 0 when no finding fails, and limits the checks to --key-store", async () => {
