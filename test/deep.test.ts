@@ -568,6 +568,33 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     expect(statuses(d)["xks-nlb-ip-targets"]).toBe("unknown");
   });
 
+  it.each([
+    [
+      "a string",
+      "the line is down",
+      "ec2:DescribeVpcEndpointServiceConfigurations failed: Error: the line is down",
+    ],
+    [
+      "an object that cannot be printed",
+      Object.create(null),
+      "ec2:DescribeVpcEndpointServiceConfigurations failed: Error: error",
+    ],
+    [
+      "an error with a name and no message",
+      { name: "Throttling" },
+      "ec2:DescribeVpcEndpointServiceConfigurations failed: Throttling: [object Object]",
+    ],
+  ])("reports what an EC2 client rejected with, %s, as the evidence", async (_name, reason, evidence) => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    const ec2Like = { send: () => Promise.reject(reason) };
+    const d = await diagnose(id, { kms, ec2: ec2Like, elbv2 });
+    expect([check(d, "xks-vpc-service-exists").status, check(d, "xks-vpc-service-exists").evidence]).toEqual([
+      "unknown",
+      `${evidence}; ${evidence.replace("DescribeVpcEndpointServiceConfigurations", "DescribeVpcEndpointServices")}`,
+    ]);
+  });
+
   it("reports unknown, naming the client, when EC2 and ELBv2 clients are missing", async () => {
     const setup = aws.model.addXksVpcEndpointService();
     const id = await xksStore(setup);
