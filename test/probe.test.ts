@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { catalogEntry } from "../src/catalog/index.js";
 import { REQUIREMENTS } from "../src/catalog/requirements.js";
@@ -313,6 +314,34 @@ describe("probeXksProxy", () => {
     expect(check(report, "tcp")).toMatchObject({ cause: "XKS_PROXY_NOT_REACHABLE" });
     expect(check(report, "tcp").evidence).toContain("ECONNREFUSED");
     expect(check(report, "tls").evidence).toContain("no TCP connection");
+  });
+
+  it("fails tls at timeoutMs when the server accepts and never answers the handshake, or stops on abort", async () => {
+    const sockets: Socket[] = [];
+    const mute = createNetServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+    const endpoint = `https://localhost:${(mute.address() as AddressInfo).port}`;
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 200);
+      const [timedOut, aborted] = await Promise.all([
+        probeAt(endpoint, "/kms/xks/v1", { timeoutMs: 300 }),
+        probeAt(endpoint, "/kms/xks/v1", { timeoutMs: 5000, signal: controller.signal }),
+      ]);
+      expect([
+        statuses(timedOut).tcp,
+        check(timedOut, "tls").status,
+        check(timedOut, "tls").evidence,
+      ]).toEqual(["pass", "fail", expect.stringContaining("no answer within 300 ms")]);
+      expect([statuses(aborted).tcp, check(aborted, "tls").status, check(aborted, "tls").evidence]).toEqual([
+        "pass",
+        "unknown",
+        "Not run: the probe was aborted.",
+      ]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => mute.close(resolve));
+    }
   });
 
   it("fails dns for a host that does not resolve", async () => {
