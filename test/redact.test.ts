@@ -137,6 +137,35 @@ describe("redact: the forms of an echo", () => {
     }
   });
 
+  it.each([
+    // The lowest and highest code points each lead byte's range allows, next to the forms it refuses.
+    ["U+0800, the first three-byte code point", [0xe0, 0xa0, 0x80], "\u0800"],
+    ["U+D7FF, the last before the surrogates", [0xed, 0x9f, 0xbf], "\ud7ff"],
+    ["U+10000, the first four-byte code point", [0xf0, 0x90, 0x80, 0x80], "\u{10000}"],
+    ["U+10FFFF, the last code point", [0xf4, 0x8f, 0xbf, 0xbf], "\u{10ffff}"],
+  ])("finds byte secrets that are UTF-8 text as that text: %s", (_name, edge, char) => {
+    const head = utf8("plaintext-");
+    const bytes = new Uint8Array([...head, ...edge, ...head]);
+    const text = `plaintext-${char}plaintext-`;
+    expect(new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toBe(text);
+    expect(redact(`[${text}]`, collectSecrets({ Plaintext: bytes }))).toBe(`[${REDACTED}]`);
+  });
+
+  it.each([
+    ["an overlong three-byte form", [0xe0, 0x9f, 0xbf]],
+    ["a surrogate", [0xed, 0xa0, 0x80]],
+    ["an overlong four-byte form", [0xf0, 0x8f, 0xbf, 0xbf]],
+    ["a code point past U+10FFFF", [0xf4, 0x90, 0x80, 0x80]],
+  ])("reads byte secrets that are not UTF-8 (%s) only in their encoded forms", (_name, bad) => {
+    const head = utf8("plaintext-");
+    const bytes = new Uint8Array([...head, ...bad, ...head]);
+    // A decoder that replaces what it cannot read would make text of them: that text is no echo.
+    const replaced = new TextDecoder().decode(bytes);
+    const secrets = collectSecrets({ Plaintext: bytes });
+    expect(redact(`[${replaced}]`, secrets)).toBe(`[${replaced}]`);
+    expect(redact(`[${b64(bytes)}]`, secrets)).toMatch(/^\[\[REDACTED\]=*\]$/);
+  });
+
   it("redacts before it cuts, so a secret at the cut leaves no prefix", () => {
     const key = "S".repeat(20) + "abcdefghijklmnopqrstuvwxyz0123456789";
     const text = `${"x".repeat(140)}${key}`;
