@@ -1,4 +1,5 @@
 import { getEventListeners } from "node:events";
+import type { ServerResponse } from "node:http";
 import type {
   CustomKeyStoresListEntry,
   DescribeCustomKeyStoresCommandOutput,
@@ -7,6 +8,7 @@ import type {
 import { checkKeyStores, connectionFailure, type KmsFailure, waitForConnection } from "kms-keystore-errors";
 import { type KmsEmulator, startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
 import { clientFor, createHsmStore, createXksStore } from "./support/kms.js";
 
 let emulator: KmsEmulator;
@@ -554,5 +556,80 @@ describe(`${checkKeyStores.name} edges`, () => {
     const failure = (await checkKeyStores(client))._unsafeUnwrapErr();
     expect(failure).toMatchObject({ kind: "Unrecognized", message: "getter exploded" });
     expect(failure.error).toBe(boom);
+  });
+});
+
+describe(`${checkKeyStores.name}: bounds on what KMS answers`, () => {
+  afterEach(closeHostileServers);
+
+  /** A KMS client of a hostile server that answers each DescribeCustomKeyStores page as `page` says. */
+  const answering = async (page: (n: number, res: ServerResponse) => void) => {
+    let n = 0;
+    const server = await hostile((_req, res) => {
+      n += 1;
+      page(n, res);
+    });
+    return {
+      client: clientFor(emulator, { endpoint: server.url, maxAttempts: 1 }),
+      pages: () => n,
+    };
+  };
+
+  it("rejects a request timeout that is not a positive number with an exact TypeError, synchronously", () => {
+    for (const requestTimeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, "5", null]) {
+      expect(() => checkKeyStores(kms, { requestTimeoutMs: requestTimeoutMs as never })).toThrow(
+        new TypeError("checkKeyStores: `requestTimeoutMs` must be a positive number of milliseconds"),
+      );
+    }
+    expect(emulator.requests(DESCRIBE)).toHaveLength(0);
+  });
+
+  it("fails the page that gets no complete answer within requestTimeoutMs, naming it", async () => {
+    const { client, pages } = await answering((n, res) => {
+      if (n === 1) kmsJson(res, { CustomKeyStores: [], Truncated: true, NextMarker: "next" });
+      // The second page never comes.
+    });
+    const failure = (await checkKeyStores(client, { requestTimeoutMs: 200 }))._unsafeUnwrapErr();
+    expect([failure.kind, failure.cause, failure.operation, failure.message, pages()]).toEqual([
+      "TransportError",
+      "REQUEST_TIMEOUT",
+      "DescribeCustomKeyStores",
+      "DescribeCustomKeyStores page 2 gave no complete answer within 200 ms (requestTimeoutMs).",
+      2,
+    ]);
+    client.destroy();
+  });
+
+  it("stops after 1,000 pages that each name a new marker", async () => {
+    const { client, pages } = await answering((n, res) =>
+      kmsJson(res, { CustomKeyStores: [], Truncated: true, NextMarker: `marker-${n}` }),
+    );
+    const failure = (await checkKeyStores(client))._unsafeUnwrapErr();
+    expect([failure.kind, failure.cause, failure.message, pages()]).toEqual([
+      "TransportError",
+      "UNREADABLE_RESPONSE",
+      "DescribeCustomKeyStores page 1000: more than 1000 pages; stopped.",
+      1000,
+    ]);
+    client.destroy();
+  });
+
+  it("stops past 10,000 custom key stores", async () => {
+    const { client, pages } = await answering((n, res) =>
+      kmsJson(res, {
+        CustomKeyStores: Array.from({ length: 1000 }, (_, i) => ({
+          CustomKeyStoreId: `cks-${String(n * 1000 + i).padStart(17, "0")}`,
+        })),
+        Truncated: true,
+        NextMarker: `marker-${n}`,
+      }),
+    );
+    const failure = (await checkKeyStores(client, { pageSize: 1000 }))._unsafeUnwrapErr();
+    expect([failure.kind, failure.message, pages()]).toEqual([
+      "TransportError",
+      "DescribeCustomKeyStores page 11: more than 10000 custom key stores; stopped.",
+      11,
+    ]);
+    client.destroy();
   });
 });
