@@ -5,12 +5,13 @@
  * define. Everything over loopback.
  */
 import { CreateCustomKeyStoreCommand, KMSClient } from "@aws-sdk/client-kms";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { probeXksProxy } from "../src/diagnostics/probe.js";
 import { type KmsEmulator, startKmsEmulator } from "../src/testing/emulator.js";
 import { outcomeConnectionCode, outcomeError } from "../src/testing/key-stores.js";
 import { callXksProxy, startXksProxy, type XksProxy } from "../src/testing/xks-proxy/index.js";
 import { XKS_ERRORS, xksErrorInfo } from "../src/xks/errors.js";
+import { closeHostileServers, hostile } from "./support/hostile.js";
 
 const credential = {
   accessKeyId: "ERRORTABLEACCESSKEY2",
@@ -121,4 +122,44 @@ describe("the errorName table", () => {
       proxy.setFault("health", undefined);
     },
   );
+});
+
+describe("callXksProxy: error answers without an errorName", () => {
+  afterEach(closeHostileServers);
+
+  it.each([
+    ["an empty body", 503, "", { ok: false, reason: "http", status: 503 }],
+    [
+      "an HTML page",
+      502,
+      "<html><body>Bad Gateway</body></html>",
+      { ok: false, reason: "malformed", status: 502 },
+    ],
+    [
+      "JSON without errorName",
+      500,
+      '{"message":"internal"}',
+      { ok: false, reason: "malformed", status: 500 },
+    ],
+    [
+      "an errorName without errorMessage",
+      429,
+      '{"errorName":"ThrottlingException"}',
+      { ok: false, reason: "http", status: 429, errorName: "ThrottlingException" },
+    ],
+  ])("reads %s", async (_name, status, body, expected) => {
+    const server = await hostile((_req, res) => {
+      res.writeHead(status, { "content-type": body.startsWith("<") ? "text/html" : "application/json" });
+      res.end(body);
+    });
+    const answer = await callXksProxy({
+      url: `${server.url}/kms/xks/v1`,
+      region,
+      credential,
+      operation: "health",
+      body: { requestMetadata: { kmsRequestId: "r-1", kmsOperation: "KmsHealthCheck" } },
+      timeoutMs: 2000,
+    });
+    expect(answer).toStrictEqual({ ...expected, elapsedMs: expect.any(Number) });
+  });
 });
