@@ -647,12 +647,38 @@ describe("probeXksProxy options", () => {
     [{ timeoutMs: -5 }, /timeoutMs/],
     [{ signal: {} as never }, /signal/],
     [{ ca: 42 as never }, /ca must/],
-  ])("rejects %j with a TypeError naming the option, without the secret", async (overrides, message) => {
-    const error = await probeXksProxy({ ...base, ...overrides }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).not.toContain("SECRET-MARKER");
-    expect((error as Error).message).not.toContain(ACCESS_KEY_ID);
+    [{ uriEndpoint: 42 as never }, /^uriEndpoint must be a string such as https:\/\/xks\.example\.com\.$/],
+    [{ uriEndpoint: `https://${"a".repeat(117)}.com` }, /^uriEndpoint must be at most 128 characters\.$/],
+    [{ keyIds: "key-1" as never }, /^keyIds must be an array of external key ids\.$/],
+    ...[0, 3_600_001, Number.NaN, "5"].map((deadlineMs) => [
+      { deadlineMs: deadlineMs as never },
+      /^deadlineMs must be a number of milliseconds from 1 to 3600000\.$/,
+    ]),
+  ] as [Partial<ProbeXksProxyOptions>, RegExp][])(
+    "rejects %j with a TypeError naming the option, without the secret",
+    async (overrides, message) => {
+      const error = await probeXksProxy({ ...base, ...overrides }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain("SECRET-MARKER");
+      expect((error as Error).message).not.toContain(ACCESS_KEY_ID);
+    },
+  );
+
+  it.each([null, "https://xks.example.com", 42])(
+    "rejects options that are not an object (%j)",
+    async (options) => {
+      const error = await probeXksProxy(options as never).catch((e: unknown) => e);
+      expect(error).toEqual(new TypeError("options must be an object."));
+    },
+  );
+
+  it("takes an endpoint of exactly 128 characters", async () => {
+    const uriEndpoint = `https://${"a".repeat(116)}.com`;
+    expect(uriEndpoint).toHaveLength(128);
+    const report = await probeXksProxy({ ...base, uriEndpoint, timeoutMs: 200, deadlineMs: 3_600_000 });
+    reports.push(report);
+    expect(check(report, "dns").status).toBe("fail");
   });
 
   it("accepts http:// and a port for loopback hosts", async () => {
