@@ -77,4 +77,39 @@ describe(suggest.name, () => {
     expect(suggest("XksProxyUriUnreachable")).toContain("XksProxyUriUnreachableException");
     expect(suggest("XKS_PROXY_TIMEDOUT")).toContain("XKS_PROXY_TIMED_OUT");
   });
+
+  it("compares a query of up to 256 characters whole: a name inside it is closest", () => {
+    const padded = (length: number) => "kmsinternalexception".padEnd(length, "x");
+    expect(suggest(padded(256))).toEqual(["KMSInternal", "KMSInternalException"]);
+    // Longer, it is read word by word, and a word longer than 256 characters is no name.
+    expect(suggest(padded(257))).toEqual([]);
+  });
+
+  it("reads a long text word by word, only the words shaped like a name", () => {
+    const prose = "the quick brown fox jumps over the lazy dog ".repeat(7);
+    expect(suggest(`${prose} KMSInternalExceptoin and XksProxyUriUnreachableExceptoin`)).toEqual([
+      "KMSInternalException",
+      "XksProxyUriUnreachableException",
+    ]);
+    // A typo in a prose word (no capital after the first letter, no underscore) is not read.
+    expect(suggest(`${prose} Disabld failed`)).toEqual([]);
+    expect(suggest("Disabld")).toEqual(["Disabled"]);
+    // Each name keeps its closest word, wherever that word is.
+    for (const words of [
+      "KMSInternalException KMSInternalExceptio",
+      "KMSInternalExceptio KMSInternalException",
+    ]) {
+      expect(suggest(`${"word ".repeat(60)} ${words}`)).toEqual([
+        "KMSInternalException",
+        "KMSInvalidMacException",
+      ]);
+    }
+  });
+
+  it("suggests the closest names first, the shorter first at the same distance, at most `limit`", () => {
+    expect(suggest("KMSInternalExc")).toEqual(["KMSInternal", "KMSInternalException", "KMS_INTERNAL"]);
+    expect(suggest("KMSInternalExc", 1)).toEqual(["KMSInternal"]);
+    expect(suggest("abcdefgh")).toEqual([]);
+    expect(suggest("   ")).toEqual([]);
+  });
 });
