@@ -600,6 +600,28 @@ describe(`${checkKeyStores.name}: bounds on what KMS answers`, () => {
     client.destroy();
   });
 
+  it("redacts each store's credential id from what the store's own entry says", async () => {
+    const accessKeyId = "AKIAHOSTILEKEYID0042";
+    const { client } = await answering((_n, res) =>
+      kmsJson(res, {
+        CustomKeyStores: [
+          {
+            CustomKeyStoreId: "cks-1234567890abcdef0",
+            CustomKeyStoreName: `payments ${accessKeyId}`,
+            CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+            ConnectionState: "CONNECTED",
+            XksProxyConfiguration: { Connectivity: "PUBLIC_ENDPOINT", AccessKeyId: accessKeyId },
+          },
+          // No proxy configuration: nothing to redact, and nothing fails.
+          { CustomKeyStoreId: "cks-1234567890abcdef1", CustomKeyStoreName: "ledger" },
+        ],
+      }),
+    );
+    const reports = (await checkKeyStores(client))._unsafeUnwrap();
+    expect(reports.map((r) => r.customKeyStoreName)).toEqual(["payments [REDACTED]", "ledger"]);
+    client.destroy();
+  });
+
   it("stops after 1,000 pages that each name a new marker", async () => {
     const { client, pages } = await answering((n, res) =>
       kmsJson(res, { CustomKeyStores: [], Truncated: true, NextMarker: `marker-${n}` }),
