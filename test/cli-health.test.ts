@@ -19,6 +19,7 @@ import { renderHealth, runHealth } from "../src/cli/health.js";
 import { style } from "../src/cli/style.js";
 import { runCli } from "./support/cli.js";
 import { clientFor, createXksStore } from "./support/kms.js";
+import { recordingLoaders } from "./support/loaders.js";
 
 const STACK = /^\s+at /m;
 
@@ -204,16 +205,7 @@ describe("doctor --health", () => {
       [[], []],
     ];
     for (const [listed, expected] of cases) {
-      const loaded: string[] = [];
-      const loaders = Object.fromEntries(
-        (["ec2", "elbv2", "cloudhsm", "cloudwatch"] as const).map((name) => [
-          name,
-          async () => {
-            loaded.push(name);
-            return {};
-          },
-        ]),
-      );
+      const { loaders, loaded } = recordingLoaders();
       await runHealth({
         kms,
         region: kmsEmulator.region,

@@ -39,6 +39,7 @@ import { wrapText } from "../src/cli/wrap.js";
 import { runCli } from "./support/cli.js";
 import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
 import { clientFor } from "./support/kms.js";
+import { recordingLoaders } from "./support/loaders.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -889,16 +890,7 @@ describe("doctor --deep", () => {
       [report("EXTERNAL_KEY_STORE"), []],
     ];
     for (const [target, expected] of cases) {
-      const loaded: string[] = [];
-      const loaders = Object.fromEntries(
-        (["ec2", "elbv2", "cloudhsm", "cloudwatch"] as const).map((name) => [
-          name,
-          async () => {
-            loaded.push(name);
-            return {};
-          },
-        ]),
-      );
+      const { loaders, loaded } = recordingLoaders();
       await runDeep([{ customKeyStoreId: storeId, report: target }], {
         kms,
         region: kmsEmulator.region,
