@@ -344,6 +344,26 @@ describe("probeXksProxy", () => {
     }
   });
 
+  it("fails dns for a host with only an IPv6 address: KMS connects over IPv4", async () => {
+    const report = await probeAt("http://[::1]:9", "/kms/xks/v1", { keyIds: ["key-1"] });
+    expect(report.checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
+      ["dns", "fail", "::1 resolves only to IPv6 (::1); KMS connects over IPv4 only."],
+      ...["tcp", "tls", "uri-path", "authentication", "health", "latency", "key:key-1"].map((id) => [
+        id,
+        "unknown",
+        "Not checked: ::1 has no IPv4 address.",
+      ]),
+    ]);
+  });
+
+  it("passes latency between the alarm threshold and KMS's budget, with a warning", async () => {
+    const proxy = await startProxy({ latencyMs: 205 });
+    const report = await probe(proxy, { samples: 2 });
+    const latency = check(report, "latency");
+    expect(latency.status).toBe("pass");
+    expect(latency.evidence).toMatch(/; warning: above the 200 ms XksProxyLatency alarm threshold\.$/);
+  });
+
   it("fails dns for a host that does not resolve", async () => {
     const report = await probeXksProxy({
       uriEndpoint: "https://xks-proxy.nonexistent.invalid",
