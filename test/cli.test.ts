@@ -309,6 +309,57 @@ describe("kms-keystore-errors (spawned)", () => {
       }
     });
 
+    it("in-process: states in transition in yellow, others unpainted, and a store whose answer lacks its fields", async () => {
+      await start();
+      const kmsAnswer = await hostile((_req, res) =>
+        kmsJson(res, {
+          CustomKeyStores: [
+            {
+              CustomKeyStoreId: "cks-0000000000000000a",
+              CustomKeyStoreName: "a",
+              CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+              ConnectionState: "CONNECTING",
+            },
+            {
+              CustomKeyStoreId: "cks-0000000000000000b",
+              CustomKeyStoreName: "b",
+              CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+              ConnectionState: "DISCONNECTING",
+            },
+            {
+              CustomKeyStoreId: "cks-0000000000000000c",
+              CustomKeyStoreName: "c",
+              CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+              ConnectionState: "REPAIRING",
+            },
+            { CustomKeyStoreId: "cks-0000000000000000d" },
+          ],
+        }),
+      );
+      vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.AWS_ACCESS_KEY_ID);
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.AWS_SECRET_ACCESS_KEY);
+      try {
+        const run = await runDoctor({
+          region: "us-east-1",
+          endpoint: kmsAnswer.url,
+          json: false,
+          deadlineMs: 30_000,
+          style: style(true),
+        });
+        const paint = style(true);
+        const lines = run.stdout.split("\n");
+        expect(lines[3]).toContain(`  ${paint.yellow("CONNECTING".padEnd(13))}`);
+        expect(lines[4]).toContain(`  ${paint.yellow("DISCONNECTING")}`);
+        expect(lines[5]).toMatch(/ {2}REPAIRING$/);
+        // No name, type or state: empty cells, and the state counted as unknown.
+        expect(lines[6]).toBe("cks-0000000000000000d");
+        expect(lines[8]).toBe("4 custom key stores: 1 connecting, 1 disconnecting, 1 repairing, 1 unknown.");
+      } finally {
+        vi.unstubAllEnvs();
+        await closeHostileServers();
+      }
+    });
+
     it("exits 0 when stores are only DISCONNECTED (listed with guidance)", { tags: ["built"] }, async () => {
       await start();
       await createXks(kms, emulator);
