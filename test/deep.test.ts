@@ -595,6 +595,90 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     ]);
   });
 
+  describe("ELBv2 answers that leave out their lists and names", () => {
+    afterEach(closeHostileServers);
+    const TG = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/t/0123456789abcdef";
+
+    /** An ELBv2 endpoint (AWS query protocol) that answers each action with the given result XML. */
+    async function elbAnswering(results: Readonly<Record<string, string>>) {
+      const server = await hostile((_req, res, body) => {
+        const action = new URLSearchParams(body).get("Action") ?? "";
+        res.writeHead(200, { "content-type": "text/xml" });
+        res.end(
+          `<${action}Response xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><${action}Result>${results[action] ?? ""}</${action}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${action}Response>`,
+        );
+      });
+      return new ElasticLoadBalancingV2Client({ ...aws.clientConfig, endpoint: server.url, maxAttempts: 1 });
+    }
+
+    it("labels what has no name by its ARN, and counts what is not listed as none", async () => {
+      const setup = aws.model.addXksVpcEndpointService();
+      const id = await xksStore(setup);
+      const lbArn = setup.loadBalancer.arn;
+      const sparse = await elbAnswering({
+        DescribeLoadBalancers: `<LoadBalancers><member><LoadBalancerArn>${lbArn}</LoadBalancerArn></member></LoadBalancers>`,
+        DescribeListeners: `<Listeners><member><Port>443</Port><Protocol>TCP</Protocol><DefaultActions><member><Type>forward</Type><ForwardConfig><TargetGroups><member><TargetGroupArn>${TG}</TargetGroupArn></member><member><Weight>1</Weight></member></TargetGroups></ForwardConfig></member><member><Type>fixed-response</Type></member></DefaultActions></member></Listeners>`,
+        DescribeTargetGroups: `<TargetGroups><member><TargetGroupArn>${TG}</TargetGroupArn></member></TargetGroups>`,
+        DescribeTargetHealth: "",
+      });
+      const d = await diagnose(id, { kms, ec2, elbv2: sparse });
+      const seen = (checkId: RequirementId) => [check(d, checkId).status, check(d, checkId).evidence];
+      expect(seen("xks-nlb-internal")).toEqual(["fail", `${lbArn}: type unknown, scheme unknown`]);
+      expect(seen("xks-nlb-active")).toEqual(["fail", `${lbArn}: state unknown`]);
+      expect(seen("xks-nlb-multi-az")).toEqual(["fail", `${lbArn}: 0 Availability Zone(s): none`]);
+      expect(seen("xks-nlb-tcp-443-listener")).toEqual(["pass", `${lbArn} has a TCP 443 listener`]);
+      expect(seen("xks-nlb-ip-targets")).toEqual(["fail", `${TG}: target type unknown`]);
+      expect(seen("xks-nlb-healthy-target")).toEqual(["fail", `0 of 0 target(s) healthy in ${TG}`]);
+      sparse.destroy();
+    });
+
+    it.each([
+      ["no load balancer", { DescribeLoadBalancers: "" }, "no load balancer described"],
+      [
+        "a load balancer without listeners",
+        {
+          DescribeLoadBalancers:
+            "<LoadBalancers><member><LoadBalancerName>lb</LoadBalancerName></member></LoadBalancers>",
+        },
+        "lb has no TCP 443 listener (listeners: none)",
+      ],
+    ])("fails the listener check when the answer lists %s", async (_name, results, evidence) => {
+      const setup = aws.model.addXksVpcEndpointService();
+      const id = await xksStore(setup);
+      const sparse = await elbAnswering(results);
+      const d = await diagnose(id, { kms, ec2, elbv2: sparse });
+      expect([
+        check(d, "xks-nlb-tcp-443-listener").status,
+        check(d, "xks-nlb-tcp-443-listener").evidence,
+      ]).toEqual(["fail", evidence]);
+      expect([check(d, "xks-nlb-ip-targets").status, check(d, "xks-nlb-ip-targets").evidence]).toEqual([
+        "unknown",
+        "no TCP 443 listener forwards to a target group",
+      ]);
+      sparse.destroy();
+    });
+
+    it("fails the target checks when no target group is described", async () => {
+      const setup = aws.model.addXksVpcEndpointService();
+      const id = await xksStore(setup);
+      const sparse = await elbAnswering({
+        DescribeLoadBalancers: `<LoadBalancers><member><LoadBalancerName>lb</LoadBalancerName></member></LoadBalancers>`,
+        DescribeListeners: `<Listeners><member><Port>443</Port><Protocol>TCP</Protocol><DefaultActions><member><TargetGroupArn>${TG}</TargetGroupArn></member></DefaultActions></member></Listeners>`,
+        DescribeTargetGroups: "",
+      });
+      const d = await diagnose(id, { kms, ec2, elbv2: sparse });
+      expect([check(d, "xks-nlb-ip-targets").status, check(d, "xks-nlb-ip-targets").evidence]).toEqual([
+        "fail",
+        "no target group described",
+      ]);
+      expect([
+        check(d, "xks-nlb-healthy-target").status,
+        check(d, "xks-nlb-healthy-target").evidence,
+      ]).toEqual(["fail", "no target group described"]);
+      sparse.destroy();
+    });
+  });
+
   it("reports unknown, naming the client, when EC2 and ELBv2 clients are missing", async () => {
     const setup = aws.model.addXksVpcEndpointService();
     const id = await xksStore(setup);

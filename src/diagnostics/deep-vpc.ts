@@ -410,7 +410,11 @@ async function loadBalancerChecks(
       `${ok} of ${states.length} target(s) healthy in ${tgLabel(tg)}${states.length > ok ? ` (${names(states)})` : ""}`,
     );
   }
-  set.set("xks-nlb-healthy-target", healthy >= 1 ? "pass" : "fail", healthEvidence.join("; "));
+  set.set(
+    "xks-nlb-healthy-target",
+    healthy >= 1 ? "pass" : "fail",
+    healthEvidence.join("; ") || "no target group described",
+  );
 }
 
 /**
