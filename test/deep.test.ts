@@ -957,6 +957,39 @@ describe("diagnoseKeyStore: CloudHSM key store", () => {
     }
   });
 
+  it("counts HSMs a cluster's answer does not list, and names the fields an HSM leaves out", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    const { clusterId } = setup.cluster;
+    const cases: [unknown[] | undefined, string, string][] = [
+      [undefined, "0 of 0 HSM(s) ACTIVE", "ACTIVE HSMs in 0 Availability Zone(s): none"],
+      [
+        [{ State: "ACTIVE" }, {}],
+        "1 of 2 HSM(s) ACTIVE (? ACTIVE in ?, ? ? in ?)",
+        "ACTIVE HSMs in 1 Availability Zone(s): ?",
+      ],
+    ];
+    for (const [hsms, active, zones] of cases) {
+      const answer = await hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(
+          JSON.stringify({
+            Clusters: [
+              { ClusterId: clusterId, State: "ACTIVE", ...(hsms === undefined ? {} : { Hsms: hsms }) },
+            ],
+          }),
+        );
+      });
+      const sparse = new CloudHSMV2Client({ ...aws.clientConfig, endpoint: answer.url, maxAttempts: 1 });
+      const d = await diagnose(id, { kms, ec2, cloudhsm: sparse });
+      expect([check(d, "cloudhsm-active-hsm").evidence, check(d, "cloudhsm-hsms-multi-az").evidence]).toEqual(
+        [active, zones],
+      );
+      sparse.destroy();
+      await closeHostileServers();
+    }
+  });
+
   it("cannot judge the trust anchor against a cluster certificate that does not parse", async () => {
     const setup = aws.model.addCloudHsmCluster();
     const id = await hsmStore(setup);
