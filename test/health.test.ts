@@ -402,6 +402,22 @@ describe(checkKeyStoreHealth.name, () => {
       expect(fail.evidence).toContain("cluster ACTIVE, 2 of 2 HSMs ACTIVE (DescribeClusters)");
     });
 
+    it("says in the evidence when DescribeClusters is denied or does not list the cluster", async () => {
+      unhealthy([1]);
+      aws.model.deny("cloudhsm:DescribeClusters");
+      const denied = await finding("cloudhsm-hsm-unhealthy", hsm, {}, { cloudwatch, cloudhsm });
+      expect(denied.status).toBe("fail");
+      expect(denied.evidence).toMatch(
+        /; access denied: the caller lacks cloudhsm:DescribeClusters \(AccessDeniedException\)$/,
+      );
+      aws.model.reset();
+      unhealthy([1]);
+      const gone = await finding("cloudhsm-hsm-unhealthy", hsm, {}, { cloudwatch, cloudhsm });
+      expect(gone.evidence).toMatch(
+        new RegExp(`; cloudhsm:DescribeClusters does not list ${cluster.clusterId}$`),
+      );
+    });
+
     it("warns past a configured warning threshold, and is unknown without a series", async () => {
       expect((await finding("cloudhsm-hsm-unhealthy", hsm)).status).toBe("unknown");
       unhealthy([0]);
@@ -725,6 +741,11 @@ describe(checkKeyStoreHealth.name, () => {
       expect(() => checkKeyStoreHealth({ kms }, { customKeyStoreIds: "cks-1" as never })).toThrow(
         /customKeyStoreIds/,
       );
+      for (const thresholds of [42, null, "fail"]) {
+        expect(() => checkKeyStoreHealth({ kms }, { thresholds: thresholds as never })).toThrow(
+          new TypeError("checkKeyStoreHealth: `thresholds` must be an object keyed by health check id."),
+        );
+      }
     });
   });
 });
