@@ -539,6 +539,20 @@ describe("the CLI's network bounds, in-process", () => {
   });
   afterEach(() => vi.unstubAllEnvs());
 
+  it("a connection that is never accepted ends at the connect timeout (3 s)", async () => {
+    const target = await unacceptedPort();
+    try {
+      const run = await doctorAt(`http://127.0.0.1:${target.port}`, "--timeout", "30");
+      expect([run.code, run.stdout]).toEqual([2, ""]);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toContain(
+        "did not establish a connection with the server within the configured timeout of 3000 ms",
+      );
+    } finally {
+      target.close();
+    }
+  });
+
   it("a server that never answers ends at the request timeout, half of --timeout", async () => {
     const server = await silent();
     const run = await doctorAt(server.url, "--timeout", "2");
