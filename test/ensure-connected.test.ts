@@ -385,7 +385,9 @@ describe(`${ensureConnected.name}: each way it can end`, () => {
     await restart({ disconnectDelayMs: 600_000 });
     const id = await createStore();
     emulator.keyStore(id).setState("FAILED", "NETWORK_ERRORS");
-    const failure = (await ensureConnected(kms, id, { intervalMs: 5, timeoutMs: 50 }))._unsafeUnwrapErr();
+    // Long enough for the describe and the disconnect on a busy machine; the store then stays
+    // DISCONNECTING until the deadline.
+    const failure = (await ensureConnected(kms, id, { intervalMs: 5, timeoutMs: 500 }))._unsafeUnwrapErr();
     expect(failure).toMatchObject({
       cause: "CONNECT_WAIT_TIMED_OUT",
       code: "DISCONNECTING",
