@@ -35,3 +35,43 @@ describe("explain's text", () => {
     expect(run.stdout).toMatchSnapshot();
   });
 });
+
+describe("explain when nothing matches", () => {
+  it.each([
+    [
+      "a near miss, with the names it may mean",
+      "XksProxyVpcEndpointServiceInvalidConfigurationExceptoin",
+      'kms-keystore-errors explain: no catalog entry matches "XksProxyVpcEndpointServiceInvalidConfigurationExceptoin". Did you mean XksProxyVpcEndpointServiceInvalidConfiguration, XksProxyVpcEndpointServiceInvalidConfigurationException?\n',
+    ],
+    [
+      "text that is not one short token, never echoed",
+      "zzzz qqqq",
+      "kms-keystore-errors explain: no catalog entry matches that text. Give an exception name, a ConnectionErrorCode, a cause, or a log line that names one.\n",
+    ],
+    [
+      "a token longer than 120 characters, never echoed",
+      "Q".repeat(121),
+      "kms-keystore-errors explain: no catalog entry matches that text. Give an exception name, a ConnectionErrorCode, a cause, or a log line that names one.\n",
+    ],
+    [
+      "a token of 120 characters, echoed",
+      "Q".repeat(120),
+      `kms-keystore-errors explain: no catalog entry matches "${"Q".repeat(120)}". Give an exception name, a ConnectionErrorCode, a cause, or a log line that names one.\n`,
+    ],
+  ])("exits 1 for %s", async (_name, query, stderr) => {
+    expect(await runCli(["explain", ` ${query} `])).toEqual({ code: 1, stdout: "", stderr });
+  });
+
+  it("prints the entry, or every match, as JSON with --json", async () => {
+    const one = await runCli(["explain", "--json", "XKS_PROXY_TIMED_OUT"]);
+    expect([one.code, one.stderr, (JSON.parse(one.stdout) as { cause: string }).cause]).toEqual([
+      0,
+      "",
+      "XKS_PROXY_TIMED_OUT",
+    ]);
+    const all = await runCli(["explain", "--json", "--all", "KMSInternalException"]);
+    const causes = (JSON.parse(all.stdout) as { cause: string }[]).map((e) => e.cause);
+    expect(causes.at(-1)).toBe("KMS_INTERNAL");
+    expect(causes.length).toBeGreaterThan(1);
+  });
+});
