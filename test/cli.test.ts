@@ -369,6 +369,44 @@ describe("kms-keystore-errors (spawned)", () => {
       expect(run.stdout).toContain("KEY_STORE_NOT_CONNECTED");
     });
 
+    it("in-process: one line (or the error as JSON) when the stores cannot be described", async () => {
+      await start();
+      emulator.failNext("DescribeCustomKeyStores", {
+        exception: "AccessDeniedException",
+        message:
+          "User: arn:aws:iam::111122223333:user/ops is not authorized to perform: kms:DescribeCustomKeyStores...",
+        times: 2,
+      });
+      vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.AWS_ACCESS_KEY_ID);
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.AWS_SECRET_ACCESS_KEY);
+      try {
+        const options = {
+          region: emulator.region,
+          endpoint: emulator.endpoint,
+          deadlineMs: 30_000,
+          style: style(false),
+        };
+        const text = await runDoctor({ ...options, json: false });
+        const json = await runDoctor({ ...options, json: true });
+        const summary = lookup("AccessDeniedException")[0]?.remediation.summary;
+        expect(text).toEqual({
+          code: 2,
+          stdout: "",
+          stderr: `kms-keystore-errors doctor: could not describe the custom key stores: AccessDeniedException (ACCESS_DENIED): User: arn:aws:iam::111122223333:user/ops is not authorized to perform: kms:DescribeCustomKeyStores. ${summary}\n`,
+        });
+        expect([json.code, json.stderr]).toEqual([2, ""]);
+        expect(JSON.parse(json.stdout)).toEqual({
+          error: expect.objectContaining({
+            "error.type": "AccessDeniedException",
+            "rpc.method": "DescribeCustomKeyStores",
+            "kms.failure.cause": "ACCESS_DENIED",
+          }),
+        });
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    });
+
     it("exits 2 with one line when the stores cannot be described", { tags: ["built"] }, async () => {
       await start();
       emulator.failNext("DescribeCustomKeyStores", {
