@@ -990,6 +990,63 @@ describe("doctor --deep", () => {
     }
   });
 
+  it("prints guidance for failing checks only, the evidence of unknown ones, and counts the rest", () => {
+    const remediation = {
+      summary: "Fix it.",
+      steps: ["Do the thing."],
+      docs: ["https://docs.aws.amazon.com/kms/"],
+    };
+    const base = { requirement: "It is so.", cause: "XKS_PROXY_TIMED_OUT" as const, remediation };
+    const checks = [
+      { ...base, id: "xks-vpc-service-exists" as const, status: "fail" as const, evidence: "not found" },
+      { ...base, id: "xks-vpc-same-region" as const, status: "unknown" as const, evidence: "no Region" },
+      { ...base, id: "xks-vpc-service-unique" as const, status: "pass" as const, evidence: "unique" },
+    ];
+    const diagnosis = {
+      customKeyStoreId: "cks-1234567890abcdef0",
+      customKeyStoreType: "EXTERNAL_KEY_STORE",
+      connectionState: "DISCONNECTED",
+      checks,
+      failing: checks.slice(0, 1),
+    } as unknown as Diagnosis;
+    const longName = `n${"x".repeat(70)}`;
+    expect(
+      renderDeep(
+        { diagnoses: [diagnosis], notes: [] },
+        new Map([["cks-1234567890abcdef0", longName]]),
+        style(false),
+      ),
+    ).toBe(
+      [
+        "Deep checks",
+        "",
+        `cks-1234567890abcdef0 (${longName.slice(0, 60)}): EXTERNAL_KEY_STORE, DISCONNECTED`,
+        "  3 checks: 1 failing, 1 unknown, 1 passing.",
+        "",
+        "  FAIL xks-vpc-service-exists",
+        "    Requirement: It is so.",
+        "    Evidence:    not found",
+        "",
+        "    Fix it.",
+        "",
+        "    What to do:",
+        "      1. Do the thing.",
+        "",
+        "    Docs:",
+        "      - https://docs.aws.amazon.com/kms/",
+        "",
+        "  UNKNOWN xks-vpc-same-region",
+        "    Requirement: It is so.",
+        "    Evidence:    no Region",
+        "",
+        "  PASS 1 other check passed.",
+      ].join("\n"),
+    );
+    // Nothing passing: no PASS line.
+    const none = { ...diagnosis, checks: checks.slice(0, 2) } as Diagnosis;
+    expect(renderDeep({ diagnoses: [none], notes: [] }, new Map(), style(false))).not.toContain("PASS");
+  });
+
   it("prints a store it could not diagnose as one line with the failure's type, cause and summary", () => {
     const failure = classify(Object.assign(new Error("Throttled"), { name: "ThrottlingException" }), {
       operation: "DescribeCustomKeyStores",
