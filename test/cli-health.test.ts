@@ -177,6 +177,82 @@ describe("doctor --health", () => {
     expect([cert.status, latency.status]).toEqual(["fail", "warn"]);
   });
 
+  it("names a store only when it has a name (cut at 60), paints each status, and has no OK line without ok findings", () => {
+    const remediation = {
+      summary: "Fix it.",
+      steps: ["Do the thing."],
+      docs: ["https://docs.aws.amazon.com/kms/"],
+    };
+    const finding = (id: string, status: HealthFinding["status"]) =>
+      ({ id, status, evidence: `${id} seen`, remediation }) as HealthFinding;
+    const report = (customKeyStoreName: string | undefined, findings: HealthFinding[]) => ({
+      customKeyStoreId: "cks-1234567890abcdef0",
+      ...(customKeyStoreName === undefined ? {} : { customKeyStoreName }),
+      customKeyStoreType: "EXTERNAL_KEY_STORE",
+      connectionState: "CONNECTED",
+      findings,
+    });
+    const long = `n${"x".repeat(70)}`;
+    const text = renderHealth(
+      {
+        reports: [
+          report(long, [finding("xks-proxy-latency", "warn"), finding("xks-proxy-errors", "unknown")]),
+          report(undefined, [finding("connection-state", "ok")]),
+        ] as never,
+        notes: [],
+      },
+      style(false),
+    );
+    expect(text.split("\n")).toEqual([
+      "Health",
+      "",
+      `cks-1234567890abcdef0 (${long.slice(0, 60)}): EXTERNAL_KEY_STORE, CONNECTED`,
+      "  2 checks: 0 failing, 1 warning, 1 unknown, 0 ok.",
+      "",
+      "  WARN xks-proxy-latency",
+      "    Evidence:    xks-proxy-latency seen",
+      "",
+      "    Fix it.",
+      "",
+      "    What to do:",
+      "      1. Do the thing.",
+      "",
+      "    Docs:",
+      "      - https://docs.aws.amazon.com/kms/",
+      "",
+      "  UNKNOWN xks-proxy-errors",
+      "    Evidence:    xks-proxy-errors seen",
+      "",
+      "cks-1234567890abcdef0: EXTERNAL_KEY_STORE, CONNECTED",
+      "  1 check: 0 failing, 0 warning, 0 unknown, 1 ok.",
+      "",
+      "  OK connection-state",
+    ]);
+    const paint = style(true);
+    const coloured = renderHealth(
+      {
+        reports: [
+          report(undefined, [
+            finding("a", "fail"),
+            finding("b", "warn"),
+            finding("c", "unknown"),
+            finding("d", "ok"),
+          ]),
+        ] as never,
+        notes: [],
+      },
+      paint,
+    );
+    for (const label of [
+      paint.red("FAIL"),
+      paint.yellow("WARN"),
+      paint.yellow("UNKNOWN"),
+      paint.green("OK"),
+    ]) {
+      expect(coloured).toContain(`  ${label} `);
+    }
+  });
+
   it("says why it could not check the stores' health, or that there was none to check", () => {
     const failure = classify(
       Object.assign(new Error("User is not authorized to perform kms:DescribeCustomKeyStores"), {

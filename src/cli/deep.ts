@@ -215,7 +215,11 @@ function checkLines(check: DeepCheck, s: Style): string[] {
   return lines;
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+/**
+ * A count and a noun, plural unless the count is one: `1 check`, `2 checks`.
+ * @internal
+ */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**
  * The deep checks as text: per store, a header with its state, a count line, each failing check with

@@ -7,7 +7,7 @@ import { checkKeyStoreHealth, type HealthFinding, type HealthReport } from "../d
 import type { KeyStoreReport } from "../lifecycle.js";
 import { type KmsLogEntry, toLogEntry } from "../log.js";
 import { httpBounds } from "./bounds.js";
-import { buildClient, type ClosableClient, DEFAULT_LOADERS, type DeepOptions } from "./deep.js";
+import { buildClient, type ClosableClient, DEFAULT_LOADERS, type DeepOptions, plural } from "./deep.js";
 import { remediationLines } from "./explain.js";
 import { printable, type Style } from "./style.js";
 
@@ -118,7 +118,7 @@ export function renderHealth(run: HealthRun, s: Style): string {
       s.bold(
         `${printable(report.customKeyStoreId)}${name}: ${printable(report.customKeyStoreType)}, ${printable(report.connectionState)}`,
       ),
-      `  ${report.findings.length} checks: ${count("fail")} failing, ${count("warn")} warning, ${count("unknown")} unknown, ${count("ok")} ok.`,
+      `  ${plural(report.findings.length, "check")}: ${count("fail")} failing, ${count("warn")} warning, ${count("unknown")} unknown, ${count("ok")} ok.`,
     );
     const order = ["fail", "warn", "unknown"] as const;
     for (const status of order) {
