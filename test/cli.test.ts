@@ -737,8 +737,69 @@ describe("the command line in-process, word for word", () => {
     ],
     [["doctor", "--timeout", "0"], "doctor", "--timeout must be a whole number from 1 to 3600"],
     [["explain", "  "], "explain", "what should I explain? Give an exception name, a code or a log line"],
+    [["alarms", "a".repeat(50)], "alarms", `unexpected argument "${"a".repeat(40)}"`],
+    [
+      ["alarms", "--format", "y".repeat(50)],
+      "alarms",
+      `--format must be one of cli, cloudformation, terraform, not "${"y".repeat(40)}"`,
+    ],
   ])("%j is a usage error: %s %s", async (args, command, message) => {
     expect(await inProcess(args)).toEqual({ code: 2, stdout: "", stderr: usage(command, message) });
+  });
+
+  it.each([
+    [{}, "set XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY in the environment"],
+    [
+      { XKS_PROXY_ACCESS_KEY_ID: "AKIAPROBEKEYID000001" },
+      "set XKS_PROXY_SECRET_ACCESS_KEY in the environment",
+    ],
+    [{ XKS_PROXY_SECRET_ACCESS_KEY: "s".repeat(43) }, "set XKS_PROXY_ACCESS_KEY_ID in the environment"],
+    [
+      { XKS_PROXY_ACCESS_KEY_ID: "", XKS_PROXY_SECRET_ACCESS_KEY: "" },
+      "set XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY in the environment",
+    ],
+  ])("probe-xks names the credential variables missing from %j", async (env, said) => {
+    const args = [
+      "probe-xks",
+      "--uri-endpoint",
+      "https://xks.example.com",
+      "--uri-path",
+      "/kms/xks/v1",
+      "--region",
+      "eu-west-1",
+    ];
+    expect(await inProcess(args, { env })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: usage(
+        "probe-xks",
+        `${said}: the key store's proxy authentication credential (never passed as an option)`,
+      ),
+    });
+  });
+
+  it("probe-xks names a --ca file it cannot read (cut at 80 characters) and why", async () => {
+    const missing = `/nonexistent/${"c".repeat(90)}.pem`;
+    const env = {
+      XKS_PROXY_ACCESS_KEY_ID: "AKIAPROBEKEYID000001",
+      XKS_PROXY_SECRET_ACCESS_KEY: "s".repeat(43),
+    };
+    const args = [
+      "probe-xks",
+      "--uri-endpoint",
+      "https://xks.example.com",
+      "--uri-path",
+      "/kms/xks/v1",
+      "--region",
+      "eu-west-1",
+      "--ca",
+      missing,
+    ];
+    expect(await inProcess(args, { env })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: usage("probe-xks", `--ca: cannot read ${JSON.stringify(missing.slice(0, 80))} (ENOENT)`),
+    });
   });
 });
 
