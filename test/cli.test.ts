@@ -33,6 +33,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { renderDeep, runDeep } from "../src/cli/deep.js";
 import { runDoctor } from "../src/cli/doctor.js";
 import { InputTooLargeError, main } from "../src/cli/main.js";
+import { renderProbe } from "../src/cli/probe.js";
 import { style } from "../src/cli/style.js";
 import { USAGE } from "../src/cli/usage.js";
 import { wrapText } from "../src/cli/wrap.js";
@@ -1108,6 +1109,53 @@ describe("doctor --deep", () => {
     expect(renderDeep({ diagnoses: [none], notes: [] }, new Map(), style(false))).not.toContain("PASS");
   });
 
+  it("prints the probe's checks aligned, a failing one with its requirement and guidance, then the count", () => {
+    const remediation = {
+      summary: "Fix it.",
+      steps: ["Do the thing."],
+      docs: ["https://docs.aws.amazon.com/kms/"],
+    };
+    const report = (ok: boolean, failing: boolean) =>
+      ({
+        endpoint: "https://xks.example.com",
+        uriPath: "/kms/xks/v1",
+        ok,
+        durationMs: 42,
+        checks: [
+          { id: "dns", status: "pass", requirement: "It resolves.", evidence: "resolved" },
+          failing
+            ? { id: "authentication", status: "fail", requirement: "It signs.", evidence: "401", remediation }
+            : { id: "authentication", status: "pass", requirement: "It signs.", evidence: "signed" },
+          { id: "key:key-1", status: "unknown", requirement: "It has the key.", evidence: "not checked" },
+        ],
+      }) as unknown as ProbeReport;
+    expect(renderProbe(report(false, true), "eu-west-1", style(false)).split("\n")).toEqual([
+      "XKS proxy probe of https://xks.example.com/kms/xks/v1 (eu-west-1)",
+      "",
+      "PASS     dns             resolved",
+      "FAIL     authentication  401",
+      "         Requirement: It signs.",
+      "         Fix it.",
+      "",
+      "         What to do:",
+      "           1. Do the thing.",
+      "",
+      "         Docs:",
+      "           - https://docs.aws.amazon.com/kms/",
+      "",
+      "UNKNOWN  key:key-1       not checked",
+      "",
+      "3 checks: 1 pass, 1 fail, 1 unknown (42 ms). KMS cannot use this proxy as it is.",
+      "",
+    ]);
+    const paint = style(true);
+    const coloured = renderProbe(report(true, false), "eu-west-1", paint);
+    expect(coloured).toContain(`${paint.green("PASS    ")} ${paint.bold("dns           ")}  resolved`);
+    expect(coloured).toContain(`${paint.yellow("UNKNOWN ")} ${paint.bold("key:key-1     ")}  not checked`);
+    expect(coloured).toContain(`(42 ms). ${paint.green("KMS can use this proxy from here.")}`);
+    expect(renderProbe(report(false, true), "eu-west-1", paint)).toContain(paint.red("FAIL    "));
+  });
+
   it("prints a store it could not diagnose as one line with the failure's type, cause and summary", () => {
     const failure = classify(Object.assign(new Error("Throttled"), { name: "ThrottlingException" }), {
       operation: "DescribeCustomKeyStores",
@@ -1284,6 +1332,9 @@ describe("probe-xks", () => {
     [`--xks-secret=${PROXY_SECRET}`],
     ["--secret", PROXY_SECRET],
     [`-s${PROXY_SECRET}`],
+    [`--accesskey=${PROXY_KEY_ID}`],
+    ["--XKS-PASSWORD", PROXY_SECRET],
+    ["--credential-file", "/tmp/creds"],
   ];
   /** Each run is the refusal, word for word: neither the secret nor the key id is echoed. */
   const refusesCredentials = (runs: readonly { code: number | null; stdout: string; stderr: string }[]) => {
