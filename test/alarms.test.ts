@@ -239,3 +239,31 @@ describe(keyStoreAlarms.name, () => {
     expect(() => keyStoreAlarms("cks-1" as never, { format: "cli" })).toThrow(/`stores`/);
   });
 });
+
+describe(`${keyStoreAlarms.name}: the output, word for word`, () => {
+  // One external key store with a plain name, and the SNS topic: each format as a reviewer reads it.
+  // A change to the catalog's recommended alarms updates these snapshots (`vitest run -u`).
+  const store: AlarmStore = {
+    customKeyStoreId: "cks-0fedcba0987654321",
+    customKeyStoreName: "payments",
+    customKeyStoreType: "EXTERNAL_KEY_STORE",
+  };
+  it.each(["cli", "cloudformation", "terraform"] as const)("%s", (format) => {
+    expect(keyStoreAlarms([store], { format, snsTopicArn: SNS })).toMatchSnapshot();
+  });
+
+  it("leaves the alarm actions out without a topic, and takes a store without a name", () => {
+    const unnamed = keyStoreAlarms([{ customKeyStoreId: store.customKeyStoreId }], {
+      format: "cloudformation",
+    });
+    const resources = Object.values(
+      (JSON.parse(unnamed) as { Resources: Record<string, { Properties: Record<string, unknown> }> })
+        .Resources,
+    );
+    expect(resources).toHaveLength(4);
+    for (const { Properties } of resources) {
+      expect(Properties.AlarmActions).toBeUndefined();
+      expect(String(Properties.AlarmDescription)).not.toContain("()");
+    }
+  });
+});
