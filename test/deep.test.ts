@@ -734,6 +734,8 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
 interface HsmCase {
   readonly id: RequirementId;
   readonly misconfiguration: string;
+  /** What the failing check says it saw. */
+  readonly evidence: (s: CloudHsmSetup) => string | RegExp;
   readonly anchor?: string;
   readonly breakIt?: (s: CloudHsmSetup) => void;
   readonly alsoFails?: readonly RequirementId[];
@@ -743,11 +745,13 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-cluster-exists",
     misconfiguration: "the cluster was deleted",
+    evidence: (s) => `DescribeClusters returns no cluster ${s.cluster.clusterId} in ${REGION}`,
     breakIt: () => aws.model.clusters.splice(0),
   },
   {
     id: "cloudhsm-cluster-active",
     misconfiguration: "the cluster is INITIALIZED",
+    evidence: (s) => `cluster ${s.cluster.clusterId} is INITIALIZED`,
     breakIt: (s) => {
       s.cluster.state = "INITIALIZED";
     },
@@ -755,6 +759,8 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-active-hsm",
     misconfiguration: "no HSM is ACTIVE",
+    evidence: (s) =>
+      `0 of 2 HSM(s) ACTIVE (${s.cluster.hsms.map((h) => `${h.hsmId} DEGRADED in ${h.availabilityZone}`).join(", ")})`,
     breakIt: (s) => {
       for (const h of s.cluster.hsms) h.state = "DEGRADED";
     },
@@ -763,6 +769,7 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-hsms-multi-az",
     misconfiguration: "the only ACTIVE HSM is in one AZ",
+    evidence: (s) => `ACTIVE HSMs in 1 Availability Zone(s): ${s.cluster.hsms[0]?.availabilityZone}`,
     breakIt: (s) => {
       s.cluster.hsms = s.cluster.hsms.slice(0, 1);
     },
@@ -770,6 +777,8 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-subnets-multi-az",
     misconfiguration: "the cluster has a subnet in one AZ",
+    evidence: (s) =>
+      `cluster subnets in 1 Availability Zone(s): ${s.subnets[0]?.subnetId} (${s.subnets[0]?.availabilityZone})`,
     breakIt: (s) => {
       const [first] = s.subnets;
       s.cluster.subnetMapping = first === undefined ? {} : { [first.availabilityZone]: first.subnetId };
@@ -778,6 +787,7 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-subnets-exist",
     misconfiguration: "a cluster subnet was deleted",
+    evidence: (s) => `subnet(s) ${s.subnets[1]?.subnetId} no longer exist`,
     breakIt: (s) => {
       const gone = s.subnets[1]?.subnetId;
       aws.model.subnets.splice(
@@ -789,6 +799,8 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-subnets-free-ips",
     misconfiguration: "a subnet has no free address",
+    evidence: ({ subnets: [a, b] }) =>
+      `no free IP address in ${a?.subnetId} (${a?.subnetId}: 0 free; ${b?.subnetId}: 250 free)`,
     breakIt: (s) => {
       const subnet = s.subnets[0];
       if (subnet !== undefined) subnet.availableIpAddressCount = 0;
@@ -797,6 +809,8 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-sg-inbound",
     misconfiguration: "inbound covers only 2223-2224",
+    evidence: ({ securityGroup: { groupId: sg } }) =>
+      `${sg} does not allow inbound TCP 2225 from itself (inbound rules: tcp 2223-2224 with ${sg})`,
     breakIt: (s) => {
       s.securityGroup.ingress = [
         { ipProtocol: "tcp", fromPort: 2223, toPort: 2224, groupIds: [s.securityGroup.groupId], cidrs: [] },
@@ -806,6 +820,8 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-sg-outbound",
     misconfiguration: "outbound allows 2223-2225 only to a CIDR",
+    evidence: ({ securityGroup: { groupId: sg } }) =>
+      `${sg} does not allow outbound TCP 2223, 2224, 2225 to itself (outbound rules: tcp 2223-2225 with 10.0.0.0/8)`,
     breakIt: (s) => {
       s.securityGroup.egress = [
         { ipProtocol: "tcp", fromPort: 2223, toPort: 2225, groupIds: [], cidrs: ["10.0.0.0/8"] },
@@ -815,6 +831,10 @@ const HSM_CASES: readonly HsmCase[] = [
   {
     id: "cloudhsm-trust-anchor",
     misconfiguration: "the trust anchor is an unrelated CA",
+    evidence: (s) =>
+      new RegExp(
+        `^the cluster certificate of ${s.cluster.clusterId} was issued by "[^"]+", not by the trust anchor "[^"]+"$`,
+      ),
     anchor: UNRELATED_CA_PEM,
   },
 ];
@@ -1010,6 +1030,9 @@ describe("diagnoseKeyStore: CloudHSM key store", () => {
     const d = await diagnose(id);
     const target = check(d, testCase.id);
     expect(target.status, target.evidence).toBe("fail");
+    const evidence = testCase.evidence(setup);
+    if (typeof evidence === "string") expect(target.evidence).toBe(evidence);
+    else expect(target.evidence).toMatch(evidence);
     expect(failingIds(d)).toEqual([testCase.id, ...(testCase.alsoFails ?? [])].sort());
   });
 
