@@ -107,6 +107,8 @@ const HSM_IDS = idsOf("cloudhsm");
 interface VpcCase {
   readonly id: RequirementId;
   readonly misconfiguration: string;
+  /** What the failing check says it saw. */
+  readonly evidence: (s: XksVpcSetup) => string | RegExp;
   readonly options?: XksVpcSetupOptions;
   readonly store?: (s: XksVpcSetup) => Partial<CreateCustomKeyStoreCommandInput>;
   readonly breakIt?: (s: XksVpcSetup) => void;
@@ -145,11 +147,14 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-service-exists",
     misconfiguration: "the service was deleted",
+    evidence: (s) =>
+      `no VPC endpoint service named ${s.service.serviceName} is visible to the caller (${s.service.serviceName} is not among the caller's own services; DescribeVpcEndpointServices does not list it)`,
     breakIt: () => aws.model.vpcEndpointServices.splice(0),
   },
   {
     id: "xks-vpc-same-region",
     misconfiguration: "the service is in eu-west-1",
+    evidence: (s) => `${s.service.serviceName} is in eu-west-1, but the key store is in ${REGION}`,
     options: { region: "eu-west-1" },
     breakIt: (s) => {
       s.service.allowedPrincipals = [`cks.kms.${REGION}.amazonaws.com`];
@@ -158,11 +163,13 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-service-unique",
     misconfiguration: "another store uses the same service",
+    evidence: (s) => `${s.service.serviceName} is also used by custom key store(s) cks-0duplicate00000000`,
     kms: (_id, s) => withDuplicate(s),
   },
   {
     id: "xks-vpc-interface-service",
     misconfiguration: "the service type is GatewayLoadBalancer",
+    evidence: (s) => `serviceType is GatewayLoadBalancer on ${s.service.serviceId}`,
     breakIt: (s) => {
       s.service.serviceType = "GatewayLoadBalancer";
     },
@@ -170,6 +177,8 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-network-load-balancer",
     misconfiguration: "a Gateway Load Balancer backs the service",
+    evidence: (s) =>
+      `${s.service.serviceId} is on Gateway Load Balancer(s) arn:aws:elasticloadbalancing:${REGION}:111122223333:loadbalancer/gwy/gwlb/0123456789abcdef`,
     breakIt: (s) => {
       s.service.gatewayLoadBalancerArns = [
         `arn:aws:elasticloadbalancing:${REGION}:111122223333:loadbalancer/gwy/gwlb/0123456789abcdef`,
@@ -179,6 +188,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-service-available",
     misconfiguration: "the service is Pending",
+    evidence: (s) => `serviceState is Pending on ${s.service.serviceId}`,
     breakIt: (s) => {
       s.service.state = "Pending";
     },
@@ -186,6 +196,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-service-multi-az",
     misconfiguration: "the service is in one AZ",
+    evidence: (s) => `${s.service.serviceId} is in 1 Availability Zone(s): ${REGION}a`,
     breakIt: (s) => {
       s.service.availabilityZones = [`${REGION}a`];
     },
@@ -193,6 +204,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-acceptance-not-required",
     misconfiguration: "acceptance is required",
+    evidence: (s) => `acceptanceRequired is true on ${s.service.serviceId}`,
     breakIt: (s) => {
       s.service.acceptanceRequired = true;
     },
@@ -200,6 +212,8 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-kms-principal-allowed",
     misconfiguration: "only the account root is allowed",
+    evidence: (s) =>
+      `cks.kms.${REGION}.amazonaws.com is not among the allowed principals of ${s.service.serviceId} (arn:aws:iam::111122223333:root)`,
     breakIt: (s) => {
       s.service.allowedPrincipals = ["arn:aws:iam::111122223333:root"];
     },
@@ -207,6 +221,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-private-dns-name",
     misconfiguration: "the service has no private DNS name",
+    evidence: (s) => `${s.service.serviceId} has no private DNS name`,
     breakIt: (s) => {
       s.service.privateDnsName = undefined;
     },
@@ -215,6 +230,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-private-dns-verified",
     misconfiguration: "the domain is pendingVerification",
+    evidence: (s) => `domain verification state of ${s.service.privateDnsName} is pendingVerification`,
     breakIt: (s) => {
       s.service.privateDnsVerificationState = "pendingVerification";
     },
@@ -222,11 +238,16 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-vpc-uri-endpoint-matches",
     misconfiguration: "XksProxyUriEndpoint names another host",
+    evidence: (s) =>
+      new RegExp(
+        `^XksProxyUriEndpoint is https://elsewhere-\\d+\\.example\\.com, expected https://${s.service.privateDnsName} \\(the private DNS name of ${s.service.serviceId}\\)$`,
+      ),
     store: () => ({ XksProxyUriEndpoint: `https://elsewhere-${Date.now()}.example.com` }),
   },
   {
     id: "xks-nlb-internal",
     misconfiguration: "the NLB is internet-facing",
+    evidence: (s) => `${s.loadBalancer.name}: type network, scheme internet-facing`,
     breakIt: (s) => {
       s.loadBalancer.scheme = "internet-facing";
     },
@@ -234,6 +255,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-nlb-active",
     misconfiguration: "the NLB is provisioning",
+    evidence: (s) => `${s.loadBalancer.name}: state provisioning`,
     breakIt: (s) => {
       s.loadBalancer.state = "provisioning";
     },
@@ -241,6 +263,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-nlb-multi-az",
     misconfiguration: "the NLB is in one AZ",
+    evidence: (s) => `${s.loadBalancer.name}: 1 Availability Zone(s): ${REGION}a`,
     breakIt: (s) => {
       s.loadBalancer.availabilityZones = s.loadBalancer.availabilityZones.slice(0, 1);
     },
@@ -248,6 +271,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-nlb-tcp-443-listener",
     misconfiguration: "the listener is TLS on 443",
+    evidence: (s) => `${s.loadBalancer.name} has no TCP 443 listener (listeners: TLS 443)`,
     breakIt: (s) => {
       s.listener.protocol = "TLS";
     },
@@ -255,6 +279,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-nlb-ip-targets",
     misconfiguration: "the target group registers instances",
+    evidence: (s) => `${s.targetGroup.name}: target type instance`,
     breakIt: (s) => {
       s.targetGroup.targetType = "instance";
     },
@@ -262,6 +287,7 @@ const VPC_CASES: readonly VpcCase[] = [
   {
     id: "xks-nlb-healthy-target",
     misconfiguration: "every target is unhealthy",
+    evidence: (s) => `0 of 2 target(s) healthy in ${s.targetGroup.name} (unhealthy, unhealthy)`,
     breakIt: (s) => {
       for (const t of s.targetGroup.targets) t.health = "unhealthy";
     },
@@ -317,7 +343,9 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     const d = await diagnose(id, clients);
     const target = check(d, testCase.id);
     expect(target.status, target.evidence).toBe("fail");
-    expect(target.evidence).not.toBe("");
+    const evidence = testCase.evidence(setup);
+    if (typeof evidence === "string") expect(target.evidence).toBe(evidence);
+    else expect(target.evidence).toMatch(evidence);
     expect(target.remediation.steps.length).toBeGreaterThan(0);
     expect(failingIds(d)).toEqual([testCase.id, ...(testCase.alsoFails ?? [])].sort());
   });
