@@ -20,6 +20,7 @@ import { style } from "../src/cli/style.js";
 import { runCli } from "./support/cli.js";
 import { clientFor, createXksStore } from "./support/kms.js";
 import { recordingLoaders } from "./support/loaders.js";
+import { REMEDIATION, remediationBlock } from "./support/remediation.js";
 
 const STACK = /^\s+at /m;
 
@@ -178,11 +179,7 @@ describe("doctor --health", () => {
   });
 
   it("names a store only when it has a name (cut at 60), paints each status, and has no OK line without ok findings", () => {
-    const remediation = {
-      summary: "Fix it.",
-      steps: ["Do the thing."],
-      docs: ["https://docs.aws.amazon.com/kms/"],
-    };
+    const remediation = REMEDIATION;
     const finding = (id: string, status: HealthFinding["status"]) =>
       ({ id, status, evidence: `${id} seen`, remediation }) as HealthFinding;
     const report = (customKeyStoreName: string | undefined, findings: HealthFinding[]) => ({
@@ -211,14 +208,7 @@ describe("doctor --health", () => {
       "",
       "  WARN xks-proxy-latency",
       "    Evidence:    xks-proxy-latency seen",
-      "",
-      "    Fix it.",
-      "",
-      "    What to do:",
-      "      1. Do the thing.",
-      "",
-      "    Docs:",
-      "      - https://docs.aws.amazon.com/kms/",
+      ...remediationBlock("    "),
       "",
       "  UNKNOWN xks-proxy-errors",
       "    Evidence:    xks-proxy-errors seen",

@@ -41,6 +41,7 @@ import { runCli } from "./support/cli.js";
 import { closeHostileServers, hostile, kmsJson } from "./support/hostile.js";
 import { clientFor } from "./support/kms.js";
 import { recordingLoaders } from "./support/loaders.js";
+import { REMEDIATION, remediationBlock } from "./support/remediation.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -748,6 +749,17 @@ describe("the command line in-process, word for word", () => {
     expect(await inProcess(args)).toEqual({ code: 2, stdout: "", stderr: usage(command, message) });
   });
 
+  /** probe-xks with every required option, for the errors found after them. */
+  const PROBE_XKS = [
+    "probe-xks",
+    "--uri-endpoint",
+    "https://xks.example.com",
+    "--uri-path",
+    "/kms/xks/v1",
+    "--region",
+    "eu-west-1",
+  ];
+
   it.each([
     [{}, "set XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY in the environment"],
     [
@@ -760,16 +772,7 @@ describe("the command line in-process, word for word", () => {
       "set XKS_PROXY_ACCESS_KEY_ID and XKS_PROXY_SECRET_ACCESS_KEY in the environment",
     ],
   ])("probe-xks names the credential variables missing from %j", async (env, said) => {
-    const args = [
-      "probe-xks",
-      "--uri-endpoint",
-      "https://xks.example.com",
-      "--uri-path",
-      "/kms/xks/v1",
-      "--region",
-      "eu-west-1",
-    ];
-    expect(await inProcess(args, { env })).toEqual({
+    expect(await inProcess(PROBE_XKS, { env })).toEqual({
       code: 2,
       stdout: "",
       stderr: usage(
@@ -785,18 +788,7 @@ describe("the command line in-process, word for word", () => {
       XKS_PROXY_ACCESS_KEY_ID: "AKIAPROBEKEYID000001",
       XKS_PROXY_SECRET_ACCESS_KEY: "s".repeat(43),
     };
-    const args = [
-      "probe-xks",
-      "--uri-endpoint",
-      "https://xks.example.com",
-      "--uri-path",
-      "/kms/xks/v1",
-      "--region",
-      "eu-west-1",
-      "--ca",
-      missing,
-    ];
-    expect(await inProcess(args, { env })).toEqual({
+    expect(await inProcess([...PROBE_XKS, "--ca", missing], { env })).toEqual({
       code: 2,
       stdout: "",
       stderr: usage("probe-xks", `--ca: cannot read ${JSON.stringify(missing.slice(0, 80))} (ENOENT)`),
@@ -1053,11 +1045,7 @@ describe("doctor --deep", () => {
   });
 
   it("prints guidance for failing checks only, the evidence of unknown ones, and counts the rest", () => {
-    const remediation = {
-      summary: "Fix it.",
-      steps: ["Do the thing."],
-      docs: ["https://docs.aws.amazon.com/kms/"],
-    };
+    const remediation = REMEDIATION;
     const base = { requirement: "It is so.", cause: "XKS_PROXY_TIMED_OUT" as const, remediation };
     const checks = [
       { ...base, id: "xks-vpc-service-exists" as const, status: "fail" as const, evidence: "not found" },
@@ -1088,14 +1076,7 @@ describe("doctor --deep", () => {
         "  FAIL xks-vpc-service-exists",
         "    Requirement: It is so.",
         "    Evidence:    not found",
-        "",
-        "    Fix it.",
-        "",
-        "    What to do:",
-        "      1. Do the thing.",
-        "",
-        "    Docs:",
-        "      - https://docs.aws.amazon.com/kms/",
+        ...remediationBlock("    "),
         "",
         "  UNKNOWN xks-vpc-same-region",
         "    Requirement: It is so.",
@@ -1110,11 +1091,7 @@ describe("doctor --deep", () => {
   });
 
   it("prints the probe's checks aligned, a failing one with its requirement and guidance, then the count", () => {
-    const remediation = {
-      summary: "Fix it.",
-      steps: ["Do the thing."],
-      docs: ["https://docs.aws.amazon.com/kms/"],
-    };
+    const remediation = REMEDIATION;
     const report = (ok: boolean, failing: boolean) =>
       ({
         endpoint: "https://xks.example.com",
@@ -1135,13 +1112,8 @@ describe("doctor --deep", () => {
       "PASS     dns             resolved",
       "FAIL     authentication  401",
       "         Requirement: It signs.",
-      "         Fix it.",
-      "",
-      "         What to do:",
-      "           1. Do the thing.",
-      "",
-      "         Docs:",
-      "           - https://docs.aws.amazon.com/kms/",
+      // The summary follows the requirement's line directly.
+      ...remediationBlock("         ").slice(1),
       "",
       "UNKNOWN  key:key-1       not checked",
       "",
