@@ -10,7 +10,7 @@ import type { KeyStoreReport } from "../lifecycle.js";
 import { type KmsLogEntry, toLogEntry } from "../log.js";
 import { capResponses, httpBounds } from "./bounds.js";
 import { remediationLines } from "./explain.js";
-import { printable, type Style } from "./style.js";
+import { plural, printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
 
 /** Loads the module of an optional client package (injectable for tests). @internal */
@@ -214,12 +214,6 @@ function checkLines(check: DeepCheck, s: Style): string[] {
   if (failing) lines.push("", ...remediationLines(check.remediation, s, "    "));
   return lines;
 }
-
-/**
- * A count and a noun, plural unless the count is one: `1 check`, `2 checks`.
- * @internal
- */
-export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**
  * The deep checks as text: per store, a header with its state, a count line, each failing check with

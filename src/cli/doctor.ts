@@ -8,7 +8,7 @@ import { capResponses, httpBounds } from "./bounds.js";
 import { type DeepEntry, type ModuleLoaders, renderDeep, runDeep } from "./deep.js";
 import type { Output } from "./explain.js";
 import { type HealthRun, renderHealth, runHealth } from "./health.js";
-import { printable, type Style } from "./style.js";
+import { plural, printable, type Style } from "./style.js";
 import { PROGRAM } from "./usage.js";
 
 /** Options of `doctor`, from the command line. @internal */
@@ -95,7 +95,7 @@ function summary(reports: readonly KeyStoreReport[]): string {
     counts.set(state, (counts.get(state) ?? 0) + 1);
   }
   const parts = [...counts].map(([state, n]) => `${n} ${state}`);
-  return `${reports.length} custom key store${reports.length === 1 ? "" : "s"}: ${parts.join(", ")}.`;
+  return `${plural(reports.length, "custom key store")}: ${parts.join(", ")}.`;
 }
 
 const indent = (text: string, by: string): string =>

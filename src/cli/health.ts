@@ -7,9 +7,9 @@ import { checkKeyStoreHealth, type HealthFinding, type HealthReport } from "../d
 import type { KeyStoreReport } from "../lifecycle.js";
 import { type KmsLogEntry, toLogEntry } from "../log.js";
 import { httpBounds } from "./bounds.js";
-import { buildClient, type ClosableClient, DEFAULT_LOADERS, type DeepOptions, plural } from "./deep.js";
+import { buildClient, type ClosableClient, DEFAULT_LOADERS, type DeepOptions } from "./deep.js";
 import { remediationLines } from "./explain.js";
-import { printable, type Style } from "./style.js";
+import { plural, printable, type Style } from "./style.js";
 
 /** What {@link runHealth} found: the reports, or the failure that stopped the health checks. @internal */
 export interface HealthRun {

@@ -92,3 +92,12 @@ export function terminalSafe(text: string): string {
 const OUTPUT_UNSAFE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
   /\u001b\[[0-9;]*m|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A count and a noun, plural unless the count is one: `1 check`, `2 checks`.
+ * @param n - The count.
+ * @param word - The noun, singular.
+ * @returns The count and the noun.
+ * @internal
+ */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
