@@ -1,6 +1,7 @@
 import { defineConfig, mergeConfig } from "vitest/config";
 import { LoadFailureAsFailedTest } from "./test/support/load-failure-reporter.js";
 import { KillRecorder, QuickFirst } from "./test/support/quick-first.js";
+import { reusedThread } from "./test/support/reused-thread.js";
 import base from "./vitest.config.js";
 
 // The tests that can judge a mutant of the sources (see stryker.config.mjs). Left out: the tests of the
@@ -9,6 +10,17 @@ import base from "./vitest.config.js";
 export default mergeConfig(
   base,
   defineConfig({
+    plugins: [
+      {
+        // Stryker's runner asks for the "threads" pool; this puts the reused-thread pool in its
+        // place once the configuration is resolved, so one thread serves every mutant's run.
+        name: "reused-thread-pool",
+        configureVitest({ project }) {
+          project.config.pool = reusedThread.name;
+          Object.assign(project.config, { poolRunner: reusedThread });
+        },
+      },
+    ],
     test: {
       // A test file that a mutant stops from loading counts as a failed test (see the reporter).
       reporters: ["default", new KillRecorder(), new LoadFailureAsFailedTest()],
