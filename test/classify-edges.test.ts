@@ -1,8 +1,10 @@
 import { classify, failureOf, isCustomKeyStoreFailure, type KmsFailure } from "kms-keystore-errors";
 import { describe, expect, it } from "vitest";
 import { catalogEntry } from "../src/catalog/index.js";
+import { SERVICE_WRAPPERS } from "../src/catalog/services.js";
 import { FAILURE_KEY, makeFailure, withFields } from "../src/failure.js";
 import { socketError } from "./support/errors.js";
+import { type Row, wrapperError } from "./support/services.js";
 
 /** The keys every failure has, in the order `makeFailure` writes them. */
 const BASE_KEYS = ["kind", "code", "cause", "category", "retryable", "remediation"];
@@ -10,6 +12,13 @@ const BASE_KEYS = ["kind", "code", "cause", "category", "retryable", "remediatio
 /** An SDK-shaped error from another copy of the SDK, with exactly the metadata given. */
 const shaped = (name: string, fields: Record<string, unknown>, message = "m") =>
   Object.assign(new Error(message), { name, ...fields });
+
+/** The service table's row of one wrapper. */
+const sdkRow = (service: string, code: string): Row => {
+  const found = SERVICE_WRAPPERS.find((r) => r.service === service && r.code === code);
+  if (found === undefined) throw new Error(`no row ${service} ${code}`);
+  return found;
+};
 
 const attach = (error: object, value: unknown) =>
   Object.defineProperty(error, FAILURE_KEY, { value, enumerable: false });
@@ -494,5 +503,103 @@ describe("isCustomKeyStoreFailure on values that are not real failures", () => {
       },
     );
     expect(isCustomKeyStoreFailure(proxy as unknown as KmsFailure)).toBe(false);
+  });
+});
+
+describe("attached failures and the context's identifiers", () => {
+  it("the context's operation fills a failure that has none, never one that came through a service", () => {
+    const inner = new Error("inner");
+    attach(inner, classify(inner));
+    expect(classify(inner, { operation: "Encrypt" }).operation).toBe("Encrypt");
+
+    const viaS3 = wrapperError(sdkRow("S3", "KMS.DisabledException"), "The key is disabled.");
+    attach(viaS3, classify(viaS3));
+    const refilled = classify(viaS3, { operation: "GetObject", keyId: "key-ctx" });
+    expect(refilled.via?.service).toBe("S3");
+    expect("operation" in refilled).toBe(false);
+    expect(refilled.keyId).toBe("key-ctx");
+  });
+
+  it("keeps the failure's own operation, key store and key over the context's", () => {
+    const inner = new Error("inner");
+    const own = classify(inner, { operation: "Decrypt", customKeyStoreId: "cks-own", keyId: "key-own" });
+    attach(inner, own);
+    const again = classify(inner, { operation: "Encrypt", customKeyStoreId: "cks-ctx", keyId: "key-ctx" });
+    expect(again).toBe(own);
+    expect(again).toMatchObject({ operation: "Decrypt", customKeyStoreId: "cks-own", keyId: "key-own" });
+  });
+});
+
+describe("classify: the service the context names", () => {
+  const viaS3 = () => wrapperError(sdkRow("S3", "KMS.DisabledException"), "The key is disabled.");
+
+  it.each([
+    ["empty", ""],
+    ["longer than 128 characters", "S".repeat(129)],
+    ["not a string", 3],
+  ])("an %s service counts as none: the wrapper is still recognised", (_label, service) => {
+    const failure = classify(viaS3(), { service } as never);
+    expect(failure.kind).toBe("DisabledException");
+    expect(failure.via?.service).toBe("S3");
+  });
+
+  it("a service of 128 characters is the caller's word, and the failure says it came through it", () => {
+    const service = "S".repeat(128);
+    const failure = classify(viaS3(), { service });
+    expect(failure).toMatchObject({
+      kind: "DisabledException",
+      via: { service, code: "KMS.DisabledException" },
+    });
+  });
+});
+
+describe("classify: the SDK's placeholder name", () => {
+  it("is a foreign response only with a $fault: alone it is an unrecognised error", () => {
+    const bare = Object.assign(new Error("x"), { name: "Unknown" });
+    expect(classify(bare)).toMatchObject({ kind: "Unrecognized", code: "Unknown", message: "x" });
+    const answered = Object.assign(new Error("x"), { name: "Unknown", $fault: "client", $metadata: {} });
+    expect(classify(answered).kind).toBe("TransportError");
+  });
+});
+
+describe("classify: the AWS Encryption SDK's aggregated error, at its edges", () => {
+  const HEADER = "Unable to decrypt data key and one or more KMS CMKs had an error. \n ";
+  const aggregate = (...stacks: string[]) =>
+    stacks.reduce((m, s, i) => `${m} Error #${i + 1} \n ${s} \n`, HEADER);
+
+  it("without inner errors, stays the error it is, with its code and message", () => {
+    const error = new Error("Unable to decrypt data key: No EDKs supplied.");
+    expect(classify(error)).toMatchObject({
+      kind: "Unrecognized",
+      code: "Error",
+      message: "Unable to decrypt data key: No EDKs supplied.",
+    });
+  });
+
+  it("an error without a name reaches the caller through the Encryption SDK as `Error`", () => {
+    const error = { message: aggregate("DisabledException: off\n    at x (y.js:1:1)") };
+    const failure = classify(error);
+    expect(failure.kind).toBe("DisabledException");
+    expect(failure.via).toMatchObject({ code: "Error" });
+  });
+
+  it("prefers a transport failure to an unrecognised one, wherever it is in the list", () => {
+    const failure = classify(
+      new Error(
+        aggregate(
+          "SomethingOdd: not a KMS error\n    at x (y.js:1:1)",
+          "TimeoutError: Socket timed out\n    at x (y.js:1:1)",
+        ),
+      ),
+    );
+    expect(failure.kind).toBe("TransportError");
+    expect(failure.related?.map((f) => f.kind)).toEqual(["Unrecognized", "TransportError"]);
+  });
+
+  it("an inner error without a message has none in its related failure", () => {
+    const failure = classify(new Error(aggregate("DisabledException\n    at x (y.js:1:1)")));
+    expect(failure.kind).toBe("DisabledException");
+    expect(failure.related).toHaveLength(1);
+    expect("message" in (failure.related?.[0] ?? {})).toBe(false);
   });
 });
