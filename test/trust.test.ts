@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ import { checkKeyStores } from "kms-keystore-errors";
 import { diagnoseKeyStore, probeXksProxy } from "kms-keystore-errors/diagnostics";
 import { startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { withDeadline } from "../src/cli/bounds.js";
 import { main } from "../src/cli/main.js";
 import { suggest } from "../src/explain.js";
 import { runCli } from "./support/cli.js";
@@ -550,6 +551,85 @@ describe("the CLI's network bounds, in-process", () => {
       );
     } finally {
       target.close();
+    }
+  });
+
+  it("a connection never accepted under a short --timeout ends at half of it, not at the deadline", async () => {
+    const target = await unacceptedPort();
+    try {
+      const run = await doctorAt(`http://127.0.0.1:${target.port}`, "--timeout", "2");
+      expect([run.code, run.stdout]).toEqual([2, ""]);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toContain("TransportError (REQUEST_TIMEOUT)");
+      expect(run.stderr).toContain("within 1000 ms");
+    } finally {
+      target.close();
+    }
+  });
+
+  it("a server that trickles its status line and headers, never idle, ends at the request timeout", async () => {
+    const server = createServer((socket) => {
+      socket.on("error", () => {});
+      socket.write("HTTP/1.1 200 OK\r\nx-slow: ");
+      const timer = setInterval(() => socket.write("a"), 100);
+      socket.on("close", () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const run = await doctorAt(`http://127.0.0.1:${port}`, "--timeout", "2");
+      expect([run.code, run.stdout]).toEqual([2, ""]);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toContain("TransportError (REQUEST_TIMEOUT)");
+      expect(run.stderr).toContain("within 1000 ms");
+    } finally {
+      server.close();
+      server.closeAllConnections?.();
+    }
+  });
+
+  it("a command that ends in time leaves no timer behind and never aborts its work", async () => {
+    vi.useFakeTimers();
+    try {
+      let seen: AbortSignal | undefined;
+      const done = { stdout: "done\n", stderr: "", code: 0 };
+      const out = await withDeadline(
+        5,
+        async (signal) => {
+          seen = signal;
+          return done;
+        },
+        () => ({ stdout: "", stderr: "late\n", code: 2 }),
+      );
+      expect(out).toBe(done);
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(seen?.aborted).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("past the deadline a command ends with the deadline's output, its work aborted, settled or not", async () => {
+    vi.useFakeTimers();
+    try {
+      let seen: AbortSignal | undefined;
+      const late = { stdout: "", stderr: "late\n", code: 2 };
+      const ended = withDeadline(
+        5,
+        (signal) => {
+          seen = signal;
+          return new Promise(() => {});
+        },
+        () => late,
+      );
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(seen?.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await ended).toBe(late);
+      expect(seen?.aborted).toBe(true);
+    } finally {
+      vi.useRealTimers();
     }
   });
 

@@ -3,7 +3,7 @@
  * timeout, and every command that goes to the network has an overall deadline (`--timeout`). Past a
  * bound the command ends with one line and exit status 2, never a hang.
  */
-import { Transform } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import type { Output } from "./explain.js";
 import { PROGRAM } from "./usage.js";
 
@@ -23,10 +23,7 @@ export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 const tooLarge = (max: number): Error =>
   Object.assign(
     new Error(`the answer is larger than ${max} bytes, which no KMS answer is; stopped reading it`),
-    {
-      name: "ResponseTooLarge",
-      code: "ERR_RESPONSE_TOO_LARGE",
-    },
+    { code: "ERR_RESPONSE_TOO_LARGE" },
   );
 
 /** A client whose middleware stack the CLI can add to (any AWS SDK v3 client). */
@@ -50,14 +47,15 @@ export function capResponses(client: StackClient, maxBytes: number = MAX_RESPONS
     (next: (args: unknown) => Promise<{ response?: { body?: unknown } }>) => async (args: unknown) => {
       const result = await next(args);
       const response = result.response;
-      const body = response?.body as NodeJS.ReadableStream | undefined;
-      if (response !== undefined && body !== undefined && typeof body.pipe === "function") {
+      // In Node.js the SDK's HTTP handler answers with the socket's stream.
+      if (response?.body instanceof Readable) {
+        const body = response.body;
         let seen = 0;
         const counted = new Transform({
           transform(chunk: Buffer, _encoding, done) {
             seen += chunk.length;
             if (seen <= maxBytes) return done(null, chunk);
-            (body as { destroy?: () => void }).destroy?.();
+            body.destroy();
             done(tooLarge(maxBytes));
           },
         });
@@ -67,7 +65,7 @@ export function capResponses(client: StackClient, maxBytes: number = MAX_RESPONS
       return result;
     },
     // Closest to the transport: it sees the raw answer before the SDK's deserializer reads it.
-    { step: "deserialize", priority: "low", name: "kmsKeystoreErrorsResponseCap", override: true },
+    { step: "deserialize", priority: "low", name: "kmsKeystoreErrorsResponseCap" },
   );
 }
 
@@ -112,7 +110,8 @@ export async function withDeadline(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<Output>((resolve) => {
     timer = setTimeout(() => {
-      controller.abort(Object.assign(new Error(`no answer within ${seconds} s`), { name: "TimeoutError" }));
+      // Whatever the work then throws, the command's output is the deadline's.
+      controller.abort();
       resolve(onDeadline());
     }, seconds * 1000);
   });
