@@ -1399,3 +1399,70 @@ describe("diagnoseKeyStore: what KMS answers about the store", () => {
     },
   );
 });
+
+describe("diagnoseKeyStore: how a failed AWS call is reported", () => {
+  /** A CloudHSM client that rejects every call the way `reject` says. */
+  const rejecting = (reject: () => never): DiagnoseClients["cloudhsm"] =>
+    ({ send: async () => reject() }) as unknown as DiagnoseClients["cloudhsm"];
+  const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+  it("says access denied for EC2's denial, naming the action and the code", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    aws.model.deny("ec2:DescribeSecurityGroups");
+    const d = await diagnose(id);
+    expect(check(d, "cloudhsm-sg-inbound").evidence).toBe(
+      "access denied: the caller lacks ec2:DescribeSecurityGroups (UnauthorizedOperation)",
+    );
+  });
+
+  it.each(["CloudHsmAccessDeniedException", "AccessDeniedException", "UnauthorizedAccess", "AccessDenied"])(
+    "says access denied for a call rejected with %s",
+    async (code) => {
+      const id = await hsmStore(aws.model.addCloudHsmCluster());
+      const d = await diagnose(id, {
+        kms,
+        ec2,
+        cloudhsm: rejecting(() => {
+          throw named(code, "not allowed");
+        }),
+      });
+      for (const c of d.checks) {
+        expect(c.status).toBe("unknown");
+        expect(c.evidence).toBe(`access denied: the caller lacks cloudhsm:DescribeClusters (${code})`);
+      }
+    },
+  );
+
+  it("names any other error and its message", async () => {
+    const id = await hsmStore(aws.model.addCloudHsmCluster());
+    const d = await diagnose(id, {
+      kms,
+      ec2,
+      cloudhsm: rejecting(() => {
+        throw named("CloudHsmInternalFailureException", "The request failed.");
+      }),
+    });
+    expect(check(d, "cloudhsm-cluster-active").evidence).toBe(
+      "cloudhsm:DescribeClusters failed: CloudHsmInternalFailureException: The request failed.",
+    );
+  });
+
+  it("once the caller's signal aborts, sends no further AWS call, and the diagnosis is Aborted", async () => {
+    const id = await hsmStore(aws.model.addCloudHsmCluster());
+    const controller = new AbortController();
+    const sent: string[] = [];
+    const stopping = {
+      send: async (command: object) => {
+        sent.push(command.constructor.name);
+        controller.abort();
+        throw named("AbortError", "Request aborted");
+      },
+    } as unknown as DiagnoseClients["ec2"];
+    const result = await diagnoseKeyStore({ kms, ec2: stopping, cloudhsm }, id, {
+      signal: controller.signal,
+    });
+    expect(result.isErr() && result.error.kind).toBe("Aborted");
+    expect(sent).toHaveLength(1);
+  });
+});

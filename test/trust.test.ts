@@ -568,7 +568,9 @@ describe("the CLI's network bounds, in-process", () => {
   });
 
   it("a server that trickles its status line and headers, never idle, ends at the request timeout", async () => {
+    const sockets = new Set<Socket>();
     const server = createServer((socket) => {
+      sockets.add(socket);
       socket.on("error", () => {});
       socket.write("HTTP/1.1 200 OK\r\nx-slow: ");
       const timer = setInterval(() => socket.write("a"), 100);
@@ -584,7 +586,7 @@ describe("the CLI's network bounds, in-process", () => {
       expect(run.stderr).toContain("within 1000 ms");
     } finally {
       server.close();
-      server.closeAllConnections?.();
+      for (const socket of sockets) socket.destroy();
     }
   });
 

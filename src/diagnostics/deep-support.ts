@@ -111,6 +111,9 @@ const loadCommand = async (pkg: string, operation: string): Promise<CommandClass
   return typeof ctor === "function" ? (ctor as CommandClass) : undefined;
 };
 
+/** What a call the run's signal stopped gives; the run reports the stop, not the calls. */
+const STOPPED: CallResult<never> = { ok: false, evidence: "stopped" };
+
 /**
  * Calls the optional AWS clients of one diagnosis: loads command classes with dynamic `import()`,
  * bounds each call by the request timeout and the run's signal (the caller's and the deadline), and
@@ -146,19 +149,15 @@ export class AwsCaller {
    * @returns The output, or evidence; never rejects.
    */
   async send<T>(action: string, send: (abortSignal: AbortSignal) => Promise<T>): Promise<CallResult<T>> {
-    if (this.#signal.aborted)
-      return { ok: false, code: "Aborted", evidence: `${action} was not called: stopped` };
+    // Once the run is stopped nothing more is sent; the run then reports only that it was stopped.
+    if (this.#signal.aborted) return STOPPED;
     const signal = requestSignal(this.#signal, this.#requestTimeoutMs);
     try {
       return { ok: true, value: await send(signal) };
     } catch (error) {
-      if (this.#signal.aborted) return { ok: false, code: "Aborted", evidence: `${action} was stopped` };
+      // Cut by the request timeout (or by the run's signal, when again only the stop is reported).
       if (signal.aborted) {
-        return {
-          ok: false,
-          code: "TimeoutError",
-          evidence: `${action} gave no answer within ${this.#requestTimeoutMs} ms`,
-        };
+        return { ok: false, evidence: `${action} gave no answer within ${this.#requestTimeoutMs} ms` };
       }
       return failedCall(error, action);
     }
