@@ -1150,6 +1150,12 @@ describe("diagnoseKeyStore: the store itself", () => {
     expect(result.isErr() && result.error.kind).toBe("CustomKeyStoreNotFoundException");
   });
 
+  it("takes null options as none", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const result = await diagnoseKeyStore(all(), await hsmStore(setup), null as never);
+    expect(result.isOk() && result.value.failing).toEqual([]);
+  });
+
   it("is Err Aborted when the signal is aborted", async () => {
     const setup = aws.model.addXksVpcEndpointService();
     const id = await xksStore(setup);
@@ -1226,6 +1232,11 @@ describe("diagnoseKeyStore: what KMS answers about the store", () => {
         CustomKeyStores: [
           twin(undefined),
           entryOf(setup, { CustomKeyStoreId: "cks-0000000000000000b", XksProxyConfiguration: {} }),
+          {
+            CustomKeyStoreId: "cks-0000000000000000c",
+            CustomKeyStoreType: "AWS_CLOUDHSM",
+            CloudHsmClusterId: "cluster-1234abcd",
+          },
         ],
         Truncated: false,
         NextMarker: "m3",
@@ -1270,6 +1281,68 @@ describe("diagnoseKeyStore: what KMS answers about the store", () => {
     expect(listings()).toBe(calls);
     expect(check(d, "xks-vpc-service-exists").status).toBe("pass");
     client.destroy();
+  });
+
+  it("leaves the uniqueness unknown, naming the call, when the listing fails", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const server = await hostile((_req, res, body) => {
+      const input = JSON.parse(body) as { CustomKeyStoreId?: string };
+      if (input.CustomKeyStoreId === undefined)
+        kmsJson(res, { __type: "KMSInternalException", message: "listing is down" }, 500);
+      else kmsJson(res, { CustomKeyStores: [entryOf(setup)] });
+    });
+    const client = new KMSClient({
+      region: REGION,
+      endpoint: server.url,
+      credentials: { accessKeyId: "AKIDHOSTILEKMS", secretAccessKey: "hostile" },
+      maxAttempts: 1,
+    });
+    const d = await diagnose(HOSTILE_ID, withKms(client));
+    expect([check(d, "xks-vpc-service-unique").status, check(d, "xks-vpc-service-unique").evidence]).toEqual([
+      "unknown",
+      "kms:DescribeCustomKeyStores failed: KMSInternalException: listing is down",
+    ]);
+    expect(check(d, "xks-vpc-service-exists").status).toBe("pass");
+    client.destroy();
+  });
+
+  it("is Err CustomKeyStoreNotFoundException, with the operation and the id, when the answer has no list", async () => {
+    const { client } = await kmsAnswering([]);
+    const server = await hostile((_req, res) => kmsJson(res, {}));
+    const empty = new KMSClient({
+      region: REGION,
+      endpoint: server.url,
+      credentials: { accessKeyId: "AKIDHOSTILEKMS", secretAccessKey: "hostile" },
+      maxAttempts: 1,
+    });
+    const result = await diagnoseKeyStore(withKms(empty), HOSTILE_ID);
+    expect(result.isErr() && result.error).toMatchObject({
+      kind: "CustomKeyStoreNotFoundException",
+      operation: "DescribeCustomKeyStores",
+      customKeyStoreId: HOSTILE_ID,
+    });
+    client.destroy();
+    empty.destroy();
+  });
+
+  it("ends at requestTimeoutMs, not at the deadline, when KMS never answers the lookup", async () => {
+    const server = await hostile(() => {});
+    const silent = new KMSClient({
+      region: REGION,
+      endpoint: server.url,
+      credentials: { accessKeyId: "AKIDHOSTILEKMS", secretAccessKey: "hostile" },
+      maxAttempts: 1,
+    });
+    const result = await diagnoseKeyStore(withKms(silent), HOSTILE_ID, {
+      requestTimeoutMs: 200,
+      deadlineMs: 20_000,
+    });
+    expect(result.isErr() && [result.error.kind, result.error.cause]).toEqual([
+      "TransportError",
+      "REQUEST_TIMEOUT",
+    ]);
+    expect(result.isErr() && result.error.message).toContain("200 ms (requestTimeoutMs)");
+    silent.destroy();
   });
 
   it("takes a store with a cluster and no type for a CloudHSM key store", async () => {

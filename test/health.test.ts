@@ -402,6 +402,15 @@ describe(checkKeyStoreHealth.name, () => {
       expect(fail.evidence).toContain("cluster ACTIVE, 2 of 2 HSMs ACTIVE (DescribeClusters)");
     });
 
+    it("without a CloudHSM client, says only what CloudWatch saw", async () => {
+      unhealthy([1]);
+      const f = await finding("cloudhsm-hsm-unhealthy", hsm, {}, { cloudwatch });
+      expect(f.status).toBe("fail");
+      expect(f.evidence).toBe(
+        "HsmUnhealthy maximum 1 unhealthy HSMs over the last 15 minutes (Region us-east-1, HsmId hsm-abcdefghijk), fail threshold > 0 unhealthy HSMs (ours)",
+      );
+    });
+
     it("says in the evidence when DescribeClusters is denied or does not list the cluster", async () => {
       unhealthy([1]);
       aws.model.deny("cloudhsm:DescribeClusters");
@@ -433,6 +442,11 @@ describe(checkKeyStoreHealth.name, () => {
     it("fails with CustomKeyStoreNotFoundException for a store KMS does not list", async () => {
       const result = await checkKeyStoreHealth({ kms }, { customKeyStoreIds: ["cks-00000000000000000"] });
       expect(result.isErr() && result.error.kind).toBe("CustomKeyStoreNotFoundException");
+    });
+
+    it("takes null options as none", async () => {
+      const result = await checkKeyStoreHealth({ kms }, null as never);
+      expect(result.isOk() && result.value.map((r) => r.customKeyStoreId).sort()).toEqual([hsm, xks].sort());
     });
 
     it("fails with the describe call's classification when the stores cannot be described", async () => {

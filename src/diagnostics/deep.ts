@@ -102,7 +102,6 @@ interface StoreEntry {
 const notFound = (customKeyStoreId: string): Error =>
   Object.assign(new Error(`No custom key store with ID ${customKeyStoreId} was found.`), {
     name: "CustomKeyStoreNotFoundException",
-    $fault: "client",
   });
 
 const sendKms = <T>(kms: DiagnoseClients["kms"], input: object, abortSignal: AbortSignal): Promise<T> =>
@@ -112,13 +111,14 @@ const sendKms = <T>(kms: DiagnoseClients["kms"], input: object, abortSignal: Abo
   );
 
 const regionOf = async (kms: DiagnoseClients["kms"]): Promise<string | undefined> => {
+  let value: unknown;
   try {
     const region = kms.config?.region;
-    const value = typeof region === "function" ? await (region as () => unknown)() : region;
-    return typeof value === "string" && value !== "" ? value : undefined;
+    value = typeof region === "function" ? await (region as () => unknown)() : region;
   } catch {
-    return undefined;
+    // A client without a readable Region: the checks say the Region is unknown.
   }
+  return typeof value === "string" && value !== "" ? value : undefined;
 };
 
 /** The other stores (every page of DescribeCustomKeyStores) that use a VPC endpoint service name. */
@@ -134,7 +134,7 @@ const otherStoresUsing =
           CustomKeyStores?: readonly StoreEntry[];
           NextMarker?: string;
           Truncated?: boolean;
-        }>(kms, marker === undefined ? {} : { Marker: marker }, signal),
+        }>(kms, { Marker: marker }, signal),
       );
       if (!call.ok) return call;
       const out = call.value;
@@ -151,17 +151,12 @@ const otherStoresUsing =
       if (seen.has(marker)) {
         return {
           ok: false,
-          code: "EndlessPagination",
           evidence: `kms:DescribeCustomKeyStores page ${page + 1} repeats a NextMarker it sent before; stopped`,
         };
       }
       seen.add(marker);
     }
-    return {
-      ok: false,
-      code: "EndlessPagination",
-      evidence: "kms:DescribeCustomKeyStores sent more than 1000 pages; stopped",
-    };
+    return { ok: false, evidence: "kms:DescribeCustomKeyStores sent more than 1000 pages; stopped" };
   };
 
 /** The bounds of one diagnosis. */
@@ -214,11 +209,6 @@ async function runChecks(
   return set.build({ "custom-key-store-id": customKeyStoreId, region });
 }
 
-const abortReason = (signal: AbortSignal): unknown => {
-  const reason: unknown = signal.reason;
-  return reason ?? Object.assign(new Error("The diagnosis was aborted."), { name: "AbortError" });
-};
-
 /**
  * Finds which requirement of a custom key store fails, with the evidence: for an external key store
  * with VPC endpoint service connectivity, the endpoint service, its Network Load Balancer, listener
@@ -262,47 +252,56 @@ const abortReason = (signal: AbortSignal): unknown => {
 export function diagnoseKeyStore(
   clients: DiagnoseClients,
   customKeyStoreId: string,
-  options: DiagnoseOptions = {},
+  options?: DiagnoseOptions,
 ): ResultAsync<Diagnosis, KmsFailure> {
+  // JavaScript callers may pass null.
+  const opts: DiagnoseOptions = options ?? {};
   const requestTimeoutMs = milliseconds(
     "diagnoseKeyStore",
     "requestTimeoutMs",
-    options?.requestTimeoutMs,
+    opts.requestTimeoutMs,
     DEFAULT_REQUEST_TIMEOUT_MS,
     MAX_DEADLINE_MS,
   );
   const deadlineMs = milliseconds(
     "diagnoseKeyStore",
     "deadlineMs",
-    options?.deadlineMs,
+    opts.deadlineMs,
     DEFAULT_DIAGNOSIS_DEADLINE_MS,
     MAX_DEADLINE_MS,
   );
   const context = { operation: "DescribeCustomKeyStores", customKeyStoreId };
-  const { signal, deadline } = bounded(options?.signal, deadlineMs);
-  /** Why the run stopped early: the caller's signal, or the deadline. */
+  const { signal, deadline } = bounded(opts.signal, deadlineMs);
+  /** Why the run stopped early: the caller's signal (its reason), or the deadline. */
   const stopped = (): unknown =>
-    options?.signal?.aborted === true
-      ? abortReason(options.signal)
+    opts.signal?.aborted === true
+      ? opts.signal.reason
       : Object.assign(new Error(`The diagnosis did not finish within ${deadlineMs} ms (deadlineMs).`), {
           name: "TimeoutError",
         });
   const run = async (): Promise<Diagnosis> => {
     let out: { CustomKeyStores?: readonly StoreEntry[] };
+    const request = requestSignal(signal, requestTimeoutMs);
     try {
-      out = await sendKms(
-        clients.kms,
-        { CustomKeyStoreId: customKeyStoreId },
-        requestSignal(signal, requestTimeoutMs),
-      );
+      out = await sendKms(clients.kms, { CustomKeyStoreId: customKeyStoreId }, request);
     } catch (error) {
-      throw signal.aborted ? stopped() : error;
+      if (signal.aborted) throw stopped();
+      // The SDK reports its own abort error; the cause was the request's time running out.
+      if (request.aborted) {
+        throw Object.assign(
+          new Error(
+            `DescribeCustomKeyStores gave no complete answer within ${requestTimeoutMs} ms (requestTimeoutMs).`,
+          ),
+          { name: "TimeoutError" },
+        );
+      }
+      throw error;
     }
     const entry = out.CustomKeyStores?.find((s) => s.CustomKeyStoreId === customKeyStoreId);
     if (entry === undefined) throw notFound(customKeyStoreId);
     let checks: DeepCheck[];
     try {
-      checks = await runChecks(clients, entry, customKeyStoreId, options ?? {}, { signal, requestTimeoutMs });
+      checks = await runChecks(clients, entry, customKeyStoreId, opts, { signal, requestTimeoutMs });
     } catch {
       checks = [];
     }

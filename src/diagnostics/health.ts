@@ -647,13 +647,9 @@ class Failed {
   constructor(readonly failure: KmsFailure) {}
 }
 
-const abortReason = (signal: AbortSignal): unknown =>
-  signal.reason ?? Object.assign(new Error("The health check was aborted."), { name: "AbortError" });
-
 const notFound = (ids: readonly string[]): Error =>
   Object.assign(new Error(`No custom key store with ID ${ids.join(", ")} was found.`), {
     name: "CustomKeyStoreNotFoundException",
-    $fault: "client",
   });
 
 function validThresholds(value: HealthOptions["thresholds"]): void {
@@ -720,31 +716,34 @@ function validThresholds(value: HealthOptions["thresholds"]): void {
  */
 export function checkKeyStoreHealth(
   clients: HealthClients,
-  options: HealthOptions = {},
+  options?: HealthOptions,
 ): ResultAsync<HealthReport[], KmsFailure> {
+  // JavaScript callers may pass null.
+  const opts: HealthOptions = options ?? {};
   const requestTimeoutMs = milliseconds(
     "checkKeyStoreHealth",
     "requestTimeoutMs",
-    options?.requestTimeoutMs,
+    opts.requestTimeoutMs,
     DEFAULT_REQUEST_TIMEOUT_MS,
     MAX_DEADLINE_MS,
   );
   const deadlineMs = milliseconds(
     "checkKeyStoreHealth",
     "deadlineMs",
-    options?.deadlineMs,
+    opts.deadlineMs,
     DEFAULT_DIAGNOSIS_DEADLINE_MS,
     MAX_DEADLINE_MS,
   );
-  validThresholds(options?.thresholds);
-  const ids = options?.customKeyStoreIds;
+  validThresholds(opts.thresholds);
+  const ids = opts.customKeyStoreIds;
   if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== "string"))) {
     throw new TypeError("checkKeyStoreHealth: `customKeyStoreIds` must be an array of custom key store ids.");
   }
-  const { signal, deadline } = bounded(options?.signal, deadlineMs);
+  const { signal, deadline } = bounded(opts.signal, deadlineMs);
+  /** Why the run stopped early: the caller's signal (its reason), or the deadline. */
   const stopped = (): unknown =>
-    options?.signal?.aborted === true
-      ? abortReason(options.signal)
+    opts.signal?.aborted === true
+      ? opts.signal.reason
       : Object.assign(new Error(`The health check did not finish within ${deadlineMs} ms (deadlineMs).`), {
           name: "TimeoutError",
         });
@@ -763,7 +762,7 @@ export function checkKeyStoreHealth(
     );
     const reports: HealthReport[] = [];
     for (const report of stores) {
-      const findings = await storeFindings(report, caller, options ?? {});
+      const findings = await storeFindings(report, caller, opts);
       if (signal.aborted) throw stopped();
       reports.push({
         customKeyStoreId: report.customKeyStoreId,
