@@ -72,7 +72,8 @@ const describeRule = (rule: IpPermission): string => {
   return `${ports} with ${list(peers)}`;
 };
 
-const oneLine = (dn: string): string => dn.split("\n").filter(Boolean).join(", ");
+/** A distinguished name as Node.js prints it (one attribute a line), on one line. */
+const oneLine = (dn: string): string => dn.split("\n").join(", ");
 
 async function trustAnchorCheck(
   ctx: CloudHsmCheckContext,
