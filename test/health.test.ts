@@ -126,6 +126,59 @@ describe(checkKeyStoreHealth.name, () => {
     expect(JSON.stringify(reports)).not.toContain("AKIAHEALTHTESTKEYIDQQ");
   });
 
+  describe("what each finding says", () => {
+    /** Every finding of both stores, ids replaced by their role so the text is the same each run. */
+    const said = async (options: HealthOptions = {}) =>
+      (await health(options, { cloudwatch, cloudhsm })).flatMap((r) =>
+        r.findings.map((f) =>
+          [f.id, f.status, f.value ?? "-", f.threshold ?? "-", f.evidence]
+            .join(" | ")
+            .replaceAll(xks, "<xks>")
+            .replaceAll(hsm, "<hsm>")
+            .replaceAll(cluster.clusterId, "<cluster>"),
+        ),
+      );
+    /**
+     * Puts datapoints that all end at one instant, so that series summed minute by minute always
+     * share their minutes; an average is of one point, so no period boundary can split it.
+     */
+    const at = (now: number) => (metric: string, extra: Record<string, string>, values: readonly number[]) =>
+      metric === "HsmUnhealthy"
+        ? aws.model.putMetric("AWS/CloudHSM", metric, extra, values, now)
+        : aws.model.putMetric("AWS/KMS", metric, { CustomKeyStoreId: xks, ...extra }, values, now);
+    const op = { KmsOperation: "Decrypt", XksOperation: "Decrypt", KeySpec: "AES_256" };
+    const hsmSeries = () => ({ Region: aws.region, ClusterId: cluster.clusterId, HsmId: "hsm-abcdefghijk" });
+
+    it("when every reading is within its thresholds", async () => {
+      const put = at(Date.now());
+      put("XksProxyLatency", op, [105]);
+      put("XksProxyLatency", { ...op, KmsOperation: "Encrypt", XksOperation: "Encrypt" }, [40]);
+      put("XksProxyCertificateDaysToExpire", { CertificateName: "proxy.example.com" }, [45, 60]);
+      put("XksProxyCredentialAge", {}, [12]);
+      put("XksExternalKeyManagerStates", { XksExternalKeyManagerState: "Active" }, [2]);
+      put("HsmUnhealthy", hsmSeries(), [0]);
+      expect(await said()).toMatchSnapshot();
+    });
+
+    it("when readings cross their thresholds", async () => {
+      kmsEmulator.keyStore(xks).setState("DISCONNECTED");
+      const put = at(Date.now());
+      const failed = (type: string, exception: string, values: readonly number[]) =>
+        put("XksProxyErrors", { ...op, ErrorType: type, ExceptionName: exception }, values);
+      put("XksProxyLatency", op, [175]);
+      put("XksProxyLatency", { ...op, KmsOperation: "Encrypt", XksOperation: "Encrypt" }, [160]);
+      put("XksProxyCertificateDaysToExpire", { CertificateName: "proxy.example.com" }, [25, 8]);
+      put("XksProxyCredentialAge", {}, [95]);
+      failed("Non-retryable", "AuthenticationFailedException", [2, 7]);
+      failed("Non-retryable", "KeyNotFoundException", [1]);
+      failed("Retryable", "ThrottlingException", [1]);
+      put("XksExternalKeyManagerStates", { XksExternalKeyManagerState: "Degraded" }, [1]);
+      put("ExternalKeyStoreThrottle", { KmsOperation: "Decrypt", KeySpec: "AES_256" }, [3]);
+      put("HsmUnhealthy", hsmSeries(), [1]);
+      expect(await said({ thresholds: { "xks-proxy-credential-age": { fail: 365 } } })).toMatchSnapshot();
+    });
+  });
+
   describe("connection-state", () => {
     it("is ok when CONNECTED, warn when DISCONNECTED, fail with the store's own guidance when FAILED", async () => {
       expect((await finding("connection-state")).status).toBe("ok");
@@ -623,6 +676,82 @@ describe(checkKeyStoreHealth.name, () => {
         expect(of("xks-proxy-latency")?.evidence).toContain("KmsOperation Decrypt");
         expect(of("xks-proxy-certificate-days-to-expire")).toMatchObject({ status: "warn", value: 25 });
         expect(of("xks-proxy-certificate-days-to-expire")?.evidence).toContain("CertificateName proxy-a");
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("reads only well-formed series with exactly the check's dimensions", async () => {
+      const dim = (Name: string | undefined, Value: string | undefined) => ({ Name, Value });
+      const ops = [dim("KmsOperation", "Decrypt"), dim("XksOperation", "Decrypt")];
+      const metrics = [
+        {
+          MetricName: "XksProxyLatency",
+          Dimensions: [dim("CustomKeyStoreId", xks), ...ops, dim("KeySpec", "good")],
+        },
+        // A value at CloudWatch's limit is read.
+        {
+          MetricName: "XksProxyLatency",
+          Dimensions: [dim("CustomKeyStoreId", xks), ...ops, dim("KeySpec", "v".repeat(1024))],
+        },
+        // Not read: no metric name, a dimension without a name or a value, a value past the limit,
+        // fewer dimensions, or as many with another name.
+        { Dimensions: [dim("CustomKeyStoreId", xks), ...ops, dim("KeySpec", "no-metric")] },
+        {
+          MetricName: "XksProxyLatency",
+          Dimensions: [dim("CustomKeyStoreId", xks), dim(undefined, "x"), ...ops, dim("KeySpec", "no-name")],
+        },
+        {
+          MetricName: "XksProxyLatency",
+          Dimensions: [
+            dim("CustomKeyStoreId", xks),
+            dim("KmsOperation", undefined),
+            ops[1],
+            dim("KeySpec", "no-value"),
+          ],
+        },
+        {
+          MetricName: "XksProxyLatency",
+          Dimensions: [dim("CustomKeyStoreId", xks), ...ops, dim("KeySpec", "v".repeat(1025))],
+        },
+        {
+          MetricName: "XksProxyLatency",
+          Dimensions: [dim("CustomKeyStoreId", xks), dim("KeySpec", "fewer")],
+        },
+        {
+          MetricName: "XksProxyLatency",
+          Dimensions: [dim("CustomKeyStoreId", xks), ...ops, dim("Other", "other")],
+        },
+      ];
+      const server = await hostile((req, res, body) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        if (String(req.headers["x-amz-target"]).endsWith("ListMetrics")) {
+          res.end(JSON.stringify({ Metrics: metrics }));
+          return;
+        }
+        const queries = (
+          JSON.parse(body) as {
+            MetricDataQueries: { Id: string; MetricStat: { Metric: { Dimensions: { Value: string }[] } } }[];
+          }
+        ).MetricDataQueries;
+        const valueOf = (tag: string | undefined) =>
+          tag === "good" ? 120 : tag?.length === 1024 ? 130 : 900;
+        res.end(
+          JSON.stringify({
+            MetricDataResults: queries.map((q) => ({
+              Id: q.Id,
+              Timestamps: [ago(1)],
+              Values: [valueOf(q.MetricStat.Metric.Dimensions.at(-1)?.Value)],
+            })),
+          }),
+        );
+      });
+      const client = new CloudWatchClient({ ...aws.clientConfig, endpoint: server.url, maxAttempts: 1 });
+      try {
+        const f = await finding("xks-proxy-latency", xks, {}, { cloudwatch: client });
+        expect(f).toMatchObject({ status: "ok", value: 130 });
+        const asked = JSON.parse(server.seen[1] ?? "{}") as { MetricDataQueries: unknown[] };
+        expect(asked.MetricDataQueries).toHaveLength(2);
       } finally {
         client.destroy();
       }

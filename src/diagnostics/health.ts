@@ -170,12 +170,12 @@ function seriesFrom(entry: unknown): Series | undefined {
   for (const d of readArray(entry, "Dimensions").slice(0, 30)) {
     const name = readText(d, "Name");
     const value = readText(d, "Value");
-    // CloudWatch's own limits: a longer name or value names no series it could hold.
-    if (name === undefined || value === undefined || name.length > 255 || value.length > 1024)
-      return undefined;
+    // CloudWatch's own limit: a longer value names no series it could hold (and is not sent back).
+    // Names need no bound: only the checks' own metric and dimension names are ever used.
+    if (name === undefined || value === undefined || value.length > 1024) return undefined;
     dimensions[name] = value;
   }
-  return metricName.length > 255 ? undefined : { metricName, dimensions };
+  return { metricName, dimensions };
 }
 
 /** True when the series has exactly the dimension set the check reads. */
