@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -591,6 +591,17 @@ describe(main.name, () => {
       expect(run.stdout).toContain("INVALID_CREDENTIALS");
       expect(run.stdout).not.toContain(SECRET_ID);
       expect(run.stdout).not.toContain(SECRET_KEY);
+      // No line ends in blanks (blank lines inside the guidance are not indented).
+      expect(run.stdout.split("\n").filter((line) => /\s$/.test(line))).toEqual([]);
+      const json = await inProcess([
+        "doctor",
+        "--json",
+        "--endpoint",
+        emulator.endpoint,
+        "--region",
+        emulator.region,
+      ]);
+      expect(Array.isArray(JSON.parse(json.stdout))).toBe(true);
       const empty = await startKmsEmulator();
       try {
         const none = await inProcess(["doctor", "--endpoint", empty.endpoint, "--region", empty.region]);
@@ -600,6 +611,81 @@ describe(main.name, () => {
       }
     });
   });
+});
+
+describe("doctor in-process: Region, profile and a store list KMS will not give", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "kms-cli-config-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await closeHostileServers();
+  });
+  /** Credentials from the environment, and shared config files that say only `config` (no Region). */
+  const environment = (config = "") => {
+    const file = join(dir, `config-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, config);
+    vi.stubEnv("AWS_CONFIG_FILE", file);
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
+    vi.stubEnv("AWS_REGION", undefined);
+    vi.stubEnv("AWS_ACCESS_KEY_ID", credentials.AWS_ACCESS_KEY_ID);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", credentials.AWS_SECRET_ACCESS_KEY);
+    vi.stubEnv("AWS_MAX_ATTEMPTS", "1");
+  };
+
+  it("without a Region says where to set one, in one line or as JSON", async () => {
+    environment();
+    const run = await inProcess(["doctor", "--endpoint", "http://127.0.0.1:9"]);
+    expect(run).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "kms-keystore-errors doctor: no AWS Region: pass --region, set AWS_REGION, or set region in the profile in ~/.aws/config.\n",
+    });
+    const json = await inProcess(["doctor", "--json", "--endpoint", "http://127.0.0.1:9"]);
+    expect(json.code).toBe(2);
+    expect((JSON.parse(json.stdout) as { error: Record<string, unknown> }).error).toMatchObject({
+      "kms.failure.cause": "REGION_MISSING",
+      "rpc.method": "DescribeCustomKeyStores",
+    });
+  });
+
+  it("takes the Region of --profile from the shared config file", async () => {
+    environment(
+      `[profile other]\nregion = eu-west-3\naws_access_key_id = ${credentials.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${credentials.AWS_SECRET_ACCESS_KEY}\n`,
+    );
+    const server = await hostile((_req, res) => kmsJson(res, { CustomKeyStores: [] }));
+    const run = await inProcess(["doctor", "--profile", "other", "--endpoint", server.url]);
+    expect(run).toEqual({ code: 0, stdout: "No custom key stores in eu-west-3.\n", stderr: "" });
+  });
+
+  it.each([
+    [
+      "without a message (the SDK names what it could not read)",
+      { __type: "KMSInternalException" },
+      "KMSInternalException (KMS_INTERNAL): UnknownError",
+    ],
+    [
+      "with blanks, line breaks and closing dots in its message",
+      { __type: "KMSInternalException", message: "Try  again.\n\tLater, please..." },
+      "KMSInternalException (KMS_INTERNAL): Try again. Later, please",
+    ],
+  ])(
+    "says in one line that the stores could not be described, for an answer %s",
+    async (_name, body, said) => {
+      environment();
+      const server = await hostile((_req, res) => kmsJson(res, body, 500));
+      const run = await inProcess(["doctor", "--region", "us-east-1", "--endpoint", server.url]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^kms-keystore-errors doctor: could not describe the custom key stores: ${said.replace(/[().]/g, "\\$&")}\\. \\S[^\\n]*\\S\\n$`,
+        ),
+      );
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -926,10 +1012,19 @@ describe("doctor --deep", () => {
       expect(body.diagnoses[1]?.connectionState).toBe("DISCONNECTED");
       expect(body.diagnoses[1]?.failing).toEqual([]);
 
-      const missing = await inProcess(args("--key-store", "cks-00000000000000000"));
-      expect(missing.code).toBe(2);
-      expect(missing.stdout).toBe("");
-      expect(missing.stderr).toContain("no custom key store cks-00000000000000000 in us-east-1");
+      // Unnamed, a store that has not failed is not diagnosed.
+      const failedOnly = JSON.parse((await inProcess(args("--json"))).stdout) as { diagnoses: Diagnosis[] };
+      expect(failedOnly.diagnoses.map((d) => d.customKeyStoreId)).toEqual([storeId]);
+
+      const missing = await inProcess(
+        args("--key-store", "cks-00000000000000000", "--key-store", "cks-0000000000000000f"),
+      );
+      expect(missing).toEqual({
+        code: 2,
+        stdout: "",
+        stderr:
+          "kms-keystore-errors doctor: --key-store: no custom key store cks-00000000000000000, cks-0000000000000000f in us-east-1.\n",
+      });
     } finally {
       await kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: healthy }));
     }

@@ -130,7 +130,7 @@ export function describeFailedLine(failure: KmsFailure, command = "doctor"): str
 export function cannotDescribe(failure: KmsFailure, line: string, json: boolean): Output {
   return json
     ? { stdout: `${toSafeJson({ error: toLogEntry(failure) }, 2)}\n`, stderr: "", code: 2 }
-    : { stdout: "", stderr: `${line.replace(/\s+/g, " ").trim()}\n`, code: 2 };
+    : { stdout: "", stderr: `${line.replace(/\s+/g, " ")}\n`, code: 2 };
 }
 
 /**
@@ -207,7 +207,8 @@ export async function runDoctor(options: DoctorOptions): Promise<Output> {
     const named = [...new Set(options.keyStores ?? [])];
     const unknown = named.filter((id) => !reports.some((r) => r.customKeyStoreId === id));
     if (unknown.length > 0) {
-      const list = unknown.map((id) => printable(id).slice(0, 64)).join(", ");
+      // Each id was checked to be of the cks- form (args), so it is short and printable.
+      const list = unknown.join(", ");
       return {
         stdout: "",
         stderr: `${PROGRAM} doctor: --key-store: no custom key store ${list} in ${printable(region)}.\n`,
