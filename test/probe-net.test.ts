@@ -1,0 +1,158 @@
+/**
+ * The probe's network steps on their own (src/diagnostics/probe-net.ts): the bound every step runs
+ * under (its timeout, the caller's signal, releasing what the step holds), name resolution and the
+ * TCP connection, against loopback only.
+ */
+import { createServer, type Server } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bounded, connectTcp, resolveHost } from "../src/diagnostics/probe-net.js";
+
+/** A time as the steps report it: not negative, not more than `max`, to a tenth of a millisecond. */
+const expectTime = (ms: number, max: number) => {
+  expect(ms).toBeGreaterThanOrEqual(0);
+  expect(ms).toBeLessThanOrEqual(max);
+  expect(Math.round(ms * 10) / 10).toBe(ms);
+};
+
+describe("bounded", () => {
+  it("gives what the step settles with, and releases what the step holds once", async () => {
+    let released = 0;
+    const out = await bounded<{ ok: true; value: number }>(
+      (settle) => {
+        setTimeout(() => settle({ ok: true, value: 7 }), 5);
+        return () => {
+          released += 1;
+        };
+      },
+      5_000,
+      undefined,
+    );
+    expect(out).toEqual({ ok: true, value: 7 });
+    expect(released).toBe(1);
+  });
+
+  it("releases a step that settled before it returned, and keeps its first answer", async () => {
+    let released = 0;
+    const out = await bounded<{ ok: true; value: number }>(
+      (settle) => {
+        settle({ ok: true, value: 1 });
+        settle({ ok: true, value: 2 });
+        return () => {
+          released += 1;
+        };
+      },
+      5_000,
+      undefined,
+    );
+    expect(out).toEqual({ ok: true, value: 1 });
+    expect(released).toBe(1);
+  });
+
+  it("ends a step that never settles at its timeout, saying how long it waited", async () => {
+    let released = 0;
+    const out = await bounded<{ ok: true }>(
+      () => () => {
+        released += 1;
+      },
+      40,
+      undefined,
+    );
+    expect(out).toMatchObject({ ok: false, code: "TIMEOUT" });
+    if (out.ok) throw new Error("unreachable");
+    expect(out.ms).toBeGreaterThanOrEqual(35);
+    expectTime(out.ms, 2_000);
+    expect(released).toBe(1);
+  });
+
+  it("ends a step when the caller's signal aborts, and a later settle changes nothing", async () => {
+    const controller = new AbortController();
+    let late: ((value: { ok: true }) => void) | undefined;
+    const out = bounded<{ ok: true }>(
+      (settle) => {
+        late = settle;
+        return () => {};
+      },
+      5_000,
+      controller.signal,
+    );
+    controller.abort();
+    const result = await out;
+    expect(result).toMatchObject({ ok: false, code: "ABORTED" });
+    if (result.ok) throw new Error("unreachable");
+    expectTime(result.ms, 1_000);
+    late?.({ ok: true });
+    expect(await out).toBe(result);
+  });
+
+  it("does not start a step whose signal is already aborted", async () => {
+    let started = false;
+    const out = await bounded<{ ok: true }>(
+      () => {
+        started = true;
+        return () => {};
+      },
+      5_000,
+      AbortSignal.abort(),
+    );
+    expect(out).toMatchObject({ ok: false, code: "ABORTED" });
+    expect(started).toBe(false);
+  });
+});
+
+describe("resolveHost", () => {
+  it.each([
+    ["127.0.0.1", 4],
+    ["::1", 6],
+  ])("takes the IP literal %s as its own address, at once", async (host, family) => {
+    expect(await resolveHost(host, 1_000, undefined)).toEqual({
+      ok: true,
+      addresses: [{ address: host, family }],
+      ms: 0,
+    });
+  });
+
+  it("resolves a name with the system resolver, saying how long it took", async () => {
+    const out = await resolveHost("localhost", 5_000, undefined);
+    if (!out.ok) throw new Error(`localhost did not resolve: ${out.code}`);
+    expect(out.addresses.map((a) => a.address)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(127\.0\.0\.1|::1)$/)]),
+    );
+    expectTime(out.ms, 5_000);
+  });
+
+  it("gives the resolver's error code for a name that does not exist", async () => {
+    const out = await resolveHost("no-such-host.invalid", 5_000, undefined);
+    expect(out.ok).toBe(false);
+    if (out.ok) throw new Error("unreachable");
+    expect(out.code).toMatch(/^E[A-Z_]+$/);
+    expect(out.code).not.toBe("TIMEOUT");
+    expectTime(out.ms, 5_000);
+  });
+});
+
+describe("connectTcp", () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("opens a connection to a listening port, saying how long it took", async () => {
+    const out = await connectTcp("127.0.0.1", port, 5_000, undefined);
+    expect(out.ok).toBe(true);
+    expectTime(out.ms, 5_000);
+  });
+
+  it("gives the socket's error code for a port where nothing listens", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const free = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const out = await connectTcp("127.0.0.1", free, 5_000, undefined);
+    expect(out).toMatchObject({ ok: false, code: "ECONNREFUSED" });
+    expectTime(out.ms, 5_000);
+  });
+});
