@@ -5,7 +5,13 @@
  */
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bounded, connectTcp, resolveHost } from "../src/diagnostics/probe-net.js";
+import {
+  assessTls,
+  bounded,
+  connectTcp,
+  resolveHost,
+  type TlsObservation,
+} from "../src/diagnostics/probe-net.js";
 
 /** A time as the steps report it: not negative, not more than `max`, to a tenth of a millisecond. */
 const expectTime = (ms: number, max: number) => {
@@ -154,5 +160,135 @@ describe("connectTcp", () => {
     const out = await connectTcp("127.0.0.1", free, 5_000, undefined);
     expect(out).toMatchObject({ ok: false, code: "ECONNREFUSED" });
     expectTime(out.ms, 5_000);
+  });
+});
+
+describe("assessTls", () => {
+  const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+  const day = 24 * 60 * 60 * 1000;
+  const good: TlsObservation = {
+    ok: true,
+    ms: 3.2,
+    protocol: "TLSv1.3",
+    cipher: "TLS_AES_256_GCM_SHA384",
+    authorized: true,
+    authorizationError: undefined,
+    subject: "CN=xks.example.com",
+    issuer: "CN=Example CA",
+    subjectAltName: "DNS:xks.example.com",
+    validFrom: new Date(NOW - 10 * day),
+    validTo: new Date(NOW + 90 * day),
+    nameError: undefined,
+  };
+  const HEAD = "TLSv1.3 (TLS_AES_256_GCM_SHA384), certificate CN=xks.example.com issued by CN=Example CA";
+  const assess = (changes: Partial<TlsObservation>, now = NOW) =>
+    assessTls({ ...good, ...changes }, "xks.example.com", now);
+
+  it.each<[string, Partial<TlsObservation>, boolean, string]>([
+    [
+      "a compliant certificate",
+      {},
+      true,
+      `${HEAD}; valid until 2027-03-07 (90 days); chain trusted; name matches xks.example.com.`,
+    ],
+    [
+      "TLS 1.2",
+      { protocol: "TLSv1.2", cipher: undefined },
+      true,
+      "TLSv1.2, certificate CN=xks.example.com issued by CN=Example CA; valid until 2027-03-07 (90 days); chain trusted; name matches xks.example.com.",
+    ],
+    [
+      "TLS 1.1",
+      { protocol: "TLSv1.1" },
+      false,
+      "TLSv1.1 (TLS_AES_256_GCM_SHA384), certificate CN=xks.example.com issued by CN=Example CA: TLSv1.1 is older than TLS 1.2; valid until 2027-03-07 (90 days).",
+    ],
+    [
+      "no protocol",
+      { protocol: null },
+      false,
+      "unknown protocol (TLS_AES_256_GCM_SHA384), certificate CN=xks.example.com issued by CN=Example CA: unknown protocol is older than TLS 1.2; valid until 2027-03-07 (90 days).",
+    ],
+    [
+      "a certificate that expires within 30 days",
+      { validTo: new Date(NOW + 29 * day + 1000) },
+      true,
+      `${HEAD}; valid until 2027-01-05 (29 days); warning: it expires in 29 days, renew it now; chain trusted; name matches xks.example.com.`,
+    ],
+    [
+      "a certificate with 30 days left",
+      { validTo: new Date(NOW + 30 * day + 1000) },
+      true,
+      `${HEAD}; valid until 2027-01-06 (30 days); chain trusted; name matches xks.example.com.`,
+    ],
+    [
+      "an expired certificate, by its date",
+      { validTo: new Date(NOW - 3 * day), authorized: false, authorizationError: "CERT_HAS_EXPIRED" },
+      false,
+      `${HEAD}: the certificate expired on 2026-12-04 (3 days ago).`,
+    ],
+    [
+      "a certificate that expires this very millisecond (still valid)",
+      { validTo: new Date(NOW) },
+      true,
+      `${HEAD}; valid until 2026-12-07 (0 days); warning: it expires in 0 days, renew it now; chain trusted; name matches xks.example.com.`,
+    ],
+    [
+      "an expired certificate Node reports without dates",
+      { validTo: undefined, validFrom: undefined, authorized: false, authorizationError: "CERT_HAS_EXPIRED" },
+      false,
+      `${HEAD}: the certificate expired on an unknown date.`,
+    ],
+    [
+      "a certificate not yet valid",
+      { validFrom: new Date(NOW + 2 * day) },
+      false,
+      `${HEAD}: the certificate is not valid before 2026-12-09; valid until 2027-03-07 (90 days).`,
+    ],
+    [
+      "a certificate valid from this very millisecond",
+      { validFrom: new Date(NOW) },
+      true,
+      `${HEAD}; valid until 2027-03-07 (90 days); chain trusted; name matches xks.example.com.`,
+    ],
+    [
+      "an untrusted chain",
+      { authorized: false, authorizationError: "SELF_SIGNED_CERT_IN_CHAIN" },
+      false,
+      `${HEAD}: the certificate chain is not trusted (SELF_SIGNED_CERT_IN_CHAIN); valid until 2027-03-07 (90 days).`,
+    ],
+    [
+      "an untrusted chain without a reason",
+      { authorized: false },
+      false,
+      `${HEAD}: the certificate chain is not trusted (unverified); valid until 2027-03-07 (90 days).`,
+    ],
+    [
+      "another host's certificate",
+      { nameError: "ERR_TLS_CERT_ALTNAME_INVALID", subjectAltName: "DNS:other.example.com" },
+      false,
+      `${HEAD}: the certificate does not name xks.example.com (it names DNS:other.example.com); valid until 2027-03-07 (90 days).`,
+    ],
+    [
+      "another host's certificate without alternative names",
+      { nameError: "ERR_TLS_CERT_ALTNAME_INVALID", subjectAltName: undefined },
+      false,
+      `${HEAD}: the certificate does not name xks.example.com (it names CN=xks.example.com); valid until 2027-03-07 (90 days).`,
+    ],
+    [
+      "a certificate without names or dates",
+      {
+        nameError: "ERR_TLS_CERT_ALTNAME_INVALID",
+        subjectAltName: undefined,
+        subject: undefined,
+        issuer: undefined,
+        validTo: undefined,
+        validFrom: undefined,
+      },
+      false,
+      "TLSv1.3 (TLS_AES_256_GCM_SHA384), certificate (no subject CN) issued by (no issuer CN): the certificate does not name xks.example.com (it names nothing).",
+    ],
+  ])("%s", (_name, changes, pass, evidence) => {
+    expect(assess(changes)).toEqual({ pass, evidence });
   });
 });
