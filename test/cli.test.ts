@@ -635,6 +635,38 @@ describe("doctor in-process: Region, profile and a store list KMS will not give"
     vi.stubEnv("AWS_MAX_ATTEMPTS", "1");
   };
 
+  it("cuts store names at 40 characters in the table and at 60 in a store's heading, not before", async () => {
+    environment();
+    const store = (id: string, name: string, state: string) => ({
+      CustomKeyStoreId: `cks-000000000000000${id}`,
+      CustomKeyStoreName: name,
+      CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+      ConnectionState: state,
+      ...(state === "FAILED" ? { ConnectionErrorCode: "INVALID_CREDENTIALS" } : {}),
+    });
+    const server = await hostile((_req, res) =>
+      kmsJson(res, {
+        CustomKeyStores: [
+          store("0a", "a".repeat(40), "CONNECTED"),
+          store("0b", "b".repeat(41), "CONNECTED"),
+          store("0c", "c".repeat(60), "FAILED"),
+          store("0d", "d".repeat(61), "FAILED"),
+        ],
+      }),
+    );
+    // A wide terminal without colour: no heading is wrapped.
+    const run = await inProcess(["doctor", "--region", "us-east-1", "--endpoint", server.url], {
+      columns: 200,
+    });
+    const lines = run.stdout.split("\n");
+    const row = (id: string) => lines.find((l) => l.startsWith(`cks-000000000000000${id} `));
+    expect(row("0a")).toContain(` ${"a".repeat(40)} `);
+    expect(row("0b")).toContain(` ${"b".repeat(39)}… `);
+    // Each heading is wrapped at 80 columns after its id.
+    expect(lines).toContain(`(${"c".repeat(60)}): FAILED`);
+    expect(lines).toContain(`(${"d".repeat(59)}…): FAILED`);
+  });
+
   it("without a Region says where to set one, in one line or as JSON", async () => {
     environment();
     const run = await inProcess(["doctor", "--endpoint", "http://127.0.0.1:9"]);
