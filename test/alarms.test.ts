@@ -240,6 +240,66 @@ describe(keyStoreAlarms.name, () => {
   });
 });
 
+describe(`${keyStoreAlarms.name}: what it accepts`, () => {
+  const one =
+    (store: unknown, options: unknown = { format: "cli" }) =>
+    () =>
+      keyStoreAlarms([store as AlarmStore], options as never);
+
+  it.each([
+    ["an id with text before cks-", "xcks-1234567890abcdef0"],
+    ["an id that is not a string", 1234],
+    ["a store that is null", null],
+  ])("refuses %s", (_name, id) => {
+    const store = id === null ? null : { customKeyStoreId: id };
+    expect(one(store)).toThrow(/stores\[0\]\.customKeyStoreId/);
+  });
+
+  it.each([
+    ["a topic ARN with text before it", `x${SNS}`],
+    ["a topic ARN with text after it", `${SNS} x`],
+    ["a topic that is not a string", 42],
+  ])("refuses %s", (_name, snsTopicArn) => {
+    expect(one({ customKeyStoreId: "cks-1234567890abcdef0" }, { format: "cli", snsTopicArn })).toThrow(
+      /snsTopicArn/,
+    );
+  });
+
+  it("refuses missing options with the format's TypeError", () => {
+    expect(() => keyStoreAlarms([], undefined as never)).toThrow(/`format`/);
+  });
+
+  it("takes a topic of any partition, and a FIFO topic", () => {
+    for (const topic of [
+      "arn:aws-cn:sns:cn-north-1:111122223333:kms-alarms",
+      "arn:aws-us-gov:sns:us-gov-west-1:111122223333:kms-alarms.fifo",
+    ]) {
+      expect(
+        keyStoreAlarms([{ customKeyStoreId: "cks-1234567890abcdef0" }], {
+          format: "cli",
+          snsTopicArn: topic,
+        }),
+      ).toContain(topic);
+    }
+  });
+
+  it("names a store in each alarm's description by its first 100 characters", () => {
+    const name = `${"n".repeat(100)}TAIL`;
+    const out = keyStoreAlarms([{ customKeyStoreId: "cks-1234567890abcdef0", customKeyStoreName: name }], {
+      format: "cloudformation",
+    });
+    const descriptions = Object.values(
+      (JSON.parse(out) as { Resources: Record<string, { Properties: { AlarmDescription: string } }> })
+        .Resources,
+    ).map((r) => r.Properties.AlarmDescription);
+    expect(descriptions).toHaveLength(4);
+    for (const d of descriptions) {
+      expect(d).toContain(`(${"n".repeat(100)})`);
+      expect(d).not.toContain("TAIL");
+    }
+  });
+});
+
 describe(`${keyStoreAlarms.name}: the output, word for word`, () => {
   // One external key store with a plain name, and the SNS topic: each format as a reviewer reads it.
   // A change to the catalog's recommended alarms updates these snapshots (`vitest run -u`).
