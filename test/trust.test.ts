@@ -16,6 +16,7 @@ import { diagnoseKeyStore, probeXksProxy } from "kms-keystore-errors/diagnostics
 import { startKmsEmulator } from "kms-keystore-errors/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { withDeadline } from "../src/cli/bounds.js";
+import { kmsClient } from "../src/cli/doctor.js";
 import { main } from "../src/cli/main.js";
 import { suggest } from "../src/explain.js";
 import { runCli } from "./support/cli.js";
@@ -643,6 +644,16 @@ describe("the CLI's network bounds, in-process", () => {
     expect(run.stderr).toContain("TransportError (REQUEST_TIMEOUT)");
     expect(run.stderr).toMatch(/1000 ms requestTimeout|within 1000 ms \(requestTimeoutMs\)/);
     expect(server.seen).toHaveLength(1);
+  });
+
+  it("reads every answer of its KMS client through the cap, innermost, before the SDK parses it", () => {
+    const client = kmsClient({ region: "us-east-1", deadlineMs: 60_000 });
+    try {
+      // The SDK's own list of the stack, outermost first: the cap is the last of the deserialize step.
+      expect(client.middlewareStack.identify().at(-1)).toBe("kmsKeystoreErrorsResponseCap - deserialize");
+    } finally {
+      client.destroy();
+    }
   });
 
   it("an answer larger than 10 MiB is cut there; one of exactly 10 MiB is read", async () => {
