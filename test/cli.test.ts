@@ -33,7 +33,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { renderDeep, runDeep } from "../src/cli/deep.js";
 import { runDoctor } from "../src/cli/doctor.js";
 import { InputTooLargeError, main } from "../src/cli/main.js";
-import { renderProbe } from "../src/cli/probe.js";
+import { isCredentialFlag, renderProbe } from "../src/cli/probe.js";
 import { style } from "../src/cli/style.js";
 import { USAGE } from "../src/cli/usage.js";
 import { wrapText } from "../src/cli/wrap.js";
@@ -1448,6 +1448,12 @@ describe("probe-xks", () => {
       });
     }
   };
+
+  it("counts as a credential option only an option: a value that names one is not", () => {
+    for (const [arg] of CREDENTIAL_ARGS) expect(isCredentialFlag(arg as string), arg).toBe(true);
+    for (const arg of ["/kms/xks--secret/v1", "password", "x--access-key", "--uri-path", "-h", "--json", "-"])
+      expect(isCredentialFlag(arg), arg).toBe(false);
+  });
 
   it("in-process: refuses credentials on the command line with exit 2, without echoing them", async () => {
     refusesCredentials(

@@ -41,7 +41,7 @@ export interface ProbeCommandOptions {
  * @internal
  */
 export function isCredentialFlag(arg: string): boolean {
-  if (!arg.startsWith("-")) return false;
+  // Anchored: a value that merely contains such a word (a path, a name) is not an option.
   const name = arg.split("=", 1)[0] as string;
   return /^--?[a-z0-9-]*(secret|access-?key|credential|password)/i.test(name);
 }
