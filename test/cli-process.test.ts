@@ -64,6 +64,22 @@ afterEach(() => {
 });
 
 describe("runProcess", () => {
+  it("colours its output on a terminal only, and wraps it to the terminal's width", async () => {
+    const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
+    const piped = fakeProcess(["explain", "KMSInternalException"]);
+    await runProcess(piped.proc);
+    const terminal = fakeProcess(["explain", "KMSInternalException"]);
+    Object.assign(terminal.proc.stdout, { isTTY: true, columns: 40 });
+    await runProcess(terminal.proc);
+    await settle();
+    expect(piped.written.stdout).not.toMatch(ANSI);
+    expect(terminal.written.stdout).toMatch(ANSI);
+    expect(piped.written.stdout.split("\n").some((line) => line.length > 40)).toBe(true);
+    // Only a word longer than the width (a link) goes past it.
+    const lines = terminal.written.stdout.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+    expect(lines.filter((line) => line.length > 40 && !line.includes("https://"))).toEqual([]);
+  });
+
   it("runs the command on the process's arguments and sets its exit status", async () => {
     const ok = fakeProcess(["--version"]);
     await runProcess(ok.proc);
