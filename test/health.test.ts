@@ -620,18 +620,18 @@ describe(checkKeyStoreHealth.name, () => {
     async function scriptedCloudWatch(
       series: readonly Record<string, string>[],
       results: (ids: Readonly<Record<string, string>>) => unknown[],
+      metrics: readonly unknown[] = series.map(({ MetricName, ...dims }) => ({
+        Namespace: "AWS/KMS",
+        MetricName,
+        Dimensions: Object.entries({ CustomKeyStoreId: xks, ...dims }).map(([Name, Value]) => ({
+          Name,
+          Value,
+        })),
+      })),
     ) {
       const server = await hostile((req, res, body) => {
         res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
         if (String(req.headers["x-amz-target"]).endsWith("ListMetrics")) {
-          const metrics = series.map(({ MetricName, ...dims }) => ({
-            Namespace: "AWS/KMS",
-            MetricName,
-            Dimensions: Object.entries({ CustomKeyStoreId: xks, ...dims }).map(([Name, Value]) => ({
-              Name,
-              Value,
-            })),
-          }));
           res.end(JSON.stringify({ Metrics: metrics }));
           return;
         }
@@ -723,34 +723,18 @@ describe(checkKeyStoreHealth.name, () => {
           Dimensions: [dim("CustomKeyStoreId", xks), ...ops, dim("Other", "other")],
         },
       ];
-      const server = await hostile((req, res, body) => {
-        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
-        if (String(req.headers["x-amz-target"]).endsWith("ListMetrics")) {
-          res.end(JSON.stringify({ Metrics: metrics }));
-          return;
-        }
-        const queries = (
-          JSON.parse(body) as {
-            MetricDataQueries: { Id: string; MetricStat: { Metric: { Dimensions: { Value: string }[] } } }[];
-          }
-        ).MetricDataQueries;
-        const valueOf = (tag: string | undefined) =>
-          tag === "good" ? 120 : tag?.length === 1024 ? 130 : 900;
-        res.end(
-          JSON.stringify({
-            MetricDataResults: queries.map((q) => ({
-              Id: q.Id,
-              Timestamps: [ago(1)],
-              Values: [valueOf(q.MetricStat.Metric.Dimensions.at(-1)?.Value)],
-            })),
-          }),
-        );
-      });
-      const client = new CloudWatchClient({ ...aws.clientConfig, endpoint: server.url, maxAttempts: 1 });
+      // Each series' value by its last dimension's: the well-formed one and the one at the limit.
+      const valueOf = (tag: string) => (tag === "good" ? 120 : tag.length === 1024 ? 130 : 900);
+      const { client, seen } = await scriptedCloudWatch(
+        [],
+        (ids) =>
+          Object.entries(ids).map(([tag, Id]) => ({ Id, Timestamps: [ago(1)], Values: [valueOf(tag)] })),
+        metrics,
+      );
       try {
         const f = await finding("xks-proxy-latency", xks, {}, { cloudwatch: client });
         expect(f).toMatchObject({ status: "ok", value: 130 });
-        const asked = JSON.parse(server.seen[1] ?? "{}") as { MetricDataQueries: unknown[] };
+        const asked = JSON.parse(seen[1] ?? "{}") as { MetricDataQueries: unknown[] };
         expect(asked.MetricDataQueries).toHaveLength(2);
       } finally {
         client.destroy();

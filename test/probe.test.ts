@@ -9,7 +9,6 @@ import {
   type ProbeXksProxyOptions,
   probeXksProxy,
 } from "../src/diagnostics/index.js";
-import { assessTls, type TlsObservation } from "../src/diagnostics/probe-net.js";
 import { startXksProxy, type XksProxy, type XksProxyOptions } from "../src/testing/xks-proxy/index.js";
 import { closeHostileServers, hostile } from "./support/hostile.js";
 
@@ -705,56 +704,5 @@ describe("probeXksProxy options", () => {
     const report = await probeXksProxy({ ...base, uriEndpoint: "http://127.0.0.1:9", timeoutMs: 500 });
     reports.push(report);
     expect(check(report, "tcp").status).toBe("fail");
-  });
-});
-
-describe("assessTls", () => {
-  const now = Date.parse("2030-01-01T00:00:00Z");
-  const observation: TlsObservation = {
-    ok: true,
-    ms: 3,
-    protocol: "TLSv1.3",
-    cipher: "TLS_AES_256_GCM_SHA384",
-    authorized: true,
-    authorizationError: undefined,
-    subject: "CN=xks.example.com",
-    issuer: "CN=Example CA",
-    subjectAltName: "DNS:xks.example.com",
-    validFrom: new Date("2029-01-01T00:00:00Z"),
-    validTo: new Date("2030-06-01T00:00:00Z"),
-    nameError: undefined,
-  };
-
-  it("passes a current certificate and states the days to expiry", () => {
-    expect(assessTls(observation, "xks.example.com", now)).toEqual({
-      pass: true,
-      evidence:
-        "TLSv1.3 (TLS_AES_256_GCM_SHA384), certificate CN=xks.example.com issued by CN=Example CA; valid until 2030-06-01 (151 days); chain trusted; name matches xks.example.com.",
-    });
-  });
-
-  it("warns, but passes, when the certificate expires in under 30 days", () => {
-    const result = assessTls(
-      { ...observation, validTo: new Date("2030-01-11T00:00:00Z") },
-      "xks.example.com",
-      now,
-    );
-    expect(result.pass).toBe(true);
-    expect(result.evidence).toContain("warning: it expires in 10 days");
-  });
-
-  it("fails a protocol older than TLS 1.2", () => {
-    const result = assessTls({ ...observation, protocol: "TLSv1.1" }, "xks.example.com", now);
-    expect(result).toMatchObject({ pass: false });
-    expect(result.evidence).toContain("TLSv1.1 is older than TLS 1.2");
-  });
-
-  it("fails a certificate that is not yet valid", () => {
-    const result = assessTls(
-      { ...observation, validFrom: new Date("2031-01-01T00:00:00Z") },
-      "xks.example.com",
-      now,
-    );
-    expect(result.pass).toBe(false);
   });
 });
