@@ -65,7 +65,8 @@ afterEach(() => {
 
 describe("runProcess", () => {
   it("colours its output on a terminal only, and wraps it to the terminal's width", async () => {
-    const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
+    const ESC = String.fromCharCode(27);
+    const ANSI = new RegExp(`${ESC}\\[`);
     const piped = fakeProcess(["explain", "KMSInternalException"]);
     await runProcess(piped.proc);
     const terminal = fakeProcess(["explain", "KMSInternalException"]);
@@ -76,7 +77,7 @@ describe("runProcess", () => {
     expect(terminal.written.stdout).toMatch(ANSI);
     expect(piped.written.stdout.split("\n").some((line) => line.length > 40)).toBe(true);
     // Only a word longer than the width (a link) goes past it.
-    const lines = terminal.written.stdout.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+    const lines = terminal.written.stdout.replace(new RegExp(`${ESC}\\[[0-9;]*m`, "g"), "").split("\n");
     expect(lines.filter((line) => line.length > 40 && !line.includes("https://"))).toEqual([]);
   });
 

@@ -724,11 +724,11 @@ describe(checkKeyStoreHealth.name, () => {
         },
       ];
       // Each series' value by its last dimension's: the well-formed one and the one at the limit.
-      const valueOf = (tag: string) => (tag === "good" ? 120 : tag.length === 1024 ? 130 : 900);
+      const reading = (tag: string) => (tag === "good" ? 120 : tag.length === 1024 ? 130 : 900);
       const { client, seen } = await scriptedCloudWatch(
         [],
         (ids) =>
-          Object.entries(ids).map(([tag, Id]) => ({ Id, Timestamps: [ago(1)], Values: [valueOf(tag)] })),
+          Object.entries(ids).map(([tag, Id]) => ({ Id, Timestamps: [ago(1)], Values: [reading(tag)] })),
         metrics,
       );
       try {
