@@ -1,7 +1,7 @@
 import { defineConfig, mergeConfig } from "vitest/config";
 import { LoadFailureAsFailedTest } from "./test/support/load-failure-reporter.js";
 import { KillRecorder, QuickFirst } from "./test/support/quick-first.js";
-import { reusedThread } from "./test/support/reused-thread.js";
+import { RetireAfterTimeout, reusedThread } from "./test/support/reused-thread.js";
 import base from "./vitest.config.js";
 
 // The tests that can judge a mutant of the sources (see stryker.config.mjs). Left out: the tests of the
@@ -23,9 +23,13 @@ export default mergeConfig(
     ],
     test: {
       // A test file that a mutant stops from loading counts as a failed test (see the reporter).
-      reporters: ["default", new KillRecorder(), new LoadFailureAsFailedTest()],
+      reporters: ["default", new KillRecorder(), new LoadFailureAsFailedTest(), new RetireAfterTimeout()],
       // One worker for all test files, the project's modules loaded afresh for each (see the setup).
       isolate: false,
+      // The slowest test takes under 4 s (it waits for a 3 s connect timeout). A mutant that keeps a
+      // wait loop waiting fails its test here rather than at Stryker's timeout, which is reckoned
+      // from the sum of every covering test's time.
+      testTimeout: 6_000,
       sequence: { sequencer: QuickFirst },
       // A test of the built CLI runs dist/, which no mutant changes: it can judge none, and its time
       // would be spent on every mutant its file's modules reach while loading. (Vitest reads

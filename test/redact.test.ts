@@ -242,6 +242,18 @@ describe("sanitize and toSafeJson", () => {
     expect(sanitize("plain")).toBe("plain");
   });
 
+  it.each([
+    ["a control sequence cut before its final byte", "a\u001b[31"],
+    ["an operating system command cut before its terminator", "a\u001b]0;window title"],
+    ["a lone escape at the end", "a\u001b"],
+  ])("drops %s whole, parameters and all", (_what, text) => {
+    expect(sanitize(text)).toBe("a");
+  });
+
+  it("drops a two-character escape with its intermediate bytes (a character set designation)", () => {
+    expect(sanitize("a\u001b(Bb\u001b#8c")).toBe("abc");
+  });
+
   it("escapes C1 controls, bidi characters and line separators in JSON", () => {
     const json = toSafeJson({ name: "x\u0085\u009b31m\u202e\u2028" });
     expect(json).toBe('{"name":"x\\u0085\\u009b31m\\u202e\\u2028"}');

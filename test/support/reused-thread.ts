@@ -1,5 +1,13 @@
 import { Worker } from "node:worker_threads";
-import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from "vitest/node";
+import type {
+  PoolOptions,
+  PoolRunnerInitializer,
+  PoolWorker,
+  Reporter,
+  TestCase,
+  TestModule,
+  WorkerRequest,
+} from "vitest/node";
 
 /**
  * A Vitest pool for the mutation runs (vitest.stryker.config.ts) that keeps its one worker thread
@@ -11,7 +19,8 @@ import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } fr
  * the next run, where it is set up again as Vitest sets up any worker. What the project's own
  * modules hold does not carry over: the setup file loads them afresh for every test file. A thread
  * that did not end its run cleanly (it failed, exited or was stopped without its answer) is not
- * parked but ended, and the next run starts a new one.
+ * parked but ended, and the next run starts a new one; so is a thread where a test or hook timed out
+ * (see {@link RetireAfterTimeout}).
  */
 export const reusedThread: PoolRunnerInitializer = {
   name: "reused-thread",
@@ -20,6 +29,26 @@ export const reusedThread: PoolRunnerInitializer = {
 
 /** The thread a run left, ready for the next one. */
 let parked: Worker | undefined;
+
+/** Set when a test of the current run timed out: its thread is ended, not parked. */
+let retire = false;
+
+const TIMED_OUT = /\b(?:Test|Hook) timed out in \d+ms/;
+
+/**
+ * Reporter that has the reused thread ended after a run in which a test or hook timed out. Vitest
+ * fails such a test but cannot stop what it started (a wait loop whose deadline a mutant broke keeps
+ * polling), and a parked thread would carry that work into every later run.
+ */
+export class RetireAfterTimeout implements Reporter {
+  onTestCaseResult(test: TestCase): void {
+    if (test.result().errors?.some((error) => TIMED_OUT.test(error.message ?? "")) === true) retire = true;
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    if (module.errors().some((error) => TIMED_OUT.test(error.message ?? ""))) retire = true;
+  }
+}
 
 const entry = new URL("./reused-thread-worker.mjs", import.meta.url);
 
@@ -102,7 +131,9 @@ class ReusedThread implements PoolWorker {
     if (thread === undefined) return;
     this.#thread = undefined;
     for (const [event, callback] of this.#listeners.splice(0)) thread.off(event, callback);
-    if (this.#stoppedCleanly && !this.#exited && parked === undefined) {
+    const retired = retire;
+    retire = false;
+    if (this.#stoppedCleanly && !this.#exited && !retired && parked === undefined) {
       // Parked, it must not keep the process alive once Vitest is done with it.
       thread.unref();
       parked = thread;
