@@ -130,7 +130,7 @@ export function toSafeJson(value: unknown, space?: number): string {
   try {
     json = JSON.stringify(value, undefined, space);
   } catch {
-    json = undefined;
+    // A cycle, a BigInt or a throwing `toJSON`: nothing to print.
   }
   if (json === undefined) return "null";
   return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -144,8 +144,9 @@ const safeGet = (obj: object, key: string): unknown => {
   try {
     return (obj as Record<string, unknown>)[key];
   } catch {
-    return undefined;
+    // A throwing getter or proxy trap: no value.
   }
+  return undefined;
 };
 
 const safeKeys = (obj: object): string[] => {

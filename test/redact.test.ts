@@ -77,6 +77,42 @@ describe("collectSecrets", () => {
     expect(collectSecrets(null).size).toBe(0);
     expect(collectSecrets(cyclic).values).toEqual(["cyclic-secret"]);
   });
+
+  it("walks on past a member whose keys or value cannot be read", () => {
+    const noKeys = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error("trap");
+        },
+      },
+    );
+    const throwingGetter = {
+      get Plaintext(): string {
+        throw new Error("getter");
+      },
+    };
+    const secrets = collectSecrets({
+      A: noKeys,
+      B: throwingGetter,
+      C: { Plaintext: "read-after-the-traps" },
+    });
+    expect(secrets.values).toEqual(["read-after-the-traps"]);
+  });
+
+  it("takes an ArrayBuffer or SharedArrayBuffer as bytes, and finds their echo", () => {
+    const buffer = utf8("array-buffer-secret").buffer;
+    const shared = new SharedArrayBuffer(20);
+    new Uint8Array(shared).set(utf8("shared-buffer-secret"));
+    const secrets = collectSecrets({ Plaintext: buffer, CiphertextBlob: shared });
+    expect(secrets.values).toHaveLength(2);
+    expect(secrets.values).toEqual(
+      expect.arrayContaining([utf8("array-buffer-secret"), utf8("shared-buffer-secret")]),
+    );
+    const hexOf = (text: string) => Buffer.from(text).toString("hex");
+    const echo = `proxy said ${hexOf("array-buffer-secret")} and ${hexOf("shared-buffer-secret")}`;
+    expect(redact(echo, secrets)).toBe(`proxy said ${REDACTED} and ${REDACTED}`);
+  });
 });
 
 describe("redact: the forms of an echo", () => {
