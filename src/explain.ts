@@ -219,7 +219,7 @@ export function suggest(query: string, limit = 3): readonly string[] {
     : [
         ...new Set(
           (query.match(/[A-Za-z0-9_]+/g) ?? [])
-            .filter((w) => w.length > 3 && w.length <= WHOLE_QUERY_MAX && /.[A-Z_]/.test(w))
+            .filter((w) => w.length > 3 && /.[A-Z_]/.test(w))
             .map((w) => w.toLowerCase()),
         ),
       ].slice(0, WORDS_MAX);

@@ -210,6 +210,12 @@ describe("suggest: did you mean", () => {
     expect(suggest("TooManyRequestException", 1000)).toEqual(["TooManyRequestsException"]);
   });
 
+  it("suggests a name as long as the query is at most its threshold away, in length too", () => {
+    // Three letters inserted into `Throttling` (its threshold is 3).
+    expect(suggest("thxrottxlinxg", 1000)).toEqual(["Throttling"]);
+    expect(suggest("thxrottxlinxgx", 1000)).toEqual([]);
+  });
+
   it("sorts by distance before name length", () => {
     // Throttling is 1 away, THROTTLED (shorter) 3 away.
     expect(suggest("Throttlinx")).toEqual(["Throttling", "THROTTLED"]);
@@ -256,5 +262,32 @@ describe("suggest: did you mean", () => {
 
   it("suggests nothing for a query far from every name", () => {
     expect(suggest("qqqqqqqqqqqqqqqqqqqq", 1000)).toEqual([]);
+  });
+});
+
+describe("suggest: a long text (a pasted log) is read word by word", () => {
+  const prose = "the request went through the load balancer and the proxy answered after a while. ".repeat(4);
+  const fillers = (n: number) => Array.from({ length: n }, (_, i) => `qZq${String(i).padStart(4, "0")}`);
+
+  it("suggests for words shaped like a name, not for prose words or words of three characters", () => {
+    expect(suggest(`${prose} error: KMSInvalidStateExceptoin then throtling and T_G`, 1000)).toEqual([
+      "KMSInvalidStateException",
+      "KMSInvalidMacException",
+      "KMSInvalidSignatureException",
+    ]);
+  });
+
+  it("ranks each name by its closest word, wherever that word is", () => {
+    expect(
+      suggest(`${prose} KMSInvalidStateExceptio DisabledExcepti KMSInvalidStateExcep`, 1000).slice(0, 3),
+    ).toEqual(["KMSInvalidStateException", "DisabledException", "KMSInvalidState"]);
+  });
+
+  it("compares the first 64 distinct words only", () => {
+    const word = "KMSInvalidStateExceptoin";
+    expect(suggest(`${prose} ${fillers(63).join(" ")} ${fillers(63).join(" ")} ${word}`, 1)).toEqual([
+      "KMSInvalidStateException",
+    ]);
+    expect(suggest(`${prose} ${fillers(64).join(" ")} ${word}`, 1000)).toEqual([]);
   });
 });
