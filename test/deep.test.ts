@@ -90,6 +90,16 @@ const hsmStore = (setup: CloudHsmSetup, anchor = TRUST_ANCHOR_PEM) =>
 async function diagnose(id: string, clients: DiagnoseClients = all()): Promise<Diagnosis> {
   const result = await diagnoseKeyStore(clients, id);
   if (result.isErr()) throw new Error(`diagnosis failed: ${result.error.kind}`);
+  // Whatever a check meets, the diagnosis lists every check of the store's type.
+  const ids = result.value.checks.map((c) => c.id);
+  const publicEndpoint: readonly string[] = ["xks-public-endpoint-probe"];
+  const expected =
+    result.value.customKeyStoreType === "AWS_CLOUDHSM"
+      ? HSM_IDS
+      : ids.includes("xks-public-endpoint-probe")
+        ? publicEndpoint
+        : VPC_IDS;
+  expect(ids).toEqual(expected);
   return result.value;
 }
 
