@@ -112,7 +112,7 @@ interface Embedded {
  * @internal
  */
 export function embeddedKmsError(message: string): Embedded | undefined {
-  const text = message.length > MAX_EMBED_SCAN ? message.slice(0, MAX_EMBED_SCAN) : message;
+  const text = message.slice(0, MAX_EMBED_SCAN);
   const java = text.indexOf(JAVA_SDK_MARKER);
   if (java !== -1) {
     const m = JAVA_SDK_FORM.exec(text.slice(Math.max(0, java - 1)));
@@ -168,14 +168,11 @@ function candidates(input: ReachInput, queryCode: string | undefined): readonly 
     (queryCode === undefined || queryCode === input.name ? undefined : byQueryCode.get(queryCode));
   if (rows === undefined) return [];
   if (input.service !== undefined) return rows.filter((r) => r.service === input.service);
-  if (rows.length > 1) {
-    const byCode = rows.filter((r) =>
-      queryCode === undefined ? r.queryCode === undefined : r.queryCode === queryCode,
-    );
-    if (byCode.length > 0) rows = byCode;
-    const byStatus = rows.filter((r) => r.status === input.status);
-    if (byStatus.length > 0) rows = byStatus;
-  }
+  // A single row stays as it is: each narrowing keeps the rows when it would leave none.
+  const byCode = rows.filter((r) => r.queryCode === queryCode);
+  if (byCode.length > 0) rows = byCode;
+  const byStatus = rows.filter((r) => r.status === input.status);
+  if (byStatus.length > 0) rows = byStatus;
   return rows;
 }
 
@@ -212,9 +209,9 @@ export function reach(input: ReachInput): Reached | undefined {
     if (!evidence) return undefined;
   }
   const rows = candidates(input, queryCode);
-  const embedded = input.message.length === 0 ? undefined : embeddedKmsError(input.message);
+  const embedded = embeddedKmsError(input.message);
   let row: ServiceWrapper | undefined = rows[0];
-  if (row !== undefined && input.service === undefined && kmsKind && embedded === undefined) {
+  if (input.service === undefined && kmsKind && embedded === undefined) {
     row = rows.find((r) => hasEvidence(r, input, queryCode));
   }
   if (row?.embeddedOnly === true && embedded === undefined) return undefined;
@@ -227,8 +224,8 @@ export function reach(input: ReachInput): Reached | undefined {
   const embeddedKind = embedded !== undefined && isServiceKind(embedded.code) ? embedded.code : undefined;
   const kind: Kind = embeddedKind ?? row?.kind ?? prefixedKind ?? "KmsAccessFailed";
   const first = row;
-  const ambiguous =
-    first !== undefined && input.service === undefined && rows.some((r) => r.service !== first.service);
+  // Read only when the caller named no service (which then decides).
+  const ambiguous = first !== undefined && rows.some((r) => r.service !== first.service);
   const service =
     input.service ??
     (ambiguous ? undefined : row?.service) ??
@@ -300,7 +297,7 @@ export const isEncryptionSdkAggregate = (message: string): boolean =>
  * @internal
  */
 export function innerErrors(message: string): InnerError[] {
-  const text = message.length > MAX_AGGREGATE_LENGTH ? message.slice(0, MAX_AGGREGATE_LENGTH) : message;
+  const text = message.slice(0, MAX_AGGREGATE_LENGTH);
   const parts = text.split(ENCRYPTION_SDK_INNER);
   const out: InnerError[] = [];
   for (let i = 1; i < parts.length && out.length < MAX_INNER_ERRORS; i++) {
