@@ -3,12 +3,17 @@
  * under (its timeout, the caller's signal, releasing what the step holds), name resolution and the
  * TCP connection, against loopback only.
  */
-import { createServer, type Server } from "node:net";
+import { lookup } from "node:dns/promises";
+import { getEventListeners } from "node:events";
+import { readFileSync } from "node:fs";
+import { type AddressInfo, createServer, type Server } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   assessTls,
   bounded,
   connectTcp,
+  inspectTls,
   resolveHost,
   type TlsObservation,
 } from "../src/diagnostics/probe-net.js";
@@ -290,5 +295,175 @@ describe("assessTls", () => {
     ],
   ])("%s", (_name, changes, pass, evidence) => {
     expect(assess(changes)).toEqual({ pass, evidence });
+  });
+});
+
+describe("bounded, once settled", () => {
+  it("releases what the step holds once, however often the step settles after returning", async () => {
+    let released = 0;
+    let settleAgain: ((value: { ok: true; value: number }) => void) | undefined;
+    const out = await bounded<{ ok: true; value: number }>(
+      (settle) => {
+        settleAgain = settle;
+        setTimeout(() => settle({ ok: true, value: 1 }), 1);
+        return () => {
+          released += 1;
+        };
+      },
+      5_000,
+      undefined,
+    );
+    settleAgain?.({ ok: true, value: 2 });
+    settleAgain?.({ ok: true, value: 3 });
+    expect(out).toEqual({ ok: true, value: 1 });
+    expect(released).toBe(1);
+  });
+
+  it("stops listening to the caller's signal, which outlives the step", async () => {
+    const controller = new AbortController();
+    const during: number[] = [];
+    await bounded<{ ok: true }>(
+      (settle) => {
+        during.push(getEventListeners(controller.signal, "abort").length);
+        setTimeout(() => settle({ ok: true }), 1);
+        return () => {};
+      },
+      5_000,
+      controller.signal,
+    );
+    expect(during).toEqual([1]);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+});
+
+describe("resolveHost, on a name that does not resolve", () => {
+  it("gives exactly the code the system resolver failed with", async () => {
+    const name = "no-such-host.invalid";
+    const expected = await lookup(name, { all: true }).then(
+      () => undefined,
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    expect(expected).toMatch(/^E[A-Z_]+$/);
+    const out = await resolveHost(name, 5_000, undefined);
+    expect(out).toMatchObject({ ok: false, code: expected });
+  });
+});
+
+describe("inspectTls", () => {
+  const fixture = (name: string): string =>
+    readFileSync(new URL(`./fixtures/xks-proxy/${name}`, import.meta.url), "utf8");
+  const ca = fixture("ca.pem");
+  const servers: Server[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  });
+
+  /** A loopback TLS server with a fixture's certificate; `names` gets the server name each client sent. */
+  const tlsServer = async (pair: string) => {
+    const names: (string | undefined)[] = [];
+    const server = createTlsServer({
+      key: fixture(`${pair}-key.pem`),
+      cert: fixture(`${pair}.pem`),
+      SNICallback: (servername, callback) => {
+        names.push(servername);
+        callback(null);
+      },
+    });
+    server.on("secureConnection", (socket) => socket.end());
+    server.on("tlsClientError", () => {});
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { port: (server.address() as AddressInfo).port, names };
+  };
+
+  /** Runs inspectTls, and measures (around it) how long it could have taken at most. */
+  const inspect = async (port: number, hostname: string, timeoutMs = 5_000) => {
+    const before = performance.now();
+    const out = await inspectTls({ address: "127.0.0.1", port, hostname, ca, timeoutMs, signal: undefined });
+    return { out, wall: performance.now() - before };
+  };
+
+  it("names the host to the server (SNI), and reports a trusted certificate that names it", async () => {
+    const { port, names } = await tlsServer("localhost");
+    const { out, wall } = await inspect(port, "localhost");
+    expect(names).toEqual(["localhost"]);
+    if (!out.ok) throw new Error(`handshake failed: ${out.code}`);
+    expect(out).toMatchObject({
+      protocol: expect.stringMatching(/^TLSv1\.[23]$/),
+      authorized: true,
+      authorizationError: undefined,
+      subject: "CN=localhost",
+      issuer: "CN=kms-keystore-errors test CA",
+      nameError: undefined,
+    });
+    expect(out.subjectAltName).toContain("DNS:localhost");
+    expect(out.validTo?.getTime()).toBeGreaterThan(Date.now());
+    expectTime(out.ms, wall + 0.1);
+  });
+
+  it("sends no server name for an IP address endpoint", async () => {
+    const { port, names } = await tlsServer("localhost");
+    const { out } = await inspect(port, "127.0.0.1");
+    expect(out).toMatchObject({ ok: true, authorized: true, authorizationError: undefined });
+    expect(names).toEqual([]);
+  });
+
+  it("gives the name check's error code for a certificate of another host", async () => {
+    const { port } = await tlsServer("wrong-name");
+    const { out } = await inspect(port, "localhost");
+    expect(out).toMatchObject({ ok: true, nameError: "ERR_TLS_CERT_ALTNAME_INVALID" });
+  });
+
+  it("gives the socket's error code, at once, when the server drops the connection", async () => {
+    const dropping = createServer((socket) => socket.destroy());
+    servers.push(dropping);
+    await new Promise<void>((resolve) => dropping.listen(0, "127.0.0.1", resolve));
+    const { out, wall } = await inspect((dropping.address() as AddressInfo).port, "localhost", 10_000);
+    expect(out).toMatchObject({ ok: false, code: "ECONNRESET" });
+    expectTime(out.ms, wall + 0.1);
+  });
+});
+
+describe("assessTls, on more than one finding", () => {
+  const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+  const day = 24 * 60 * 60 * 1000;
+  const base: TlsObservation = {
+    ok: true,
+    ms: 1,
+    protocol: "TLSv1.3",
+    cipher: undefined,
+    authorized: true,
+    authorizationError: undefined,
+    subject: "CN=xks.example.com",
+    issuer: "CN=Example CA",
+    subjectAltName: "DNS:xks.example.com",
+    validFrom: new Date(NOW - 10 * day),
+    validTo: new Date(NOW + 90 * day),
+    nameError: undefined,
+  };
+  const HEAD = "TLSv1.3, certificate CN=xks.example.com issued by CN=Example CA";
+
+  it("fails a certificate past its end date even when the handshake did not say it expired", () => {
+    expect(assessTls({ ...base, validTo: new Date(NOW - 2 * day) }, "xks.example.com", NOW)).toEqual({
+      pass: false,
+      evidence: `${HEAD}: the certificate expired on 2026-12-05 (2 days ago).`,
+    });
+  });
+
+  it("lists every problem and every note, each apart", () => {
+    const tls = {
+      ...base,
+      protocol: "TLSv1.1",
+      authorized: false,
+      authorizationError: "SELF_SIGNED_CERT_IN_CHAIN",
+      validTo: new Date(NOW + 5 * day + 1000),
+    };
+    expect(assessTls(tls, "xks.example.com", NOW)).toEqual({
+      pass: false,
+      evidence:
+        "TLSv1.1, certificate CN=xks.example.com issued by CN=Example CA: TLSv1.1 is older than TLS 1.2; " +
+        "the certificate chain is not trusted (SELF_SIGNED_CERT_IN_CHAIN); valid until 2026-12-12 (5 days); " +
+        "warning: it expires in 5 days, renew it now.",
+    });
   });
 });
