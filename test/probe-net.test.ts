@@ -17,6 +17,7 @@ import {
   resolveHost,
   type TlsObservation,
 } from "../src/diagnostics/probe-net.js";
+import { issueCertificate } from "./support/x509.js";
 
 /** A time as the steps report it: not negative, not more than `max`, to a tenth of a millisecond. */
 const expectTime = (ms: number, max: number) => {
@@ -412,6 +413,39 @@ describe("inspectTls", () => {
     const { port } = await tlsServer("wrong-name");
     const { out } = await inspect(port, "localhost");
     expect(out).toMatchObject({ ok: true, nameError: "ERR_TLS_CERT_ALTNAME_INVALID" });
+  });
+
+  it("names no subject CN when the certificate has none, and every CN when it has several", async () => {
+    const issuer = issueCertificate({ commonName: "Probe test CA", ca: true });
+    const subjects: (string | undefined)[] = [];
+    for (const subjectCommonNames of [[], ["a.example", "b.example"]]) {
+      const leaf = issueCertificate({
+        commonName: "localhost",
+        subjectCommonNames,
+        dnsNames: ["localhost"],
+        issuer,
+      });
+      const server = createTlsServer({ key: leaf.key, cert: leaf.cert }, (socket) => socket.end());
+      server.on("tlsClientError", () => {});
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const out = await inspectTls({
+        address: "127.0.0.1",
+        port: (server.address() as AddressInfo).port,
+        hostname: "localhost",
+        ca: issuer.cert,
+        timeoutMs: 5_000,
+        signal: undefined,
+      });
+      if (!out.ok) throw new Error(`handshake failed: ${out.code}`);
+      expect(out).toMatchObject({
+        issuer: "CN=Probe test CA",
+        subjectAltName: "DNS:localhost",
+        nameError: undefined,
+      });
+      subjects.push(out.subject);
+    }
+    expect(subjects).toEqual([undefined, "CN=a.example,b.example"]);
   });
 
   it("gives the socket's error code, at once, when the server drops the connection", async () => {

@@ -42,7 +42,9 @@ const time = (date: Date): Buffer => {
 const bitString = (bytes: Buffer, unused = 0): Buffer => tlv(0x03, Buffer.from([unused]), bytes);
 const octets = (bytes: Buffer): Buffer => tlv(0x04, bytes);
 const explicit = (n: number, inner: Buffer): Buffer => tlv(0xa0 + n, inner);
-const name = (commonName: string): Buffer => seq(set(seq(oid("2.5.4.3"), utf8(commonName))));
+const names = (commonNames: readonly string[]): Buffer =>
+  seq(...commonNames.map((cn) => set(seq(oid("2.5.4.3"), utf8(cn)))));
+const name = (commonName: string): Buffer => names([commonName]);
 const extension = (id: string, critical: boolean, value: Buffer): Buffer =>
   seq(oid(id), ...(critical ? [tlv(0x01, Buffer.from([0xff]))] : []), octets(value));
 
@@ -70,6 +72,8 @@ export interface CertificateRequest {
   readonly issuer?: TestCertificate;
   /** Validity end. @defaultValue one day from now */
   readonly notAfter?: Date;
+  /** The subject's common names when not just `commonName`: none (a subject without CN), or several. */
+  readonly subjectCommonNames?: readonly string[];
 }
 
 const pem = (label: string, der: Buffer): string =>
@@ -109,7 +113,7 @@ export function issueCertificate(request: CertificateRequest): TestCertificate {
     ECDSA_SHA256,
     name(issuerName),
     seq(time(new Date(now - 60_000)), time(request.notAfter ?? new Date(now + 86_400_000))),
-    name(request.commonName),
+    request.subjectCommonNames === undefined ? name(request.commonName) : names(request.subjectCommonNames),
     publicKey.export({ type: "spki", format: "der" }),
     ...(extensions.length > 0 ? [explicit(3, seq(...extensions))] : []),
   );
