@@ -62,6 +62,9 @@ describe("probeXksProxy connects only while its checks pass", () => {
       ["tcp", "pass"],
       ["tls", "fail"],
     ]);
+    expect(new Set(report.checks.slice(3).map((c) => [c.status, c.evidence].join(": ")))).toEqual(
+      new Set(["unknown: Not checked: the TLS check failed, so KMS could not connect."]),
+    );
     expect(server.connections()).toBe(2);
   });
 });
