@@ -99,6 +99,26 @@ describe("probeXksProxy on a healthy proxy", () => {
   });
 });
 
+describe("probeXksProxy when a latency sample gets no answer", () => {
+  it("counts it at the timeout: the median is the answered sample, the top the timeout", async () => {
+    const { report } = await probeWith(
+      (_req, res, n) => {
+        if (n !== 3) json(res, 200, HEALTHY);
+      },
+      { timeoutMs: 300 },
+    );
+    const latency = check(report, "latency");
+    expect(latency.status).toBe("fail");
+    const figures =
+      /^A call gave no answer within 300 ms; p50 (\d+) ms, p99 300 ms, max 300 ms over 2 GetHealthStatus/.exec(
+        latency.evidence,
+      );
+    expect(figures).not.toBeNull();
+    // The answered sample came back before the timeout, by definition.
+    expect(Number(figures?.[1])).toBeLessThan(300);
+  });
+});
+
 describe("probeXksProxy when the first GetHealthStatus fails", () => {
   it("does not judge the path by an error answer without errorName", async () => {
     const { report } = await probeWith((_req, res) => json(res, 500, ""), { keyIds: ["key-1"] });
