@@ -3,6 +3,7 @@
  * stops the probe, its own connection closed when it is done, and a signature the proxy echoes kept
  * out of the report.
  */
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -66,6 +67,28 @@ describe("probeXksProxy connects only while its checks pass", () => {
       new Set(["unknown: Not checked: the TLS check failed, so KMS could not connect."]),
     );
     expect(server.connections()).toBe(2);
+  });
+});
+
+describe("probeXksProxy on a certificate that fails the tls check", () => {
+  it("sends no request to the proxy, and says why the later checks were not run", async () => {
+    const fixture = (name: string) =>
+      readFileSync(new URL(`./fixtures/xks-proxy/${name}`, import.meta.url), "utf8");
+    const proxy = await hostile((_req, res) => res.end("{}"), {
+      key: fixture("wrong-name-key.pem"),
+      cert: fixture("wrong-name.pem"),
+    });
+    const report = await probeXksProxy(
+      options(proxy.url.replace("127.0.0.1", "localhost"), { ca: fixture("ca.pem") }),
+    );
+    expect(report.checks.find((c) => c.id === "tls")).toMatchObject({
+      status: "fail",
+      cause: "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+    });
+    expect(new Set(report.checks.slice(3).map((c) => [c.status, c.evidence].join(": ")))).toEqual(
+      new Set(["unknown: Not checked: the TLS check failed, so KMS could not connect."]),
+    );
+    expect(proxy.seen).toEqual([]);
   });
 });
 
