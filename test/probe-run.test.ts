@@ -10,7 +10,9 @@ const SECRET = "SECRET-MARKER-run-7b1e4c9a2d5f8e0b3a6c9d2e5f8a1b4c7d0e3f6a9b";
 const PLANNED = ["dns", "tcp", "tls", "uri-path", "authentication", "health", "latency"] as const;
 
 /** Options as `probeXksProxy` validates them, with the signals given. */
-const options = (signals: { signal?: AbortSignal; deadline?: AbortSignal; callerSignal?: AbortSignal } = {}) => {
+const options = (
+  signals: { signal?: AbortSignal; deadline?: AbortSignal; callerSignal?: AbortSignal } = {},
+) => {
   const deadline = signals.deadline ?? new AbortController().signal;
   return {
     hostname: "xks.example.com",
