@@ -119,6 +119,21 @@ describe("probeXksProxy when a latency sample gets no answer", () => {
   });
 });
 
+describe("probeXksProxy when the proxy drops a key's call", () => {
+  it("fails the key as not reachable, naming the socket's error", async () => {
+    const { report } = await probeWith(
+      (req, res) => {
+        if (req.url?.endsWith("/metadata")) req.socket.destroy();
+        else json(res, 200, HEALTHY);
+      },
+      { keyIds: ["key-1"] },
+    );
+    const key = check(report, "key:key-1");
+    expect(key).toMatchObject({ status: "fail", cause: "XKS_PROXY_NOT_REACHABLE" });
+    expect(key.evidence).toMatch(/^GetKeyMetadata key-1: the connection failed \(E[A-Z]+\) after \d+ ms\.$/);
+  });
+});
+
 describe("probeXksProxy when the first GetHealthStatus fails", () => {
   it("does not judge the path by an error answer without errorName", async () => {
     const { report } = await probeWith((_req, res) => json(res, 500, ""), { keyIds: ["key-1"] });
