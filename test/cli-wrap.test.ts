@@ -198,6 +198,26 @@ describe("wrapText, line by line", () => {
     );
   });
 
+  it("hangs at most at half the width, even when the indentation is deeper", () => {
+    expect(wrapText(`${" ".repeat(14)}Fields:  alpha beta gamma delta`, 30)).toBe(
+      `${" ".repeat(14)}Fields:  alpha\n${" ".repeat(15)}beta gamma\n${" ".repeat(15)}delta`,
+    );
+  });
+
+  it("leaves no blank at the end of a wrapped line", () => {
+    expect(wrapText("alpha beta gamma delta epsilon ", 20)).toBe("alpha beta gamma\ndelta epsilon");
+  });
+
+  it("wraps prose that holds a `$ ` or ends in a backslash: only a line starting with `$ ` is a command", () => {
+    expect(wrapText("alpha $ beta gamma delta epsilon", 20)).toBe("alpha $ beta gamma\ndelta epsilon");
+    expect(wrapText("alpha beta \\\nalpha beta gamma delta epsilon", 20)).toBe(
+      "alpha beta \\\nalpha beta gamma\ndelta epsilon",
+    );
+    expect(wrapText("alpha $ beta \\\nalpha beta gamma delta epsilon", 20)).toBe(
+      "alpha $ beta \\\nalpha beta gamma\ndelta epsilon",
+    );
+  });
+
   it("keeps a hanging indent of exactly half the width", () => {
     expect(wrapText("Kinds:         alpha beta gamma delta", 30)).toBe(
       `Kinds:         alpha beta\n${" ".repeat(15)}gamma delta`,

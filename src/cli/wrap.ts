@@ -46,11 +46,14 @@ function hangingIndent(plain: string): number {
   if (field !== null) return field[0].length;
   const label = /^( +)[A-Z][A-Za-z ]{0,24}: (?=\S)/.exec(plain);
   if (label !== null) return label[0].length;
-  return (/^ */.exec(plain)?.[0] ?? "").length;
+  return indentOf(plain);
 }
 
+/** The number of spaces a line starts with. */
+const indentOf = (plain: string): number => plain.search(/[^ ]|$/);
+
 /** A line with more than one aligned gap is a table row: it is left as it is. */
-const isTableRow = (plain: string): boolean => (plain.trim().match(/ {2,}/g) ?? []).length > 1;
+const isTableRow = (plain: string): boolean => plain.trim().split(/ {2,}/).length > 2;
 
 /** The index in `raw` after `columns` visible characters (colour codes there are included). */
 function rawIndex(raw: string, columns: number): number {
@@ -99,7 +102,7 @@ function wrapLine(raw: string, width: number): string[] {
   const plain = raw.replace(SGR, "");
   if (isTableRow(plain)) return [raw];
   const start = hangingIndent(plain);
-  const indent = (/^ */.exec(plain)?.[0] ?? "").length;
+  const indent = indentOf(plain);
   // A hanging indent past half the width leaves too little room: hang a little under the indentation.
   const hang = start > width / 2 ? Math.min(indent + 4, Math.floor(width / 2)) : start;
   const pad = " ".repeat(hang);
