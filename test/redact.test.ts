@@ -95,9 +95,27 @@ describe("collectSecrets", () => {
     const secrets = collectSecrets({
       A: noKeys,
       B: throwingGetter,
-      C: { Plaintext: "read-after-the-traps" },
+      C: 42,
+      D: null,
+      E: { Plaintext: "read-after-the-traps" },
     });
     expect(secrets.values).toEqual(["read-after-the-traps"]);
+  });
+
+  it("walks an input 16 levels deep and no deeper", () => {
+    const nested = (levels: number, leaf: object): object => {
+      let node = leaf;
+      for (let i = 0; i < levels; i++) node = { a: node };
+      return node;
+    };
+    expect(collectSecrets(nested(15, { Plaintext: "fifteen-deep" })).values).toEqual(["fifteen-deep"]);
+    expect(collectSecrets(nested(16, { Plaintext: "sixteen-deep" })).size).toBe(0);
+  });
+
+  it("counts an ordinary byte array as one value, not as one node per byte", () => {
+    // Walked byte by byte, a large array would use up the node budget before the secret.
+    const secrets = collectSecrets({ Blob: new Uint8Array(20_000), Later: { Plaintext: "after-the-blob" } });
+    expect(secrets.values).toEqual(["after-the-blob"]);
   });
 
   it("takes an ArrayBuffer or SharedArrayBuffer as bytes, and finds their echo", () => {
