@@ -728,3 +728,22 @@ describe("Mutual TLS", () => {
     }
   });
 });
+
+describe("requestMetadata in strict mode: the REQUIRED members of each operation", () => {
+  it.each([
+    ["health", ["kmsRequestId", "kmsOperation"]],
+    ["metadata", ["awsPrincipalArn", "kmsOperation", "kmsRequestId"]],
+  ] as const)(
+    "%s: accepts KMS's metadata and refuses it without any one of %j",
+    async (operation, members) => {
+      await start({ strictRequestMetadata: true });
+      expect((await call(operation)).ok).toBe(true);
+      for (const member of members) {
+        const { [member]: _, ...rest } = metadataFor(operation);
+        const outcome = await call(operation, {}, { body: { requestMetadata: rest } });
+        expectError(outcome, 400, "ValidationException");
+        expect(outcome.ok ? "" : outcome.errorMessage).toContain(member);
+      }
+    },
+  );
+});
