@@ -706,3 +706,34 @@ describe("probeXksProxy options", () => {
     expect(check(report, "tcp").status).toBe("fail");
   });
 });
+
+describe("probeXksProxy: the specification's length and character limits", () => {
+  // 128 characters, every kind the key id pattern allows.
+  const longestKeyId = `${"aZ09._-".repeat(18)}k.`;
+  // 128 characters, every kind the URI path pattern allows.
+  const longestUriPath = `/${"aZ09_-/".repeat(16)}${"p".repeat(4)}/kms/xks/v1`;
+
+  it("probes a 128-character key id under a 128-character URI path", async () => {
+    expect([longestKeyId.length, longestUriPath.length]).toEqual([128, 128]);
+    const proxy = await startProxy({ uriPath: longestUriPath, keys: [{ id: longestKeyId }] });
+    const report = await probe(proxy, { keyIds: [longestKeyId] });
+    expect(statuses(report)).toMatchObject({ "uri-path": "pass", [`key:${longestKeyId}`]: "pass" });
+    expect(proxy.requests("metadata")).toHaveLength(1);
+  });
+
+  it.each([
+    [{ keyIds: [""] }, /keyIds\[0\]/],
+    [{ keyIds: [`${longestKeyId}x`] }, /keyIds\[0\]/],
+    [{ keyIds: ["key/1"] }, /keyIds\[0\]/],
+    [{ uriPath: `/p${longestUriPath.slice(1)}` }, /uriPath/],
+    [{ uriPath: "/v1.2/kms/xks/v1" }, /uriPath/],
+  ] as [Partial<ProbeXksProxyOptions>, RegExp][])(
+    "rejects %j with a TypeError",
+    async (overrides, message) => {
+      const options = { uriEndpoint: "https://xks.example.com", uriPath: "/kms/xks/v1", credential, region };
+      const error = await probeXksProxy({ ...options, ...overrides }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(message);
+    },
+  );
+});
