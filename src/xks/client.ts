@@ -193,10 +193,8 @@ export async function sendXksRequest(
   if (typeof headers.authorization === "string") transport.onSigned?.(headers.authorization);
 
   return new Promise<XksCallOutcome>((resolve) => {
-    let settled = false;
+    // The first outcome settles the promise; a later one (an error after a timeout) changes nothing.
     const done = (outcome: XksCallOutcome): void => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       resolve(outcome);
@@ -234,7 +232,7 @@ export async function sendXksRequest(
       req.destroy();
     };
     if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener("abort", onAbort, { once: true });
+    else options.signal?.addEventListener("abort", onAbort);
 
     req.on("error", (error: NodeJS.ErrnoException) => {
       const code = typeof error.code === "string" ? error.code : error.name;
@@ -272,9 +270,9 @@ export async function sendXksRequest(
         const text = Buffer.concat(chunks).toString("utf8");
         let json: unknown;
         try {
-          json = text === "" ? undefined : JSON.parse(text);
+          json = JSON.parse(text);
         } catch {
-          json = undefined;
+          // Not JSON (an empty body included): json stays undefined.
         }
         if (status >= 200 && status < 300) {
           done(
