@@ -931,6 +931,13 @@ describe("diagnoseKeyStore: CloudHSM key store", () => {
     expect(JSON.stringify(d)).not.toContain(HSM_PASSWORD);
   });
 
+  it("passes the free-address check with a single free address in each subnet", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    for (const subnet of setup.subnets) subnet.availableIpAddressCount = 1;
+    const d = await diagnose(await hsmStore(setup));
+    expect(check(d, "cloudhsm-subnets-free-ips").status).toBe("pass");
+  });
+
   it("says what each check of a compliant cluster saw", async () => {
     const setup = aws.model.addCloudHsmCluster();
     const d = await diagnose(await hsmStore(setup));
@@ -979,6 +986,22 @@ describe("diagnoseKeyStore: CloudHSM key store", () => {
         "unknown",
         `cluster ${cluster.clusterId} reports no cluster certificate (state unknown); it has one once initialized`,
       ],
+    ]);
+  });
+
+  it("reads an empty security group id or cluster certificate as none", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    const { cluster } = setup;
+    cluster.securityGroup = "";
+    cluster.certificates.clusterCertificate = "";
+    const d = await diagnose(id);
+    const seen = (checkId: RequirementId) => [check(d, checkId).status, check(d, checkId).evidence];
+    expect(seen("cloudhsm-sg-inbound")).toEqual(["unknown", "the cluster reports no security group"]);
+    expect(seen("cloudhsm-sg-outbound")).toEqual(["unknown", "the cluster reports no security group"]);
+    expect(seen("cloudhsm-trust-anchor")).toEqual([
+      "unknown",
+      `cluster ${cluster.clusterId} reports no cluster certificate (state ACTIVE); it has one once initialized`,
     ]);
   });
 
@@ -1428,6 +1451,11 @@ describe("diagnoseKeyStore: what KMS answers about the store", () => {
     [
       "without its trust anchor",
       undefined,
+      ["unknown", "DescribeCustomKeyStores did not return the store's TrustAnchorCertificate"],
+    ],
+    [
+      "whose trust anchor is empty",
+      "",
       ["unknown", "DescribeCustomKeyStores did not return the store's TrustAnchorCertificate"],
     ],
     [
