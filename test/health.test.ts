@@ -9,6 +9,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { KMSClient } from "@aws-sdk/client-kms";
 import {
   checkKeyStoreHealth,
+  HEALTH_CHECKS,
   type HealthCheckId,
   type HealthFinding,
   type HealthOptions,
@@ -873,6 +874,543 @@ describe(checkKeyStoreHealth.name, () => {
           new TypeError("checkKeyStoreHealth: `thresholds` must be an object keyed by health check id."),
         );
       }
+    });
+
+    it("reads series ordered by ListMetrics: the lowest minimum and, on a tie, the first series", async () => {
+      const certs = (a: readonly number[], b: readonly number[]) =>
+        scriptedCloudWatch(
+          [
+            { MetricName: "XksProxyCertificateDaysToExpire", CertificateName: "proxy-a" },
+            { MetricName: "XksProxyCertificateDaysToExpire", CertificateName: "proxy-b" },
+            { MetricName: "XksProxyLatency", ...op("Decrypt") },
+            { MetricName: "XksProxyLatency", ...op("Encrypt") },
+          ],
+          (ids) => [
+            { Id: ids["proxy-a"], Timestamps: [ago(2), ago(1)], Values: a },
+            { Id: ids["proxy-b"], Timestamps: [ago(2), ago(1)], Values: b },
+            { Id: ids.Decrypt, Timestamps: [ago(1)], Values: [120] },
+            { Id: ids.Encrypt, Timestamps: [ago(1)], Values: [120] },
+          ],
+        );
+      const read = async (a: readonly number[], b: readonly number[]) => {
+        const { client } = await certs(a, b);
+        try {
+          const [report] = await health({ customKeyStoreIds: [xks] }, { cloudwatch: client });
+          const of = (id: HealthCheckId) => report?.findings.find((f) => f.id === id);
+          return [of("xks-proxy-certificate-days-to-expire"), of("xks-proxy-latency")] as const;
+        } finally {
+          client.destroy();
+        }
+      };
+      // The lowest point of a series comes after a higher one; the second series is lower still.
+      const [lower] = await read([60, 50], [40, 25]);
+      expect(lower).toMatchObject({ status: "warn", value: 25, threshold: 30 });
+      expect(lower?.evidence).toContain("CertificateName proxy-b");
+      // Equal readings: the first series listed names the finding.
+      const [tie, latencyTie] = await read([25, 40], [40, 25]);
+      expect(tie).toMatchObject({ status: "warn", value: 25 });
+      expect(tie?.evidence).toContain("CertificateName proxy-a");
+      expect(latencyTie).toMatchObject({ status: "ok", value: 120 });
+      expect(latencyTie?.evidence).toContain("KmsOperation Decrypt");
+    });
+
+    it("grades a reading equal to a threshold by the check's comparison", async () => {
+      put(
+        "XksProxyCertificateDaysToExpire",
+        { CustomKeyStoreId: xks, CertificateName: "xks.example.com" },
+        [10],
+      );
+      expect(await finding("xks-proxy-certificate-days-to-expire")).toMatchObject({
+        status: "warn",
+        value: 10,
+        threshold: 30,
+      });
+      aws.model.metrics.length = 0;
+      put(
+        "XksProxyCertificateDaysToExpire",
+        { CustomKeyStoreId: xks, CertificateName: "xks.example.com" },
+        [30],
+      );
+      expect(await finding("xks-proxy-certificate-days-to-expire")).toMatchObject({
+        status: "ok",
+        value: 30,
+        threshold: 10,
+      });
+    });
+
+    it("gives an ok credential age its value and the warning threshold it was compared with", async () => {
+      put("XksProxyCredentialAge", { CustomKeyStoreId: xks }, [30]);
+      expect(await finding("xks-proxy-credential-age")).toMatchObject({
+        status: "ok",
+        value: 30,
+        threshold: 90,
+      });
+    });
+
+    it("reads the credential age over its 3-hour window in the same batch as 15-minute checks", async () => {
+      aws.model.putMetric(
+        "AWS/KMS",
+        "XksProxyCredentialAge",
+        { CustomKeyStoreId: xks },
+        [95],
+        Date.now() - 3_600_000,
+      );
+      latency([50]);
+      const [report] = await health({ customKeyStoreIds: [xks] });
+      const of = (id: HealthCheckId) => report?.findings.find((f) => f.id === id);
+      expect(of("xks-proxy-credential-age")).toMatchObject({ status: "warn", value: 95, threshold: 90 });
+      expect(of("xks-proxy-latency")).toMatchObject({ status: "ok", value: 50 });
+    });
+
+    it("lists only the series active in the last 3 hours", async () => {
+      latency([50]);
+      aws.model.putMetric(
+        "AWS/KMS",
+        "XksProxyErrors",
+        {
+          CustomKeyStoreId: xks,
+          ...op("Decrypt"),
+          ErrorType: "Non-retryable",
+          ExceptionName: "KeyNotFoundException",
+        },
+        [9],
+        Date.now() - 4 * 3_600_000,
+      );
+      // An error series older than the listing window: none happened while requests flow.
+      expect(await finding("xks-proxy-errors")).toMatchObject({ status: "ok", value: 0, threshold: 5 });
+    });
+
+    it("grades the series with datapoints when another listed series has none in the window", async () => {
+      latency([120]);
+      aws.model.putMetric(
+        "AWS/KMS",
+        "XksProxyLatency",
+        { CustomKeyStoreId: xks, KmsOperation: "Encrypt", XksOperation: "Encrypt", KeySpec: "AES_256" },
+        [900],
+        Date.now() - 3_600_000,
+      );
+      expect(await finding("xks-proxy-latency")).toMatchObject({ status: "ok", value: 120, threshold: 200 });
+    });
+
+    it("counts as traffic only XksProxyLatency datapoints in the window", async () => {
+      // Latency listed but silent for the last 15 minutes, and another metric with datapoints.
+      aws.model.putMetric(
+        "AWS/KMS",
+        "XksProxyLatency",
+        { CustomKeyStoreId: xks, KmsOperation: "Encrypt", XksOperation: "Encrypt", KeySpec: "AES_256" },
+        [90],
+        Date.now() - 3_600_000,
+      );
+      put(
+        "XksProxyCertificateDaysToExpire",
+        { CustomKeyStoreId: xks, CertificateName: "xks.example.com" },
+        [45],
+      );
+      const [report] = await health({ customKeyStoreIds: [xks] });
+      const of = (id: HealthCheckId) => report?.findings.find((f) => f.id === id);
+      expect(of("xks-proxy-certificate-days-to-expire")).toMatchObject({ status: "ok", value: 45 });
+      expect(of("xks-proxy-latency")?.status).toBe("unknown");
+      expect(of("xks-proxy-errors")?.status).toBe("unknown");
+      expect(of("external-key-store-throttle")?.status).toBe("unknown");
+    });
+
+    it("fills the store id into the remediation of an error check graded from no series", async () => {
+      latency([50]);
+      const f = await finding("xks-proxy-errors");
+      expect(f).toMatchObject({ status: "ok", value: 0 });
+      expect(f.remediation.steps.join(" ")).toContain(xks);
+      expect(f.remediation.steps.join(" ")).not.toContain("<custom-key-store-id>");
+    });
+
+    it("says which metric it could not read when no series of it is published", async () => {
+      latency([50]);
+      const f = await finding("xks-proxy-certificate-days-to-expire");
+      expect(f.status).toBe("unknown");
+      expect(f.evidence).toBe(
+        `KMS published no XksProxyCertificateDaysToExpire series with dimensions CertificateName, CustomKeyStoreId for ${xks} in the last 3 hours (cloudwatch:ListMetrics)`,
+      );
+    });
+
+    it("names the metric each check could not read without a CloudWatch client", async () => {
+      const [report] = await health({ customKeyStoreIds: [xks] }, {});
+      for (const f of report?.findings.filter((x) => x.id !== "connection-state") ?? []) {
+        expect(f.status).toBe("unknown");
+      }
+      expect(report?.findings.find((f) => f.id === "xks-proxy-latency")?.evidence).toContain(
+        "XksProxyLatency",
+      );
+      expect(report?.findings.find((f) => f.id === "xks-proxy-errors")?.evidence).toContain("XksProxyErrors");
+    });
+
+    it("does not read metric data for series of metrics no check reads", async () => {
+      aws.model.putMetric("AWS/KMS", "XksProxyHealthScore", { CustomKeyStoreId: xks }, [1]);
+      const before = aws.calls().length;
+      const f = await finding("xks-proxy-credential-age");
+      expect(f.status).toBe("unknown");
+      expect(aws.calls().slice(before)).toEqual([{ action: "cloudwatch:ListMetrics" }]);
+    });
+
+    it("follows ListMetrics pages, asking for the store's own series only", async () => {
+      aws.model.listMetricsPageSize = 1;
+      latency([50]);
+      latency([60], "Encrypt");
+      put(
+        "XksProxyCertificateDaysToExpire",
+        { CustomKeyStoreId: xks, CertificateName: "xks.example.com" },
+        [40],
+      );
+      // Many series of another store: a listing of every store's series would pass the page limit.
+      for (let i = 0; i < 21; i++) {
+        put(
+          "XksProxyLatency",
+          {
+            CustomKeyStoreId: "cks-00000000000000000",
+            KmsOperation: `Op${i}`,
+            XksOperation: "Decrypt",
+            KeySpec: "AES_256",
+          },
+          [900],
+        );
+      }
+      const before = aws.calls().length;
+      const [report] = await health({ customKeyStoreIds: [xks] });
+      const of = (id: HealthCheckId) => report?.findings.find((f) => f.id === id);
+      expect(of("xks-proxy-latency")).toMatchObject({ status: "ok", value: 60 });
+      expect(of("xks-proxy-certificate-days-to-expire")).toMatchObject({ status: "ok", value: 40 });
+      expect(
+        aws
+          .calls()
+          .slice(before)
+          .filter((c) => c.action === "cloudwatch:ListMetrics"),
+      ).toHaveLength(3);
+    });
+
+    it("ends ListMetrics paging on an empty NextToken", async () => {
+      let lists = 0;
+      const server = await hostile((req, res, body) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        if (String(req.headers["x-amz-target"]).endsWith("ListMetrics")) {
+          lists += 1;
+          res.end(
+            JSON.stringify({
+              Metrics: [
+                {
+                  Namespace: "AWS/KMS",
+                  MetricName: "XksProxyLatency",
+                  Dimensions: Object.entries({ CustomKeyStoreId: xks, ...op("Decrypt") }).map(
+                    ([Name, Value]) => ({
+                      Name,
+                      Value,
+                    }),
+                  ),
+                },
+              ],
+              NextToken: "",
+            }),
+          );
+          return;
+        }
+        const id = (JSON.parse(body) as { MetricDataQueries: { Id: string }[] }).MetricDataQueries[0]?.Id;
+        res.end(JSON.stringify({ MetricDataResults: [{ Id: id, Timestamps: [ago(1)], Values: [50] }] }));
+      });
+      const client = new CloudWatchClient({ ...aws.clientConfig, endpoint: server.url, maxAttempts: 1 });
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
+          status: "ok",
+          value: 50,
+        });
+        expect(lists).toBe(1);
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("reads no series of another store that a ListMetrics answer holds", async () => {
+      const other = "cks-00000000000000000";
+      const dims = (store: string, o: string) =>
+        Object.entries({ CustomKeyStoreId: store, ...op(o) }).map(([Name, Value]) => ({ Name, Value }));
+      const { client, seen } = await scriptedCloudWatch(
+        [],
+        (ids) => [
+          ...(ids.Decrypt === undefined ? [] : [{ Id: ids.Decrypt, Timestamps: [ago(1)], Values: [50] }]),
+          ...(ids.Other === undefined ? [] : [{ Id: ids.Other, Timestamps: [ago(1)], Values: [900] }]),
+        ],
+        [
+          { Namespace: "AWS/KMS", MetricName: "XksProxyLatency", Dimensions: dims(xks, "Decrypt") },
+          { Namespace: "AWS/KMS", MetricName: "XksProxyLatency", Dimensions: dims(other, "Other") },
+        ],
+      );
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
+          status: "ok",
+          value: 50,
+        });
+        const asked = JSON.parse(seen[1] ?? "{}") as { MetricDataQueries: unknown[] };
+        expect(asked.MetricDataQueries).toHaveLength(1);
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("reads the first 30 dimensions of a ListMetrics entry", async () => {
+      const dims = [
+        ...Array.from({ length: 27 }, () => ({ Name: "CustomKeyStoreId", Value: xks })),
+        ...Object.entries(op("Decrypt")).map(([Name, Value]) => ({ Name, Value })),
+        // Past the 30th: never read.
+        { Name: "CustomKeyStoreId", Value: "cks-00000000000000000" },
+      ];
+      const { client } = await scriptedCloudWatch(
+        [],
+        (ids) => Object.values(ids).map((Id) => ({ Id, Timestamps: [ago(1)], Values: [70] })),
+        [{ Namespace: "AWS/KMS", MetricName: "XksProxyLatency", Dimensions: dims }],
+      );
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
+          status: "ok",
+          value: 70,
+        });
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("matches GetMetricData results to its queries by their exact ids only", async () => {
+      const { client } = await scriptedCloudWatch(
+        [
+          { MetricName: "XksProxyLatency", ...op("Decrypt") },
+          { MetricName: "XksProxyLatency", ...op("Encrypt") },
+        ],
+        (ids) => [
+          { Id: ids.Decrypt, Timestamps: [ago(1)], Values: [50] },
+          { Id: ids.Encrypt, Timestamps: [ago(1)], Values: [60] },
+          { Id: "latency", Timestamps: [ago(1)], Values: [900] },
+          { Id: `${ids.Encrypt}x`, Timestamps: [ago(1)], Values: [900] },
+          { Id: `x${ids.Encrypt}`, Timestamps: [ago(1)], Values: [900] },
+        ],
+      );
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
+          status: "ok",
+          value: 60,
+        });
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("reads results of queries with two-digit ids", async () => {
+      const { client } = await scriptedCloudWatch(
+        Array.from({ length: 11 }, (_, i) => ({ MetricName: "XksProxyLatency", ...op(`Op${i}`) })),
+        (ids) =>
+          Object.entries(ids).map(([tag, Id]) => ({
+            Id,
+            Timestamps: [ago(1)],
+            Values: [tag === "Op10" ? 170 : 20],
+          })),
+      );
+      try {
+        const f = await finding("xks-proxy-latency", xks, {}, { cloudwatch: client });
+        expect(f).toMatchObject({ status: "warn", value: 170, threshold: 150 });
+        expect(f.evidence).toContain("KmsOperation Op10");
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("ignores values that are not finite numbers", async () => {
+      const { client } = await scriptedCloudWatch(
+        [{ MetricName: "XksProxyLatency", ...op("Decrypt") }],
+        (ids) => [{ Id: ids.Decrypt, Timestamps: [ago(2), ago(1)], Values: [40, "Infinity"] }],
+      );
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
+          status: "ok",
+          value: 40,
+        });
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("reads at most 10,000 datapoints of one series", async () => {
+      const { client } = await scriptedCloudWatch(
+        [{ MetricName: "XksProxyLatency", ...op("Decrypt") }],
+        (ids) => [
+          {
+            Id: ids.Decrypt,
+            Timestamps: Array.from({ length: 10_001 }, () => ago(1)),
+            Values: [...Array.from({ length: 10_000 }, () => 20), 900],
+          },
+        ],
+      );
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
+          status: "ok",
+          value: 20,
+        });
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("reads a GetMetricData answer of exactly 200,000 datapoints", async () => {
+      const { client } = await scriptedCloudWatch(
+        [{ MetricName: "XksProxyLatency", ...op("Decrypt") }],
+        (ids) =>
+          Array.from({ length: 20 }, () => ({
+            Id: ids.Decrypt,
+            Timestamps: Array.from({ length: 10_000 }, () => ago(1)),
+            Values: Array.from({ length: 10_000 }, () => 30),
+          })),
+      );
+      try {
+        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
+          status: "ok",
+          value: 30,
+        });
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("ranks the top three ExceptionNames, cut to 64 characters, with uncatalogued ones said so", async () => {
+      latency([50]);
+      const long = `Zz${"q".repeat(70)}`;
+      errors("Non-retryable", long, [6]);
+      errors("Non-retryable", "KeyNotFoundException", [3]);
+      errors("Retryable", "ThrottlingException", [2]);
+      errors("Retryable", "XksProxyUriUnreachableException", [1]);
+      const f = await finding("xks-proxy-errors");
+      expect(f).toMatchObject({ status: "fail", value: 9, threshold: 5 });
+      expect(f.remediation.steps[0]).toContain(`explain ${long.slice(0, 64)}\``);
+      expect(f.remediation.steps[0]).toContain("(an uncatalogued error)");
+      expect(f.evidence).toContain("ThrottlingException ×2");
+      expect(f.evidence).not.toContain("XksProxyUriUnreachableException");
+    });
+
+    it("fills the cluster id into a CloudHSM store's remediation", async () => {
+      put(
+        "HsmUnhealthy",
+        { Region: aws.region, ClusterId: cluster.clusterId, HsmId: "hsm-abcdefghijk" },
+        [1],
+      );
+      const f = await finding("cloudhsm-hsm-unhealthy", hsm);
+      expect(f.status).toBe("fail");
+      expect(f.remediation.steps.join(" ")).toContain(`--cluster-id ${cluster.clusterId}`);
+      expect(f.remediation.steps.join(" ")).not.toContain("<cluster-id>");
+    });
+
+    it("counts the ACTIVE HSMs of the store's own cluster", async () => {
+      const other = aws.model.addCloudHsmCluster().cluster;
+      aws.model.clusters.splice(0, aws.model.clusters.length, other, cluster);
+      other.state = "DEGRADED";
+      const hsmRecord = cluster.hsms[1];
+      const was = hsmRecord?.state;
+      if (hsmRecord !== undefined) hsmRecord.state = "DEGRADED";
+      try {
+        put(
+          "HsmUnhealthy",
+          { Region: aws.region, ClusterId: cluster.clusterId, HsmId: "hsm-abcdefghijk" },
+          [1],
+        );
+        const f = await finding("cloudhsm-hsm-unhealthy", hsm, {}, { cloudwatch, cloudhsm });
+        expect(f).toMatchObject({ status: "fail", value: 1 });
+        expect(f.evidence).toContain("cluster ACTIVE, 1 of 2 HSMs ACTIVE (DescribeClusters)");
+      } finally {
+        if (hsmRecord !== undefined && was !== undefined) hsmRecord.state = was;
+      }
+    });
+
+    it("gives a DISCONNECTED store the connection check's own remediation", async () => {
+      kmsEmulator.keyStore(xks).setState("DISCONNECTED");
+      const f = await finding("connection-state");
+      expect(f.status).toBe("warn");
+      const check = HEALTH_CHECKS.find((c) => c.id === "connection-state");
+      expect(f.remediation.steps).toEqual(
+        check?.remediation.steps.map((s) => s.replaceAll("<custom-key-store-id>", xks)),
+      );
+    });
+
+    it("reports a store without a name or state as UNKNOWN, with no name field", async () => {
+      const odd = await hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(
+          JSON.stringify({
+            CustomKeyStores: [
+              { CustomKeyStoreId: "cks-1234567890abcdef0", CustomKeyStoreType: "EXTERNAL_KEY_STORE" },
+            ],
+          }),
+        );
+      });
+      const oddKms = clientFor(kmsEmulator, { endpoint: odd.url, maxAttempts: 1 });
+      try {
+        const result = await checkKeyStoreHealth({ kms: oddKms });
+        const [report] = result.isOk() ? result.value : [];
+        expect(report?.connectionState).toBe("UNKNOWN");
+        expect(Object.keys(report ?? {})).not.toContain("customKeyStoreName");
+        expect(report?.findings[0]).toMatchObject({
+          id: "connection-state",
+          status: "unknown",
+          evidence: "DescribeCustomKeyStores reports UNKNOWN",
+        });
+      } finally {
+        oddKms.destroy();
+      }
+    });
+
+    it("fails for store ids KMS does not list, naming them", async () => {
+      const long = `cks-${"9".repeat(80)}`;
+      const result = await checkKeyStoreHealth(
+        { kms },
+        { customKeyStoreIds: [xks, "cks-00000000000000000", long] },
+      );
+      expect(result.isErr()).toBe(true);
+      if (!result.isErr()) return;
+      expect(result.error.operation).toBe("DescribeCustomKeyStores");
+      expect(result.error.message).toContain(`cks-00000000000000000, ${long.slice(0, 64)}`);
+      expect(result.error.message).not.toContain(long.slice(0, 65));
+    });
+
+    it("ends with an Aborted failure when the caller's signal aborts", async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const result = await checkKeyStoreHealth({ kms, cloudwatch }, { signal: controller.signal });
+      expect(result.isErr() && result.error.kind).toBe("Aborted");
+    });
+
+    it("says the deadline in its REQUEST_TIMEOUT failure", async () => {
+      const silent = await hostile(() => {
+        // Never answers.
+      });
+      const slow = new CloudWatchClient({ ...aws.clientConfig, endpoint: silent.url, maxAttempts: 1 });
+      try {
+        const result = await checkKeyStoreHealth({ kms, cloudwatch: slow }, { deadlineMs: 250 });
+        expect(result.isErr() && result.error.message).toContain("250 ms");
+      } finally {
+        slow.destroy();
+      }
+    });
+
+    it("checks each option and names the function and the option in its TypeError", () => {
+      expect(() => checkKeyStoreHealth({ kms }, { deadlineMs: 0 })).toThrow(
+        /^checkKeyStoreHealth: `deadlineMs`/,
+      );
+      expect(() => checkKeyStoreHealth({ kms }, { requestTimeoutMs: -1 })).toThrow(
+        /^checkKeyStoreHealth: `requestTimeoutMs`/,
+      );
+      expect(() => checkKeyStoreHealth({ kms }, { customKeyStoreIds: [xks, 5] as never })).toThrow(
+        /customKeyStoreIds/,
+      );
+      const id = `x${"y".repeat(99)}`;
+      expect(() => checkKeyStoreHealth({ kms }, { thresholds: { [id]: { warn: 1 } } as never })).toThrow(
+        `names no health check ${JSON.stringify(id.slice(0, 60))}.`,
+      );
+      expect(() =>
+        checkKeyStoreHealth(
+          { kms },
+          { thresholds: { "xks-proxy-latency": undefined }, customKeyStoreIds: [] },
+        ),
+      ).not.toThrow();
     });
   });
 });
