@@ -1412,5 +1412,64 @@ describe(checkKeyStoreHealth.name, () => {
         ),
       ).not.toThrow();
     });
+
+    it("says what a DescribeClusters answer holds about the cluster, bounded", async () => {
+      const answers: unknown[] = [
+        {},
+        {
+          Clusters: [
+            {
+              ClusterId: cluster.clusterId,
+              Hsms: [
+                { HsmId: "hsm-aaaaaaaaaaa", State: "ACTIVE" },
+                { HsmId: "hsm-bbbbbbbbbbb", State: "DEGRADED" },
+              ],
+            },
+          ],
+        },
+        { Clusters: [{ ClusterId: cluster.clusterId, State: "S".repeat(40) }] },
+      ];
+      const server = await hostile((_req, res) => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify(answers.shift() ?? {}));
+      });
+      const scripted = new CloudHSMV2Client({ ...aws.clientConfig, endpoint: server.url, maxAttempts: 1 });
+      put(
+        "HsmUnhealthy",
+        { Region: aws.region, ClusterId: cluster.clusterId, HsmId: "hsm-abcdefghijk" },
+        [1],
+      );
+      try {
+        const evidence = async () =>
+          (await finding("cloudhsm-hsm-unhealthy", hsm, {}, { cloudwatch, cloudhsm: scripted })).evidence;
+        expect(await evidence()).toMatch(
+          new RegExp(`; cloudhsm:DescribeClusters does not list ${cluster.clusterId}$`),
+        );
+        expect(await evidence()).toMatch(/; cluster \?, 1 of 2 HSMs ACTIVE \(DescribeClusters\)$/);
+        expect(await evidence()).toMatch(
+          new RegExp(`; cluster ${"S".repeat(32)}, 0 of 0 HSMs ACTIVE \\(DescribeClusters\\)$`),
+        );
+      } finally {
+        scripted.destroy();
+      }
+    });
+
+    it("asks GetMetricData for each query's data at the check's statistic and period", async () => {
+      const { client, seen } = await scriptedCloudWatch(
+        [{ MetricName: "XksProxyLatency", ...op("Decrypt") }],
+        (ids) => [{ Id: ids.Decrypt, Timestamps: [ago(1)], Values: [50] }],
+      );
+      try {
+        await finding("xks-proxy-latency", xks, {}, { cloudwatch: client });
+        const asked = JSON.parse(seen[1] ?? "{}") as {
+          MetricDataQueries: { ReturnData?: boolean; MetricStat: { Period: number; Stat: string } }[];
+        };
+        expect(
+          asked.MetricDataQueries.map((q) => [q.ReturnData, q.MetricStat.Stat, q.MetricStat.Period]),
+        ).toEqual([[true, "Average", 300]]);
+      } finally {
+        client.destroy();
+      }
+    });
   });
 });
