@@ -1471,5 +1471,25 @@ describe(checkKeyStoreHealth.name, () => {
         client.destroy();
       }
     });
+
+    it("bounds the describe call by requestTimeoutMs, well inside the deadline", async () => {
+      const silent = await hostile(() => {
+        // Never answers.
+      });
+      const slowKms = clientFor(kmsEmulator, { endpoint: silent.url, maxAttempts: 1 });
+      try {
+        const result = await checkKeyStoreHealth(
+          { kms: slowKms },
+          { requestTimeoutMs: 100, deadlineMs: 3000 },
+        );
+        expect(result.isErr() && [result.error.kind, result.error.cause]).toEqual([
+          "TransportError",
+          "REQUEST_TIMEOUT",
+        ]);
+        expect(result.isErr() && result.error.message).not.toContain("deadlineMs");
+      } finally {
+        slowKms.destroy();
+      }
+    });
   });
 });
