@@ -268,14 +268,7 @@ function walk(input: unknown, fields: ReadonlySet<string> | undefined, out: (str
  * @internal
  */
 export function collectSecrets(input: unknown): Secrets {
-  if (input === null || typeof input !== "object") return Secrets.none;
-  const out: (string | Uint8Array)[] = [];
-  try {
-    walk(input, SECRET_FIELDS, out);
-  } catch {
-    // A hostile input cannot stop classification; what was collected so far is still redacted.
-  }
-  return out.length === 0 ? Secrets.none : new Secrets(out);
+  return collect(input, SECRET_FIELDS);
 }
 
 /**
@@ -287,13 +280,18 @@ export function collectSecrets(input: unknown): Secrets {
  * @internal
  */
 export function secretsOf(...values: readonly unknown[]): Secrets {
+  return collect(values, undefined);
+}
+
+/** The secrets {@link walk} finds; a hostile input that throws keeps what was found before. */
+function collect(input: unknown, fields: ReadonlySet<string> | undefined): Secrets {
   const out: (string | Uint8Array)[] = [];
   try {
-    walk(values, undefined, out);
+    walk(input, fields, out);
   } catch {
-    // As for collectSecrets.
+    // A hostile input cannot stop classification; what was collected so far is still redacted.
   }
-  return out.length === 0 ? Secrets.none : new Secrets(out);
+  return new Secrets(out);
 }
 
 // ---------------------------------------------------------------------------------------------

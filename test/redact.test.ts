@@ -110,6 +110,10 @@ describe("collectSecrets", () => {
     };
     expect(collectSecrets(nested(15, { Plaintext: "fifteen-deep" })).values).toEqual(["fifteen-deep"]);
     expect(collectSecrets(nested(16, { Plaintext: "sixteen-deep" })).size).toBe(0);
+    // Under a secret member, the same count goes on.
+    const under = (levels: number) => nested(levels, { Plaintext: { a: { b: `leaf-under-${levels}` } } });
+    expect(collectSecrets(under(13)).values).toEqual(["leaf-under-13"]);
+    expect(collectSecrets(under(14)).size).toBe(0);
   });
 
   it("counts an ordinary byte array as one value, not as one node per byte", () => {
