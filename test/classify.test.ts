@@ -1,14 +1,14 @@
 import { ConnectionErrorCodeType } from "@aws-sdk/client-kms";
 import { catalog, classify, failureOf, isCustomKeyStoreFailure, type KmsFailure } from "kms-keystore-errors";
 import { describe, expect, it } from "vitest";
-import { entriesForKind, entryForCode, KINDS, MESSAGE_RULES } from "../src/catalog/index.js";
+import { entryForCode, KINDS, MESSAGE_RULES } from "../src/catalog/index.js";
 import { FAILURE_KEY } from "../src/failure.js";
 import { foreignServiceError, sdkExceptionNames, serviceError, socketError } from "./support/errors.js";
+import { fallbackCause } from "./support/services.js";
 
 const wireKinds = KINDS.filter((k) => "status" in k);
 
 /** The cause a kind has when no message rule applies. */
-const fallbackCause = (kind: string) => (entryForCode(kind) ?? entriesForKind(kind)[0])?.cause;
 
 /** Checks the invariants every failure has. */
 function expectWellFormed(failure: KmsFailure): void {

@@ -169,23 +169,25 @@ describe("connectTcp", () => {
   });
 });
 
+const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+const day = 24 * 60 * 60 * 1000;
+/** A handshake that passes every TLS check at `NOW`. */
+const good: TlsObservation = {
+  ok: true,
+  ms: 3.2,
+  protocol: "TLSv1.3",
+  cipher: "TLS_AES_256_GCM_SHA384",
+  authorized: true,
+  authorizationError: undefined,
+  subject: "CN=xks.example.com",
+  issuer: "CN=Example CA",
+  subjectAltName: "DNS:xks.example.com",
+  validFrom: new Date(NOW - 10 * day),
+  validTo: new Date(NOW + 90 * day),
+  nameError: undefined,
+};
+
 describe("assessTls", () => {
-  const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
-  const day = 24 * 60 * 60 * 1000;
-  const good: TlsObservation = {
-    ok: true,
-    ms: 3.2,
-    protocol: "TLSv1.3",
-    cipher: "TLS_AES_256_GCM_SHA384",
-    authorized: true,
-    authorizationError: undefined,
-    subject: "CN=xks.example.com",
-    issuer: "CN=Example CA",
-    subjectAltName: "DNS:xks.example.com",
-    validFrom: new Date(NOW - 10 * day),
-    validTo: new Date(NOW + 90 * day),
-    nameError: undefined,
-  };
   const HEAD = "TLSv1.3 (TLS_AES_256_GCM_SHA384), certificate CN=xks.example.com issued by CN=Example CA";
   const assess = (changes: Partial<TlsObservation>, now = NOW) =>
     assessTls({ ...good, ...changes }, "xks.example.com", now);
@@ -459,22 +461,7 @@ describe("inspectTls", () => {
 });
 
 describe("assessTls, on more than one finding", () => {
-  const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
-  const day = 24 * 60 * 60 * 1000;
-  const base: TlsObservation = {
-    ok: true,
-    ms: 1,
-    protocol: "TLSv1.3",
-    cipher: undefined,
-    authorized: true,
-    authorizationError: undefined,
-    subject: "CN=xks.example.com",
-    issuer: "CN=Example CA",
-    subjectAltName: "DNS:xks.example.com",
-    validFrom: new Date(NOW - 10 * day),
-    validTo: new Date(NOW + 90 * day),
-    nameError: undefined,
-  };
+  const base: TlsObservation = { ...good, ms: 1, cipher: undefined };
   const HEAD = "TLSv1.3, certificate CN=xks.example.com issued by CN=Example CA";
 
   it("fails a certificate past its end date even when the handshake did not say it expired", () => {

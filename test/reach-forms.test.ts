@@ -6,27 +6,20 @@
  */
 import { classify, failureOf, type KmsFailure } from "kms-keystore-errors";
 import { describe, expect, it, vi } from "vitest";
-import { entriesForKind, entryForCode, isServiceKind } from "../src/catalog/index.js";
-import { ENCRYPTION_SDK, SERVICE_WRAPPERS } from "../src/catalog/services.js";
+import { isServiceKind } from "../src/catalog/index.js";
+import { ENCRYPTION_SDK } from "../src/catalog/services.js";
 import { keyStoreErrorsMiddleware } from "../src/middleware.js";
 import { mayBeWrapped, reach } from "../src/reach.js";
 import { serviceError } from "./support/errors.js";
 import {
   encryptionSdkError,
+  fallbackCause,
   javaForm,
   KMS_MESSAGES,
   lambdaForm,
-  type Row,
+  rowOf,
   wrapperError,
 } from "./support/services.js";
-
-const rows: readonly Row[] = SERVICE_WRAPPERS;
-const row = (service: string, code: string): Row => {
-  const found = rows.find((r) => r.service === service && r.code === code);
-  if (found === undefined) throw new Error(`no row ${service} ${code}`);
-  return found;
-};
-const fallbackCause = (kind: string) => (entryForCode(kind) ?? entriesForKind(kind)[0])?.cause;
 
 /** An error as an SDK client raises it, with only the fields given. */
 const sdkError = (name: string, message: string, fields: Record<string, unknown> = {}, status?: number) =>
@@ -43,7 +36,7 @@ describe("Lambda's form of KMS's error", () => {
   it("takes the kind and cause of the embedded KMS error over the wrapper's own kind", () => {
     // Lambda's real wording when its role's credentials are not valid for KMS.
     const message = lambdaForm("UnrecognizedClientException", SECURITY_TOKEN);
-    const failure = classify(wrapperError(row("Lambda", "KMSAccessDeniedException"), message));
+    const failure = classify(wrapperError(rowOf("Lambda", "KMSAccessDeniedException"), message));
     expect(failure.kind).toBe("UnrecognizedClientException");
     expect(failure.cause).toBe(classify(serviceError("UnrecognizedClientException", SECURITY_TOKEN)).cause);
     expect(failure.via).toMatchObject({ service: "Lambda", code: "KMSAccessDeniedException" });
@@ -51,7 +44,7 @@ describe("Lambda's form of KMS's error", () => {
 
   it("reads the form when the message starts right after one line break", () => {
     const message = `\nKMS Exception: UnrecognizedClientExceptionKMS Message: ${SECURITY_TOKEN}`;
-    const failure = classify(wrapperError(row("Lambda", "KMSAccessDeniedException"), message));
+    const failure = classify(wrapperError(rowOf("Lambda", "KMSAccessDeniedException"), message));
     expect(failure.kind).toBe("UnrecognizedClientException");
   });
 
@@ -67,7 +60,7 @@ describe("Lambda's form of KMS's error", () => {
 describe("the Java SDK form of KMS's error", () => {
   it("reads a message that is the form alone, with KMS's request id", () => {
     const failure = classify(
-      wrapperError(row("SQS", "KmsInvalidState"), javaForm("DisabledException", "kms-r1")),
+      wrapperError(rowOf("SQS", "KmsInvalidState"), javaForm("DisabledException", "kms-r1")),
     );
     expect(failure.kind).toBe("DisabledException");
     expect(failure.via?.kmsRequestId).toBe("kms-r1");
@@ -75,12 +68,12 @@ describe("the Java SDK form of KMS's error", () => {
 
   it("reads the form where its marker is, not an earlier look-alike without the marker's spacing", () => {
     const lookalike = "(Service:AWSKMS;Status Code:400;Error Code:NotFoundException;Request ID:early)";
-    const alone = classify(wrapperError(row("SQS", "KmsInvalidState"), `Request failed ${lookalike}`));
+    const alone = classify(wrapperError(rowOf("SQS", "KmsInvalidState"), `Request failed ${lookalike}`));
     expect(alone.kind).toBe("KMSInvalidStateException");
     expect(alone.via?.kmsRequestId).toBeUndefined();
     const both = classify(
       wrapperError(
-        row("SQS", "KmsInvalidState"),
+        rowOf("SQS", "KmsInvalidState"),
         `Request failed ${lookalike} ${KMS_MESSAGES.disabled} ${javaForm("DisabledException", "late")}`,
       ),
     );
@@ -90,7 +83,7 @@ describe("the Java SDK form of KMS's error", () => {
 
   it("reads KMS's message before the form only, not the service's text after it", () => {
     const message = `The request was rejected. ${javaForm("KMSInvalidStateException", "r2")} ${KMS_MESSAGES.pendingDeletion}`;
-    const failure = classify(wrapperError(row("SQS", "KmsInvalidState"), message));
+    const failure = classify(wrapperError(rowOf("SQS", "KmsInvalidState"), message));
     expect(failure.kind).toBe("KMSInvalidStateException");
     expect(failure.cause).toBe(fallbackCause("KMSInvalidStateException"));
     expect(failure.cause).not.toBe("KEY_PENDING_DELETION");
@@ -228,7 +221,7 @@ describe("reach and mayBeWrapped on their own", () => {
 
 describe("Step Functions' kmsKeyState", () => {
   it("counts only on KmsInvalidStateException", () => {
-    const error = wrapperError(row("SFN", "KmsAccessDeniedException"), "Not allowed to use the key.", {
+    const error = wrapperError(rowOf("SFN", "KmsAccessDeniedException"), "Not allowed to use the key.", {
       kmsKeyState: "DISABLED",
     });
     const failure = classify(error);

@@ -19,27 +19,23 @@ import {
   toLogEntry,
 } from "kms-keystore-errors";
 import { describe, expect, it } from "vitest";
-import { entriesForKind, entryForCode, isServiceKind, KINDS } from "../src/catalog/index.js";
+import { isServiceKind, KINDS } from "../src/catalog/index.js";
 import { ENCRYPTION_SDK, SERVICE_WRAPPERS, SERVICES, SFN_KEY_STATES } from "../src/catalog/services.js";
 import { type CliIo, main } from "../src/cli/main.js";
 import { FAILURE_KEY } from "../src/failure.js";
 import { serviceError } from "./support/errors.js";
 import {
   encryptionSdkError,
+  fallbackCause,
   javaForm,
   KMS_MESSAGES,
   lambdaForm,
   type Row,
+  rowOf,
   wrapperError,
 } from "./support/services.js";
 
 const rows: readonly Row[] = SERVICE_WRAPPERS;
-const row = (service: string, code: string): Row => {
-  const found = rows.find((r) => r.service === service && r.code === code);
-  if (found === undefined) throw new Error(`no row ${service} ${code}`);
-  return found;
-};
-const fallbackCause = (kind: string) => (entryForCode(kind) ?? entriesForKind(kind)[0])?.cause;
 const wrappers = rows.filter((r) => !("embeddedOnly" in r));
 
 /** Invariants every failure has (as in classify.test.ts), plus a frozen `via`. */
@@ -112,7 +108,7 @@ describe(`${classify.name} through other services`, () => {
 
   it("reads an XKS proxy timeout behind S3 from KMS's message: retryable, a custom key store cause", () => {
     const failure = classify(
-      wrapperError(row("S3", "KMS.KMSInvalidStateException"), KMS_MESSAGES.xksTimeout),
+      wrapperError(rowOf("S3", "KMS.KMSInvalidStateException"), KMS_MESSAGES.xksTimeout),
       {
         service: "S3",
         operation: "GetObject",
@@ -129,18 +125,18 @@ describe(`${classify.name} through other services`, () => {
   });
 
   it("reads key states behind S3 from KMS's message", () => {
-    expect(classify(wrapperError(row("S3", "KMS.DisabledException"), KMS_MESSAGES.disabled)).cause).toBe(
+    expect(classify(wrapperError(rowOf("S3", "KMS.DisabledException"), KMS_MESSAGES.disabled)).cause).toBe(
       "KEY_DISABLED",
     );
     const pending = classify(
-      wrapperError(row("S3", "KMS.KMSInvalidStateException"), KMS_MESSAGES.pendingDeletion),
+      wrapperError(rowOf("S3", "KMS.KMSInvalidStateException"), KMS_MESSAGES.pendingDeletion),
     );
     expect(pending.cause).toBe("KEY_PENDING_DELETION");
     expect(pending.retryable).toBe(false);
   });
 
   it("reads S3's form for any KMS exception, beyond the listed codes", () => {
-    const error = wrapperError(row("S3", "KMS.DisabledException"), "Rate exceeded", {
+    const error = wrapperError(rowOf("S3", "KMS.DisabledException"), "Rate exceeded", {
       name: "KMS.ThrottlingException",
       Code: "KMS.ThrottlingException",
     });
@@ -150,7 +146,7 @@ describe(`${classify.name} through other services`, () => {
   });
 
   it("keeps the fallback cause when the service does not pass KMS's message on", () => {
-    const failure = classify(wrapperError(row("Kinesis", "KMSInvalidStateException"), "Request failed."), {
+    const failure = classify(wrapperError(rowOf("Kinesis", "KMSInvalidStateException"), "Request failed."), {
       service: "Kinesis",
     });
     expect(failure.cause).toBe("KMS_INVALID_STATE");
@@ -159,7 +155,7 @@ describe(`${classify.name} through other services`, () => {
 
   it("reads KMS's error embedded by SQS in the Java SDK form, with KMS's request id", () => {
     const message = `${KMS_MESSAGES.pendingDeletion} ${javaForm("KMSInvalidStateException", "8e1e2b77-aaaa-4bbb-8ccc-000000000001")}`;
-    const failure = classify(wrapperError(row("SQS", "KmsInvalidState"), message));
+    const failure = classify(wrapperError(rowOf("SQS", "KmsInvalidState"), message));
     expect(failure).toMatchObject({
       kind: "KMSInvalidStateException",
       code: "KmsInvalidState",
@@ -175,7 +171,7 @@ describe(`${classify.name} through other services`, () => {
 
   it("reads KMS's error embedded by SNS, recognised by its query code", () => {
     const message = `${KMS_MESSAGES.xksTimeout} ${javaForm("KMSInvalidStateException")}`;
-    const failure = classify(wrapperError(row("SNS", "KMSInvalidStateException"), message));
+    const failure = classify(wrapperError(rowOf("SNS", "KMSInvalidStateException"), message));
     expect(failure.cause).toBe("XKS_PROXY_TIMED_OUT");
     expect(failure.via).toMatchObject({ service: "SNS", queryCode: "KMSInvalidState" });
   });
@@ -183,7 +179,7 @@ describe(`${classify.name} through other services`, () => {
   it("reads Lambda's form: the code glued to `KMS Message`, KMS's message after it", () => {
     const failure = classify(
       wrapperError(
-        row("Lambda", "KMSInvalidStateException"),
+        rowOf("Lambda", "KMSInvalidStateException"),
         lambdaForm("KMSInvalidStateException", KMS_MESSAGES.xksTimeout),
       ),
     );
@@ -196,7 +192,7 @@ describe(`${classify.name} through other services`, () => {
     });
     const disabled = classify(
       wrapperError(
-        row("Lambda", "KMSDisabledException"),
+        rowOf("Lambda", "KMSDisabledException"),
         lambdaForm("DisabledException", KMS_MESSAGES.disabled),
       ),
     );
@@ -204,7 +200,7 @@ describe(`${classify.name} through other services`, () => {
   });
 
   it.each(Object.entries(SFN_KEY_STATES))("reads Step Functions' kmsKeyState %s as %s", (state, cause) => {
-    const error = wrapperError(row("SFN", "KmsInvalidStateException"), "The KMS key is not usable.", {
+    const error = wrapperError(rowOf("SFN", "KmsInvalidStateException"), "The KMS key is not usable.", {
       kmsKeyState: state,
     });
     const failure = classify(error);
@@ -213,13 +209,13 @@ describe(`${classify.name} through other services`, () => {
   });
 
   it("treats an UNAVAILABLE key behind Step Functions as a disconnected custom key store", () => {
-    const error = wrapperError(row("SFN", "KmsInvalidStateException"), "x", { kmsKeyState: "UNAVAILABLE" });
+    const error = wrapperError(rowOf("SFN", "KmsInvalidStateException"), "x", { kmsKeyState: "UNAVAILABLE" });
     expect(isCustomKeyStoreFailure(classify(error))).toBe(true);
   });
 
   it("ignores a kmsKeyState that is not a key state (prototype names included)", () => {
     for (const state of ["toString", "__proto__", "constructor", "unavailable", ""]) {
-      const error = wrapperError(row("SFN", "KmsInvalidStateException"), "x", { kmsKeyState: state });
+      const error = wrapperError(rowOf("SFN", "KmsInvalidStateException"), "x", { kmsKeyState: state });
       expect(classify(error).cause, state).toBe("KMS_INVALID_STATE");
     }
   });
@@ -232,7 +228,7 @@ describe(`${classify.name} through other services`, () => {
   ])(
     "gives %s %s the library's kind KmsAccessFailed when no KMS error is named",
     (service, code, message) => {
-      const failure = classify(wrapperError(row(service, code), message), { service });
+      const failure = classify(wrapperError(rowOf(service, code), message), { service });
       expect(failure).toMatchObject({
         kind: "KmsAccessFailed",
         cause: "KMS_KEY_INACCESSIBLE",
@@ -246,7 +242,7 @@ describe(`${classify.name} through other services`, () => {
 
   it("prefers a KMS error embedded in an SSM InvalidKeyId", () => {
     const message = `Key 'arn:aws:kms:us-east-1:111122223333:key/x' does not exist ${javaForm("NotFoundException", "req-42")}`;
-    const failure = classify(wrapperError(row("SSM", "InvalidKeyId"), message), { service: "SSM" });
+    const failure = classify(wrapperError(rowOf("SSM", "InvalidKeyId"), message), { service: "SSM" });
     expect(failure).toMatchObject({
       kind: "NotFoundException",
       via: { service: "SSM", kmsRequestId: "req-42" },
@@ -254,7 +250,7 @@ describe(`${classify.name} through other services`, () => {
   });
 
   it("counts a DynamoDB AccessDeniedException as KMS-caused only when it embeds KMS's error", () => {
-    const r = row("DynamoDB", "AccessDeniedException");
+    const r = rowOf("DynamoDB", "AccessDeniedException");
     const iam = classify(wrapperError(r, "User is not authorized to perform dynamodb:CreateTable"), {
       service: "DynamoDB",
     });
@@ -299,14 +295,14 @@ describe(`${classify.name} through other services`, () => {
   );
 
   it("reads even a 502 KMSDisabledException as KMS's own when the service is KMS", () => {
-    const error = wrapperError(row("Lambda", "KMSDisabledException"), lambdaForm("DisabledException", "x"));
+    const error = wrapperError(rowOf("Lambda", "KMSDisabledException"), lambdaForm("DisabledException", "x"));
     const failure = classify(error, { service: "KMS" });
     expect(failure.via).toBeUndefined();
     expect(failure.kind).toBe("UnknownServiceError");
   });
 
   it("keeps via on an attached failure, and context fills the service's operation, not KMS's", () => {
-    const error = wrapperError(row("S3", "KMS.DisabledException"), KMS_MESSAGES.disabled);
+    const error = wrapperError(rowOf("S3", "KMS.DisabledException"), KMS_MESSAGES.disabled);
     const first = classify(error, { service: "S3" });
     Object.defineProperty(error, FAILURE_KEY, { value: first });
     expect(failureOf(error)).toBe(first);
@@ -322,7 +318,7 @@ describe("redaction of failures through other services", () => {
 
   it("redacts the caller's payload from the message, via and the log entry", () => {
     const message = `KMS refused ${SECRET} ${javaForm("DisabledException", SECRET)}`;
-    const failure = classify(wrapperError(row("SQS", "KmsDisabled"), message), {
+    const failure = classify(wrapperError(rowOf("SQS", "KmsDisabled"), message), {
       service: "SQS",
       operation: "SendMessage",
       input: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/111122223333/q", MessageBody: SECRET },
@@ -355,7 +351,7 @@ describe("redaction of failures through other services", () => {
 describe(`${toLogEntry.name} and ${formatFailure.name} through other services`, () => {
   it("carries kms.via.* and leaves them out for KMS's own errors", () => {
     const message = `${KMS_MESSAGES.pendingDeletion} ${javaForm("KMSInvalidStateException", "kms-req-9")}`;
-    const entry = toLogEntry(classify(wrapperError(row("SQS", "KmsInvalidState"), message)));
+    const entry = toLogEntry(classify(wrapperError(rowOf("SQS", "KmsInvalidState"), message)));
     expect(entry["kms.via.service"]).toBe("SQS");
     expect(entry["kms.via.code"]).toBe("KmsInvalidState");
     expect(entry["kms.via.kms_request_id"]).toBe("kms-req-9");
@@ -367,7 +363,7 @@ describe(`${toLogEntry.name} and ${formatFailure.name} through other services`, 
     const withId = formatFailure(
       classify(
         wrapperError(
-          row("SQS", "KmsInvalidState"),
+          rowOf("SQS", "KmsInvalidState"),
           `${KMS_MESSAGES.xksTimeout} ${javaForm("KMSInvalidStateException", "kms-req-9")}`,
         ),
         { service: "SQS", operation: "SendMessage" },
@@ -380,7 +376,7 @@ describe(`${toLogEntry.name} and ${formatFailure.name} through other services`, 
       "CloudTrail holds KMS's errorCode and errorMessage under KMS request id kms-req-9.",
     );
     const withoutId = formatFailure(
-      classify(wrapperError(row("Secrets Manager", "DecryptionFailure"), "Access to KMS is not allowed"), {
+      classify(wrapperError(rowOf("Secrets Manager", "DecryptionFailure"), "Access to KMS is not allowed"), {
         service: "Secrets Manager",
       }),
     );
@@ -583,12 +579,12 @@ describe("classify stays total on hostile service errors", () => {
 
   it("reads only the start of a huge message full of embedded-form markers", () => {
     const message = `${"(Service: AWSKMS; Status Code: 400; Error Code: ".repeat(40_000)}${javaForm("DisabledException")}`;
-    const failure = classify(wrapperError(row("SQS", "KmsDisabled"), message));
+    const failure = classify(wrapperError(rowOf("SQS", "KmsDisabled"), message));
     // The real form lies past what is searched: the wrapper's own kind, no KMS request id.
     expect(failure.kind).toBe("DisabledException");
     expect(failure.via?.kmsRequestId).toBeUndefined();
     const lambda = `${"KMS Exception: ".repeat(100_000)}KMS Message: x`;
-    expect(classify(wrapperError(row("Lambda", "KMSNotFoundException"), lambda)).kind).toBe(
+    expect(classify(wrapperError(rowOf("Lambda", "KMSNotFoundException"), lambda)).kind).toBe(
       "NotFoundException",
     );
   });

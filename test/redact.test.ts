@@ -225,7 +225,7 @@ describe("redact: the forms of an echo", () => {
   });
 
   it("redacts before it cuts, so a secret at the cut leaves no prefix", () => {
-    const key = "S".repeat(20) + "abcdefghijklmnopqrstuvwxyz0123456789";
+    const key = `${"S".repeat(20)}abcdefghijklmnopqrstuvwxyz0123456789`;
     const text = `${"x".repeat(140)}${key}`;
     const out = redact(text, secretsOf(key), 160);
     expect(out).toBe(`${"x".repeat(140)}${REDACTED}`);

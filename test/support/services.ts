@@ -5,9 +5,20 @@
  * `HostId` onto the error; awsQuery (SNS, RDS) and query-compatible JSON (SQS) keep the wire code
  * in `Code`, the fault side in `Type`, both again in `Error`, and the request id in `RequestId`.
  */
-import { type SERVICE_WRAPPERS, SERVICES } from "../../src/catalog/services.js";
+import { entriesForKind, entryForCode } from "../../src/catalog/index.js";
+import { SERVICE_WRAPPERS, SERVICES } from "../../src/catalog/services.js";
 
 export type Row = (typeof SERVICE_WRAPPERS)[number];
+
+/** The wrapper row of a service's error code (throws when the table has none). */
+export function rowOf(service: string, code: string): Row {
+  const found = SERVICE_WRAPPERS.find((r) => r.service === service && r.code === code);
+  if (found === undefined) throw new Error(`no row ${service} ${code}`);
+  return found;
+}
+
+/** The cause classify gives a kind when nothing more specific is known. */
+export const fallbackCause = (kind: string) => (entryForCode(kind) ?? entriesForKind(kind)[0])?.cause;
 
 const protocolOf = (service: string): string => SERVICES.find((s) => s.service === service)?.protocol ?? "";
 
