@@ -360,6 +360,54 @@ describe("diagnoseKeyStore: XKS VPC endpoint service", () => {
     expect(failingIds(d)).toEqual([testCase.id, ...(testCase.alsoFails ?? [])].sort());
   });
 
+  it("reports the checks that need the service unknown once it is not found", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    aws.model.vpcEndpointServices.splice(0);
+    const d = await diagnose(id);
+    const notFound = `the VPC endpoint service ${setup.service.serviceName} was not found`;
+    const needService = d.checks.filter(
+      (c) => !["xks-vpc-service-exists", "xks-vpc-same-region", "xks-vpc-service-unique"].includes(c.id),
+    );
+    expect(needService).toHaveLength(VPC_IDS.length - 3);
+    for (const c of needService) expect([c.id, c.status, c.evidence]).toEqual([c.id, "unknown", notFound]);
+  });
+
+  it("reads an empty private DNS name as none", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    const { serviceId: sid, privateDnsName: dns } = setup.service;
+    setup.service.privateDnsName = "";
+    const d = await diagnose(id);
+    const seen = (checkId: RequirementId) => [check(d, checkId).status, check(d, checkId).evidence];
+    expect(seen("xks-vpc-private-dns-name")).toEqual(["fail", `${sid} has no private DNS name`]);
+    expect(seen("xks-vpc-private-dns-verified")).toEqual([
+      "unknown",
+      `${sid} has no private DNS name to verify`,
+    ]);
+    expect(seen("xks-vpc-uri-endpoint-matches")).toEqual([
+      "fail",
+      `XksProxyUriEndpoint is https://${dns}, but ${sid} has no private DNS name`,
+    ]);
+  });
+
+  it("reports the load balancer checks unknown for a service on no Network Load Balancer", async () => {
+    const setup = aws.model.addXksVpcEndpointService();
+    const id = await xksStore(setup);
+    setup.service.networkLoadBalancerArns = [];
+    const d = await diagnose(id);
+    expect(check(d, "xks-vpc-network-load-balancer").status).toBe("fail");
+    const elb = d.checks.filter((c) => c.id.startsWith("xks-nlb-"));
+    expect(elb).toHaveLength(6);
+    for (const c of elb) {
+      expect([c.id, c.status, c.evidence]).toEqual([
+        c.id,
+        "unknown",
+        `${setup.service.serviceId} has no Network Load Balancer to inspect`,
+      ]);
+    }
+  });
+
   it("seed scenario: acceptance required and no KMS principal fail, everything else passes", async () => {
     const setup = aws.model.addXksVpcEndpointService();
     const id = await xksStore(setup);
