@@ -228,6 +228,11 @@ describe("wrapText, line by line", () => {
     expect(wrapText("$5 per alpha beta gamma delta", 20)).toBe("$5 per alpha beta\ngamma delta");
   });
 
+  it("knows a shell command by its text, not its colour", () => {
+    const command = "$ aws kms list-keys --region eu-west-1 --output json";
+    expect(wrapText(red(command), 20)).toBe(red(command));
+  });
+
   it("keeps a table row (two aligned gaps or more) as it is", () => {
     const row = "name  value  another value that runs long";
     expect(wrapText(row, 20)).toBe(row);

@@ -1037,6 +1037,19 @@ describe("diagnoseKeyStore: CloudHSM key store", () => {
     ]);
   });
 
+  it("names the subnet that has no free address in the remediation", async () => {
+    const setup = aws.model.addCloudHsmCluster();
+    const id = await hsmStore(setup);
+    const [first, second] = setup.subnets;
+    if (first === undefined || second === undefined) throw new Error("two subnets expected");
+    second.availableIpAddressCount = 0;
+    const free = check(await diagnose(id), "cloudhsm-subnets-free-ips");
+    expect(free.status).toBe("fail");
+    const steps = free.remediation.steps.join("\n");
+    expect(steps).toContain(`Values=${second.subnetId}`);
+    expect(steps).not.toContain(first.subnetId);
+  });
+
   it("reads an empty security group id or cluster certificate as none", async () => {
     const setup = aws.model.addCloudHsmCluster();
     const id = await hsmStore(setup);
