@@ -173,15 +173,15 @@ export async function verifyXksRequest(input: VerifyInput): Promise<VerifyResult
   const match = AUTHORIZATION.exec(authorization.trim());
   if (match === null)
     return { ok: false, reason: "The Authorization header is not a SigV4 (AWS4-HMAC-SHA256) header." };
-  const [
-    ,
-    accessKeyId = "",
-    scopeDate = "",
-    scopeRegion = "",
-    scopeService = "",
-    signedList = "",
-    signature = "",
-  ] = match;
+  // Every group of the pattern is mandatory.
+  const [accessKeyId, scopeDate, scopeRegion, scopeService, signedList, signature] = match.slice(1) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const amzDate = headerValue(input.headers["x-amz-date"]);
   const dateMatch = amzDate === undefined ? null : AMZ_DATE.exec(amzDate);
   if (amzDate === undefined || dateMatch === null)
