@@ -158,7 +158,7 @@ const safeKeys = (obj: object): string[] => {
 };
 
 /** The bytes of a typed array, DataView or ArrayBuffer from any realm (not `instanceof`). */
-function bytesOf(value: object): Uint8Array | undefined {
+function bytesOf(value: unknown): Uint8Array | undefined {
   try {
     if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     const tag = Object.prototype.toString.call(value);
@@ -212,13 +212,12 @@ export class Secrets {
   }
 }
 
-/** Adds one leaf value (a string or bytes) to `out`, when long enough. */
+/** Adds one leaf value (a string or bytes) to `out`, when long enough; false for any other value. */
 function addLeaf(value: unknown, out: (string | Uint8Array)[]): boolean {
   if (typeof value === "string") {
     if (value.length >= MIN_SECRET_LENGTH) out.push(value);
     return true;
   }
-  if (value === null || typeof value !== "object") return true;
   const bytes = bytesOf(value);
   if (bytes === undefined) return false;
   if (bytes.length > 0) out.push(bytes.slice());

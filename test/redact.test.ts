@@ -102,6 +102,34 @@ describe("collectSecrets", () => {
     expect(secrets.values).toEqual(["read-after-the-traps"]);
   });
 
+  it("keeps a secret of four characters or more, and a copy of secret bytes", () => {
+    expect(collectSecrets({ Plaintext: "abcd" }).values).toEqual(["abcd"]);
+    expect(collectSecrets({ Plaintext: "abc" }).size).toBe(0);
+    const bytes = utf8("byte-secret");
+    const secrets = collectSecrets({ Plaintext: bytes });
+    bytes.fill(0);
+    expect(secrets.values).toEqual([utf8("byte-secret")]);
+  });
+
+  it("keeps at most 256 secret values of one input", () => {
+    const many = Array.from({ length: 300 }, (_, i) => `secret-value-${i}`);
+    const secrets = collectSecrets({ Plaintext: many });
+    expect(secrets.size).toBe(256);
+    expect(secrets.values).toEqual(many.slice(0, 256));
+  });
+
+  it("reads at most 10,000 values of an input, itself included", () => {
+    // The input, its members, the last member's object and the secret in it.
+    const wide = (members: number) => {
+      const input: Record<string, unknown> = {};
+      for (let i = 0; i < members; i++) input[`m${i}`] = i;
+      input.last = { Plaintext: "the-ten-thousandth-value" };
+      return input;
+    };
+    expect(collectSecrets(wide(9_997)).values).toEqual(["the-ten-thousandth-value"]);
+    expect(collectSecrets(wide(9_998)).size).toBe(0);
+  });
+
   it("walks an input 16 levels deep and no deeper", () => {
     const nested = (levels: number, leaf: object): object => {
       let node = leaf;
