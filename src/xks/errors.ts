@@ -161,6 +161,7 @@ export type XksErrorName = keyof typeof XKS_ERRORS | (string & {});
  * @internal
  */
 export const xksErrorInfo = (errorName: string | undefined): XksErrorRow =>
-  errorName !== undefined && Object.hasOwn(XKS_ERRORS, errorName)
+  // No name reads as "undefined", which the specification does not define either.
+  Object.hasOwn(XKS_ERRORS, String(errorName))
     ? XKS_ERRORS[errorName as keyof typeof XKS_ERRORS]
     : UNKNOWN_XKS_ERROR;
