@@ -651,6 +651,15 @@ describe(checkKeyStoreHealth.name, () => {
     }
     const op = (name: string) => ({ KmsOperation: name, XksOperation: name, KeySpec: name });
     const ago = (minutes: number) => Math.floor(Date.now() / 1000) - minutes * 60;
+    /** The latency finding of the store, read through a {@link scriptedCloudWatch} made of `args`. */
+    async function latencyThrough(...args: Parameters<typeof scriptedCloudWatch>): Promise<HealthFinding> {
+      const { client } = await scriptedCloudWatch(...args);
+      try {
+        return await finding("xks-proxy-latency", xks, {}, { cloudwatch: client });
+      } finally {
+        client.destroy();
+      }
+    }
 
     it("takes each series' worst point in the window, and the worst series", async () => {
       const { client } = await scriptedCloudWatch(
@@ -1159,47 +1168,41 @@ describe(checkKeyStoreHealth.name, () => {
         // Past the 30th: never read.
         { Name: "CustomKeyStoreId", Value: "cks-00000000000000000" },
       ];
-      const { client } = await scriptedCloudWatch(
-        [],
-        (ids) => Object.values(ids).map((Id) => ({ Id, Timestamps: [ago(1)], Values: [70] })),
-        [{ Namespace: "AWS/KMS", MetricName: "XksProxyLatency", Dimensions: dims }],
-      );
-      try {
-        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
-          status: "ok",
-          value: 70,
-        });
-      } finally {
-        client.destroy();
-      }
+      expect(
+        await latencyThrough(
+          [],
+          (ids) => Object.values(ids).map((Id) => ({ Id, Timestamps: [ago(1)], Values: [70] })),
+          [{ Namespace: "AWS/KMS", MetricName: "XksProxyLatency", Dimensions: dims }],
+        ),
+      ).toMatchObject({
+        status: "ok",
+        value: 70,
+      });
     });
 
     it("matches GetMetricData results to its queries by their exact ids only", async () => {
-      const { client } = await scriptedCloudWatch(
-        [
-          { MetricName: "XksProxyLatency", ...op("Decrypt") },
-          { MetricName: "XksProxyLatency", ...op("Encrypt") },
-        ],
-        (ids) => [
-          { Id: ids.Decrypt, Timestamps: [ago(1)], Values: [50] },
-          { Id: ids.Encrypt, Timestamps: [ago(1)], Values: [60] },
-          { Id: "latency", Timestamps: [ago(1)], Values: [900] },
-          { Id: `${ids.Encrypt}x`, Timestamps: [ago(1)], Values: [900] },
-          { Id: `x${ids.Encrypt}`, Timestamps: [ago(1)], Values: [900] },
-        ],
-      );
-      try {
-        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
-          status: "ok",
-          value: 60,
-        });
-      } finally {
-        client.destroy();
-      }
+      expect(
+        await latencyThrough(
+          [
+            { MetricName: "XksProxyLatency", ...op("Decrypt") },
+            { MetricName: "XksProxyLatency", ...op("Encrypt") },
+          ],
+          (ids) => [
+            { Id: ids.Decrypt, Timestamps: [ago(1)], Values: [50] },
+            { Id: ids.Encrypt, Timestamps: [ago(1)], Values: [60] },
+            { Id: "latency", Timestamps: [ago(1)], Values: [900] },
+            { Id: `${ids.Encrypt}x`, Timestamps: [ago(1)], Values: [900] },
+            { Id: `x${ids.Encrypt}`, Timestamps: [ago(1)], Values: [900] },
+          ],
+        ),
+      ).toMatchObject({
+        status: "ok",
+        value: 60,
+      });
     });
 
     it("reads results of queries with two-digit ids", async () => {
-      const { client } = await scriptedCloudWatch(
+      const f = await latencyThrough(
         Array.from({ length: 11 }, (_, i) => ({ MetricName: "XksProxyLatency", ...op(`Op${i}`) })),
         (ids) =>
           Object.entries(ids).map(([tag, Id]) => ({
@@ -1208,69 +1211,49 @@ describe(checkKeyStoreHealth.name, () => {
             Values: [tag === "Op10" ? 170 : 20],
           })),
       );
-      try {
-        const f = await finding("xks-proxy-latency", xks, {}, { cloudwatch: client });
-        expect(f).toMatchObject({ status: "warn", value: 170, threshold: 150 });
-        expect(f.evidence).toContain("KmsOperation Op10");
-      } finally {
-        client.destroy();
-      }
+      expect(f).toMatchObject({ status: "warn", value: 170, threshold: 150 });
+      expect(f.evidence).toContain("KmsOperation Op10");
     });
 
     it("ignores values that are not finite numbers", async () => {
-      const { client } = await scriptedCloudWatch(
-        [{ MetricName: "XksProxyLatency", ...op("Decrypt") }],
-        (ids) => [{ Id: ids.Decrypt, Timestamps: [ago(2), ago(1)], Values: [40, "Infinity"] }],
-      );
-      try {
-        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
-          status: "ok",
-          value: 40,
-        });
-      } finally {
-        client.destroy();
-      }
+      expect(
+        await latencyThrough([{ MetricName: "XksProxyLatency", ...op("Decrypt") }], (ids) => [
+          { Id: ids.Decrypt, Timestamps: [ago(2), ago(1)], Values: [40, "Infinity"] },
+        ]),
+      ).toMatchObject({
+        status: "ok",
+        value: 40,
+      });
     });
 
     it("reads at most 10,000 datapoints of one series", async () => {
-      const { client } = await scriptedCloudWatch(
-        [{ MetricName: "XksProxyLatency", ...op("Decrypt") }],
-        (ids) => [
+      expect(
+        await latencyThrough([{ MetricName: "XksProxyLatency", ...op("Decrypt") }], (ids) => [
           {
             Id: ids.Decrypt,
             Timestamps: Array.from({ length: 10_001 }, () => ago(1)),
             Values: [...Array.from({ length: 10_000 }, () => 20), 900],
           },
-        ],
-      );
-      try {
-        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
-          status: "ok",
-          value: 20,
-        });
-      } finally {
-        client.destroy();
-      }
+        ]),
+      ).toMatchObject({
+        status: "ok",
+        value: 20,
+      });
     });
 
     it("reads a GetMetricData answer of exactly 200,000 datapoints", async () => {
-      const { client } = await scriptedCloudWatch(
-        [{ MetricName: "XksProxyLatency", ...op("Decrypt") }],
-        (ids) =>
+      expect(
+        await latencyThrough([{ MetricName: "XksProxyLatency", ...op("Decrypt") }], (ids) =>
           Array.from({ length: 20 }, () => ({
             Id: ids.Decrypt,
             Timestamps: Array.from({ length: 10_000 }, () => ago(1)),
             Values: Array.from({ length: 10_000 }, () => 30),
           })),
-      );
-      try {
-        expect(await finding("xks-proxy-latency", xks, {}, { cloudwatch: client })).toMatchObject({
-          status: "ok",
-          value: 30,
-        });
-      } finally {
-        client.destroy();
-      }
+        ),
+      ).toMatchObject({
+        status: "ok",
+        value: 30,
+      });
     });
 
     it("ranks the top three ExceptionNames, cut to 64 characters, with uncatalogued ones said so", async () => {
